@@ -1,0 +1,43 @@
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: venv run test test-unit test-browser lint typecheck bench chromium clean
+
+$(BIN)/activate: pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[test]'
+	touch $(BIN)/activate
+
+venv: $(BIN)/activate
+
+run: venv
+	$(BIN)/wwe-host serve
+
+chromium:
+	@test -x /usr/bin/chromium || { \
+	  echo "Installing Debian's chromium (needs root)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+lint: venv
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+
+typecheck: venv
+	$(BIN)/mypy
+
+test-unit: venv
+	$(BIN)/pytest -q tests/unit
+
+test-browser: venv chromium
+	$(BIN)/pytest -q tests/browser
+
+test: venv chromium lint typecheck
+	$(BIN)/pytest -q tests
+
+bench: venv
+	$(BIN)/python bench/dispatch.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info src/*.egg-info

@@ -1,0 +1,3 @@
+"""wwe-host: an open host for the Workspace Web Edition Service Client API."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,176 @@
+"""The call context handlers receive, the handler registry, and parameter validation.
+
+Validation messages name the parameter, its position and the request, because the
+integrator reading them sees nothing else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from ..domain.effects import Effects
+from ..domain.model import AgentSession
+from ..errors import ApiError, ErrorCode
+
+if TYPE_CHECKING:
+    from ..engine import Engine, FrameHandle
+
+Handler = Callable[["Call", list[Any]], Any]
+HANDLERS: dict[str, Handler] = {}
+
+MAX_KEY_LENGTH = 256
+
+
+def handler(name: str) -> Callable[[Handler], Handler]:
+    def register(fn: Handler) -> Handler:
+        HANDLERS[name] = fn
+        return fn
+
+    return register
+
+
+class Call:
+    """One request in progress: who asks (a frame, or the agent when ``frame`` is None)."""
+
+    __slots__ = ("engine", "frame", "fx", "request", "session")
+
+    def __init__(
+        self,
+        engine: Engine,
+        session: AgentSession,
+        frame: FrameHandle | None,
+        fx: Effects,
+        request: str,
+    ) -> None:
+        self.engine = engine
+        self.session = session
+        self.frame = frame
+        self.fx = fx
+        self.request = request
+
+    @property
+    def frame_id(self) -> str:
+        return self.frame.record.frame_id if self.frame is not None else "desktop"
+
+    def check_write(self, keys: list[str]) -> None:
+        """Third-party frames are bound by the write list; the agent's own edits are not."""
+        if self.frame is None:
+            return
+        bad = self.engine.config.security.write_allowed.disallowed(keys)
+        if bad:
+            names = ", ".join(f"'{k}'" for k in bad)
+            raise ApiError(
+                ErrorCode.USER_DATA_NOT_ALLOWED,
+                f"'{self.request}' may not write the key(s) {names}: not in "
+                f"service-client-api.user-data.write-allowed. Nothing was written.",
+            )
+
+
+_TYPE_NAMES = {
+    str: "a string",
+    dict: "an object",
+    list: "an array",
+    bool: "a boolean",
+}
+
+
+def type_name(value: object) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int | float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    if isinstance(value, dict):
+        return "object"
+    return type(value).__name__
+
+
+def _bad(call: Call, index: int, name: str, problem: str) -> ApiError:
+    return ApiError(
+        ErrorCode.INVALID_PARAMETER,
+        f"Parameter {index + 1} '{name}' of '{call.request}' {problem}.",
+    )
+
+
+def arity(call: Call, params: list[Any], most: int) -> None:
+    extra = [p for p in params[most:] if p is not None]
+    if extra:
+        raise ApiError(
+            ErrorCode.INVALID_PARAMETER,
+            f"'{call.request}' takes at most {most} parameter(s); got {len(params)}.",
+        )
+
+
+def _get(params: list[Any], index: int) -> Any:
+    return params[index] if index < len(params) else None
+
+
+def string(
+    call: Call, params: list[Any], index: int, name: str, *, max_length: int = 1024
+) -> str:
+    value = _get(params, index)
+    if value is None:
+        raise _bad(call, index, name, "is missing")
+    if not isinstance(value, str):
+        raise _bad(call, index, name, f"must be a string, got {type_name(value)}")
+    if not value.strip():
+        raise _bad(call, index, name, "must not be empty")
+    if len(value) > max_length:
+        raise _bad(call, index, name, f"is longer than {max_length} characters")
+    return value
+
+
+def interaction_id(call: Call, params: list[Any], index: int = 0) -> str:
+    """An interaction id: a string, though a whole number is accepted as its decimal text."""
+    value = _get(params, index)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return string(call, params, index, "interactionId", max_length=64)
+
+
+def optional_object(call: Call, params: list[Any], index: int, name: str) -> dict[str, Any]:
+    value = _get(params, index)
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise _bad(call, index, name, f"must be an object, got {type_name(value)}")
+    return value
+
+
+def object_param(call: Call, params: list[Any], index: int, name: str) -> dict[str, Any]:
+    value = _get(params, index)
+    if value is None:
+        raise _bad(call, index, name, "is missing")
+    return optional_object(call, params, index, name)
+
+
+def user_data(call: Call, params: list[Any], index: int, name: str, *, required: bool) -> dict[
+    str, Any
+]:
+    """Key/value pairs: string keys; string, number or boolean values."""
+    values = (
+        object_param(call, params, index, name)
+        if required
+        else optional_object(call, params, index, name)
+    )
+    for key, value in values.items():
+        if not key:
+            raise _bad(call, index, name, "has an empty key")
+        if len(key) > MAX_KEY_LENGTH:
+            raise _bad(call, index, name, f"has a key longer than {MAX_KEY_LENGTH} characters")
+        if value is None or not isinstance(value, str | int | float):
+            raise _bad(
+                call,
+                index,
+                name,
+                f"has key '{key}' with a value of type {type_name(value)}; "
+                f"values must be strings, numbers or booleans",
+            )
+    call.check_write(list(values))
+    return values

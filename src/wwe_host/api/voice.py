@@ -1,0 +1,117 @@
+"""voice.*: calls, call recording, and the agent's SIP endpoint (also as sipEndpoint.*)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from ..domain import operations as ops
+from ..errors import ApiError, ErrorCode
+from .context import Call, arity, handler, interaction_id, string, user_data
+
+DESTINATION = re.compile(r"^[A-Za-z0-9+*#()._@:-]+$")
+
+
+def _target(call: Call, params: list[Any]) -> Any:
+    arity(call, params, 1)
+    return ops.get_interaction(call.session, interaction_id(call, params))
+
+
+@handler("voice.dial")
+def dial(call: Call, params: list[Any]) -> Any:
+    arity(call, params, 2)
+    destination = string(call, params, 0, "destination", max_length=64).strip()
+    if not DESTINATION.match(destination):
+        raise ApiError(
+            ErrorCode.INVALID_PARAMETER,
+            f"Parameter 1 'destination' of 'voice.dial' is not a dialable number: "
+            f"'{destination}'.",
+        )
+    values = user_data(call, params, 1, "userData", required=False)
+    if "voice" not in call.session.media:
+        raise ApiError(ErrorCode.INVALID_STATE, "This agent has no voice media.")
+    created = call.engine.contact_center.dial(call.fx, call.session, destination, values)
+    return {"interactionId": created.interaction_id}
+
+
+@handler("voice.answer")
+def answer(call: Call, params: list[Any]) -> Any:
+    target = _target(call, params)
+    if target.media != "voice":
+        raise ApiError(
+            ErrorCode.INVALID_STATE,
+            f"Cannot answer interaction '{target.interaction_id}': it is a {target.media} "
+            f"interaction, not a voice call.",
+        )
+    call.engine.contact_center.answer(call.fx, call.session, target)
+    return None
+
+
+@handler("voice.hold")
+def hold(call: Call, params: list[Any]) -> Any:
+    ops.hold(call.fx, call.session, _target(call, params))
+    return None
+
+
+@handler("voice.resume")
+def resume(call: Call, params: list[Any]) -> Any:
+    ops.resume(call.fx, call.session, _target(call, params))
+    return None
+
+
+@handler("voice.hangUp")
+def hang_up(call: Call, params: list[Any]) -> Any:
+    target = _target(call, params)
+    ops.check_release(target)
+    call.engine.contact_center.hang_up(call.fx, call.session, target)
+    return None
+
+
+def _recording(action: str) -> Any:
+    def run(call: Call, params: list[Any]) -> Any:
+        ops.recording(call.fx, call.session, _target(call, params), action)
+        return None
+
+    return run
+
+
+handler("voice.startCallRecording")(_recording("start"))
+handler("voice.stopCallRecording")(_recording("stop"))
+handler("voice.pauseCallRecording")(_recording("pause"))
+handler("voice.resumeCallRecording")(_recording("resume"))
+
+
+def _mute(attribute: str, value: bool) -> Any:
+    def run(call: Call, params: list[Any]) -> Any:
+        arity(call, params, 0)
+        if getattr(call.session, attribute) != value:
+            setattr(call.session, attribute, value)
+            call.fx.touch(call.session)
+            call.fx.notify(
+                call.session,
+                "endpoint",
+                {
+                    "microphoneMuted": call.session.mic_muted,
+                    "speakerMuted": call.session.speaker_muted,
+                },
+                ui_only=True,
+            )
+        return None
+
+    return run
+
+
+@handler("voice.isMicrophoneMute")
+def is_microphone_mute(call: Call, params: list[Any]) -> Any:
+    return call.session.mic_muted
+
+
+@handler("voice.isSpeakerMute")
+def is_speaker_mute(call: Call, params: list[Any]) -> Any:
+    return call.session.speaker_muted
+
+
+handler("voice.muteMicrophone")(_mute("mic_muted", True))
+handler("voice.unmuteMicrophone")(_mute("mic_muted", False))
+handler("voice.muteSpeaker")(_mute("speaker_muted", True))
+handler("voice.unmuteSpeaker")(_mute("speaker_muted", False))

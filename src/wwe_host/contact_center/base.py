@@ -1,0 +1,104 @@
+"""The contact center behind the API: what the engine asks of it, whoever implements it.
+
+The simulator is the embedded default; a real telephony or e-mail system would implement
+the same methods. Every method works inside one engine operation (``Effects``), so its
+changes are committed and published with the request that caused them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Iterable
+from typing import Any, Protocol
+
+from ..config import AgentConfig
+from ..domain.effects import Effects
+from ..domain.model import AgentSession, Interaction
+
+
+class Host(Protocol):
+    """What the contact center needs of the engine."""
+
+    def now(self) -> float: ...
+
+    def live_session(self, username: str) -> AgentSession | None: ...
+
+    def session_by_id(self, session_id: str) -> AgentSession | None: ...
+
+    def agent_by_number(self, number: str) -> AgentConfig | None: ...
+
+    def agent(self, username: str) -> AgentConfig: ...
+
+    def schedule(self, delay: float, operation: Callable[[Effects], None]) -> None:
+        """Run ``operation`` as an engine operation (committed, published) after ``delay``."""
+        ...
+
+    def run_soon(self, operation: Callable[[Effects], None]) -> Awaitable[None]: ...
+
+
+class ContactCenter(Protocol):
+    def bind(self, host: Host) -> None: ...
+
+    def restore(self, sessions: Iterable[AgentSession]) -> None:
+        """Re-arm whatever was pending (far ends about to answer) after a restart."""
+        ...
+
+    def dial(
+        self, fx: Effects, session: AgentSession, destination: str, user_data: dict[str, Any]
+    ) -> Interaction: ...
+
+    def answer(self, fx: Effects, session: AgentSession, interaction: Interaction) -> None: ...
+
+    def hang_up(self, fx: Effects, session: AgentSession, interaction: Interaction) -> None: ...
+
+    def far_end_answer(self, fx: Effects, session: AgentSession, interaction: Interaction) -> None:
+        ...
+
+    def far_end_release(
+        self, fx: Effects, session: AgentSession, interaction: Interaction
+    ) -> None: ...
+
+    def inbound_call(
+        self,
+        fx: Effects,
+        session: AgentSession,
+        ani: str,
+        dnis: str,
+        user_data: dict[str, Any],
+        call_type: str = "INBOUND",
+    ) -> Interaction: ...
+
+    def create_email(
+        self, fx: Effects, session: AgentSession, destination: str, user_data: dict[str, Any]
+    ) -> Interaction: ...
+
+    def send_email(
+        self, fx: Effects, session: AgentSession, interaction: Interaction, subject: str, body: str
+    ) -> None: ...
+
+    def cancel_email(self, fx: Effects, session: AgentSession, interaction: Interaction) -> None:
+        ...
+
+    def inbound_email(
+        self,
+        fx: Effects,
+        session: AgentSession,
+        sender: str,
+        subject: str,
+        body: str,
+        user_data: dict[str, Any],
+    ) -> Interaction: ...
+
+    def inbound_chat(
+        self, fx: Effects, session: AgentSession, customer: str, message: str,
+        user_data: dict[str, Any],
+    ) -> Interaction: ...
+
+    def chat_message(
+        self, fx: Effects, session: AgentSession, interaction: Interaction, sender: str, text: str
+    ) -> None: ...
+
+    def end_chat(self, fx: Effects, session: AgentSession, interaction: Interaction) -> None: ...
+
+    def session_ended(self, fx: Effects, session: AgentSession) -> None:
+        """The agent logged out: release what the other side still holds."""
+        ...

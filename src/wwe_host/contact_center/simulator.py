@@ -1,0 +1,364 @@
+"""The simulated contact center: far ends that answer, agents that call each other, mail.
+
+Destinations: an agent's DN rings that agent (an internal call); ``busy-*`` is released
+after the answer delay as busy; ``noanswer-*`` rings until someone hangs up; any other
+number answers after ``sim.voice.answer-delay`` seconds.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from typing import Any
+
+from ..domain import operations as ops
+from ..domain.effects import Effects
+from ..domain.model import AgentSession, ChatLine, Interaction, is_email_address
+from ..errors import ApiError, ErrorCode
+from .base import Host
+
+def new_call_uuid() -> str:
+    return uuid.uuid4().hex[:32].upper()
+
+
+class Simulator:
+    def __init__(self) -> None:
+        self._host: Host | None = None
+
+    @property
+    def host(self) -> Host:
+        if self._host is None:
+            raise RuntimeError("the simulator is not bound to an engine")
+        return self._host
+
+    def bind(self, host: Host) -> None:
+        self._host = host
+
+    # --- helpers -------------------------------------------------------------------------
+
+    def _new(self, session: AgentSession, media: str, state: str, **fields: Any) -> Interaction:
+        return Interaction(
+            interaction_id=session.new_interaction_id(),
+            uuid=str(uuid.uuid4()),
+            media=media,
+            case_id=str(uuid.uuid4()),
+            state=state,
+            created_at=self.host.now(),
+            **fields,
+        )
+
+    def _arm_answer(self, session_id: str, interaction_id: str, due: float) -> None:
+        def fire(fx: Effects) -> None:
+            session = self._session(session_id)
+            if session is None:
+                return
+            interaction = session.interactions.get(interaction_id)
+            if interaction is None or interaction.state != "DIALING":
+                return
+            if interaction.answer_due is None:
+                return
+            if interaction.far_end == "busy":
+                interaction.error = "busy"
+                ops.release(fx, session, interaction)
+            else:
+                ops.establish(fx, session, interaction)
+
+        self.host.schedule(max(0.0, due - self.host.now()), fire)
+
+    def _session(self, session_id: str) -> AgentSession | None:
+        return self.host.session_by_id(session_id)
+
+    def _peer(self, interaction: Interaction) -> tuple[AgentSession, Interaction] | None:
+        if interaction.peer_session is None or interaction.peer_interaction is None:
+            return None
+        session = self._session(interaction.peer_session)
+        if session is None:
+            return None
+        peer = session.interactions.get(interaction.peer_interaction)
+        return (session, peer) if peer is not None else None
+
+    # --- voice ---------------------------------------------------------------------------
+
+    def restore(self, sessions: Iterable[AgentSession]) -> None:
+        for session in sessions:
+            for interaction in session.interactions.values():
+                if interaction.state == "DIALING" and interaction.answer_due is not None:
+                    self._arm_answer(
+                        session.session_id, interaction.interaction_id, interaction.answer_due
+                    )
+
+    def dial(
+        self, fx: Effects, session: AgentSession, destination: str, user_data: dict[str, Any]
+    ) -> Interaction:
+        me = self.host.agent(session.username)
+        if destination == me.number:
+            raise ApiError(
+                ErrorCode.INVALID_PARAMETER,
+                f"Cannot dial '{destination}': it is this agent's own number.",
+            )
+        callee = self.host.agent_by_number(destination)
+        options = me.options
+        if callee is not None:
+            call = self._new(
+                session,
+                "voice",
+                "DIALING",
+                call_uuid=new_call_uuid(),
+                direction="OUT",
+                call_type="INTERNAL",
+                ani=me.number,
+                dnis=destination,
+                parties=[destination],
+                recording_state="STOPPED",
+                user_data=dict(user_data),
+                far_end="agent",
+            )
+            ops.add_interaction(fx, session, call, "DIALING")
+            callee_session = self.host.live_session(callee.username)
+            if callee_session is None or "voice" not in callee_session.media:
+                call.far_end = "busy"
+                call.answer_due = self.host.now() + options.answer_delay
+                self._arm_answer(session.session_id, call.interaction_id, call.answer_due)
+                return call
+            ring = self.inbound_call(
+                fx, callee_session, me.number, destination, dict(user_data), "INTERNAL",
+                call_uuid=call.call_uuid,
+            )
+            call.peer_session = callee_session.session_id
+            call.peer_interaction = ring.interaction_id
+            ring.peer_session = session.session_id
+            ring.peer_interaction = call.interaction_id
+            return call
+        far_end = "answer"
+        if destination.startswith("busy-"):
+            far_end = "busy"
+        elif destination.startswith("noanswer-"):
+            far_end = "noanswer"
+        call = self._new(
+            session,
+            "voice",
+            "DIALING",
+            call_uuid=new_call_uuid(),
+            direction="OUT",
+            call_type="OUTBOUND",
+            ani=me.number,
+            dnis=destination,
+            parties=[destination],
+            recording_state="STOPPED",
+            user_data=dict(user_data),
+            far_end=far_end,
+        )
+        ops.add_interaction(fx, session, call, "DIALING")
+        if far_end != "noanswer":
+            call.answer_due = self.host.now() + options.answer_delay
+            self._arm_answer(session.session_id, call.interaction_id, call.answer_due)
+        return call
+
+    def inbound_call(
+        self,
+        fx: Effects,
+        session: AgentSession,
+        ani: str,
+        dnis: str,
+        user_data: dict[str, Any],
+        call_type: str = "INBOUND",
+        call_uuid: str | None = None,
+    ) -> Interaction:
+        if "voice" not in session.media:
+            raise ApiError(
+                ErrorCode.INVALID_STATE, f"Agent '{session.username}' has no voice media."
+            )
+        ring = self._new(
+            session,
+            "voice",
+            "RINGING",
+            call_uuid=call_uuid or new_call_uuid(),
+            direction="IN",
+            call_type=call_type,
+            ani=ani,
+            dnis=dnis,
+            parties=[ani],
+            recording_state="STOPPED",
+            user_data=dict(user_data),
+        )
+        ops.add_interaction(fx, session, ring, "RINGING")
+        if self.host.agent(session.username).options.voice_auto_answer:
+            self.answer(fx, session, ring)
+        return ring
+
+    def answer(self, fx: Effects, session: AgentSession, interaction: Interaction) -> None:
+        ops.answer(fx, session, interaction)
+        peer = self._peer(interaction)
+        if peer is not None and peer[1].state == "DIALING":
+            ops.establish(fx, *peer)
+
+    def hang_up(self, fx: Effects, session: AgentSession, interaction: Interaction) -> None:
+        ops.release(fx, session, interaction)
+        peer = self._peer(interaction)
+        if peer is not None and peer[1].state in ("RINGING", "DIALING", "TALKING", "HELD"):
+            ops.release(fx, *peer)
+
+    def far_end_answer(self, fx: Effects, session: AgentSession, interaction: Interaction) -> None:
+        if interaction.direction != "OUT" or interaction.peer_session is not None:
+            raise ApiError(
+                ErrorCode.INVALID_STATE,
+                f"Call '{interaction.call_uuid}' has no simulated far end to answer it.",
+            )
+        ops.establish(fx, session, interaction)
+
+    def far_end_release(
+        self, fx: Effects, session: AgentSession, interaction: Interaction
+    ) -> None:
+        self.hang_up(fx, session, interaction)
+
+    def session_ended(self, fx: Effects, session: AgentSession) -> None:
+        for interaction in session.interactions.values():
+            if interaction.media == "voice" and interaction.live:
+                self.hang_up(fx, session, interaction)
+
+    # --- e-mail and chat -----------------------------------------------------------------
+
+    def create_email(
+        self, fx: Effects, session: AgentSession, destination: str, user_data: dict[str, Any]
+    ) -> Interaction:
+        if "email" not in session.media:
+            raise ApiError(
+                ErrorCode.INVALID_STATE, f"Agent '{session.username}' has no email media."
+            )
+        if not is_email_address(destination):
+            raise ApiError(
+                ErrorCode.INVALID_PARAMETER,
+                f"Parameter 'destination' of 'email.create' is not an e-mail address: "
+                f"'{destination}'.",
+            )
+        me = self.host.agent(session.username)
+        mail = self._new(
+            session,
+            "email",
+            "CREATED",
+            sender=f"{me.username}@wwe-host.local",
+            recipient=destination,
+            subject="",
+            body="",
+            parties=[destination],
+            user_data=dict(user_data),
+        )
+        ops.add_interaction(fx, session, mail, "CREATED")
+        return mail
+
+    def send_email(
+        self, fx: Effects, session: AgentSession, interaction: Interaction, subject: str, body: str
+    ) -> None:
+        if interaction.media != "email" or interaction.state not in ("CREATED", "COMPOSING"):
+            raise ApiError(
+                ErrorCode.INVALID_STATE,
+                f"Cannot send interaction '{interaction.interaction_id}': it is "
+                f"{interaction.state}.",
+            )
+        interaction.subject = subject
+        interaction.body = body
+        interaction.set_state("SENT")
+        fx.outbox.append(
+            {
+                "interactionUUID": interaction.uuid,
+                "from": interaction.sender,
+                "to": interaction.recipient,
+                "subject": subject,
+                "body": body,
+                "userData": dict(interaction.user_data),
+                "at": self.host.now(),
+                "agent": session.username,
+            }
+        )
+        fx.interaction_event(session, interaction, "SENT")
+
+    def cancel_email(self, fx: Effects, session: AgentSession, interaction: Interaction) -> None:
+        if interaction.media != "email" or interaction.state not in ("CREATED", "COMPOSING"):
+            raise ApiError(
+                ErrorCode.INVALID_STATE,
+                f"Cannot cancel interaction '{interaction.interaction_id}': it is "
+                f"{interaction.state}.",
+            )
+        interaction.set_state("CANCELLED")
+        fx.interaction_event(session, interaction, "CANCELLED")
+
+    def inbound_email(
+        self,
+        fx: Effects,
+        session: AgentSession,
+        sender: str,
+        subject: str,
+        body: str,
+        user_data: dict[str, Any],
+    ) -> Interaction:
+        if "email" not in session.media:
+            raise ApiError(
+                ErrorCode.INVALID_STATE, f"Agent '{session.username}' has no email media."
+            )
+        me = self.host.agent(session.username)
+        mail = self._new(
+            session,
+            "email",
+            "INVITED",
+            sender=sender,
+            recipient=f"{me.username}@wwe-host.local",
+            subject=subject,
+            body=body,
+            parties=[sender],
+            user_data=dict(user_data),
+        )
+        ops.add_interaction(fx, session, mail, "INVITED")
+        return mail
+
+    def inbound_chat(
+        self,
+        fx: Effects,
+        session: AgentSession,
+        customer: str,
+        message: str,
+        user_data: dict[str, Any],
+    ) -> Interaction:
+        if "chat" not in session.media:
+            raise ApiError(
+                ErrorCode.INVALID_STATE, f"Agent '{session.username}' has no chat media."
+            )
+        chat = self._new(
+            session,
+            "chat",
+            "INVITED",
+            sender=customer,
+            chat_id=uuid.uuid4().hex,
+            parties=[customer],
+            user_data=dict(user_data),
+            messages=[ChatLine("customer", customer, message, self.host.now())] if message else [],
+        )
+        ops.add_interaction(fx, session, chat, "INVITED")
+        return chat
+
+    def chat_message(
+        self, fx: Effects, session: AgentSession, interaction: Interaction, sender: str, text: str
+    ) -> None:
+        if interaction.media != "chat" or interaction.state not in ("INVITED", "ACCEPTED"):
+            raise ApiError(
+                ErrorCode.INVALID_STATE,
+                f"Cannot write in interaction '{interaction.interaction_id}': it is "
+                f"{interaction.state}.",
+            )
+        if sender == "agent" and interaction.state != "ACCEPTED":
+            raise ApiError(
+                ErrorCode.INVALID_STATE,
+                f"Cannot write in interaction '{interaction.interaction_id}': accept it first.",
+            )
+        name = session.username if sender == "agent" else interaction.sender or "customer"
+        interaction.messages.append(ChatLine(sender, name, text, self.host.now()))
+        fx.interaction_event(session, interaction, "NEW_MESSAGE")
+
+    def end_chat(self, fx: Effects, session: AgentSession, interaction: Interaction) -> None:
+        if interaction.media != "chat" or interaction.state not in ("INVITED", "ACCEPTED"):
+            raise ApiError(
+                ErrorCode.INVALID_STATE,
+                f"Cannot end interaction '{interaction.interaction_id}': it is "
+                f"{interaction.state}.",
+            )
+        interaction.set_state("ENDED")
+        fx.interaction_event(session, interaction, "ENDED")

@@ -1,0 +1,59 @@
+"""What an operation changed and what it has to tell: collected here, applied by the engine.
+
+Operations stay free of I/O: they mutate sessions, mark them dirty and record notices; the
+engine commits the dirty sessions and only then publishes the notices.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .model import AgentSession, Interaction
+from .views import interaction_view
+
+
+@dataclass(slots=True)
+class Notice:
+    session_id: str
+    topic: str
+    data: dict[str, Any]
+    frame_id: str | None = None  # only this frame (toast clicks, mark-done notices)
+    ui_only: bool = False  # for the agent's desktop, never for frames
+
+
+@dataclass(slots=True)
+class Effects:
+    notices: list[Notice] = field(default_factory=list)
+    dirty: dict[str, AgentSession] = field(default_factory=dict)
+    ended: list[str] = field(default_factory=list)  # sessions that were logged out
+    outbox: list[dict[str, Any]] = field(default_factory=list)
+    timers: list[tuple[str, str, float]] = field(default_factory=list)  # (session, what, due)
+
+    def touch(self, session: AgentSession) -> None:
+        self.dirty[session.session_id] = session
+
+    def notify(
+        self,
+        session: AgentSession,
+        topic: str,
+        data: dict[str, Any],
+        frame_id: str | None = None,
+        ui_only: bool = False,
+    ) -> None:
+        self.notices.append(Notice(session.session_id, topic, data, frame_id, ui_only))
+
+    def interaction_event(
+        self, session: AgentSession, interaction: Interaction, event_type: str
+    ) -> None:
+        """An interaction event with a snapshot taken now, so events keep their own order."""
+        self.touch(session)
+        self.notify(
+            session,
+            "interaction",
+            {
+                "eventType": event_type,
+                "media": interaction.media,
+                "interaction": interaction_view(session, interaction),
+            },
+        )

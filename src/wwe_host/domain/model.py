@@ -1,0 +1,122 @@
+"""The agent's session and everything in it: media states, interactions, cases, toasts, frames.
+
+Plain data (msgspec structs) with no I/O, so the store can persist a session as one record
+and a restart rebuilds it exactly.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import msgspec
+
+from .states import State
+
+_EMAIL_ADDRESS = re.compile(r"^[^@\s<>(),;:\"]+@[^@\s<>(),;:\"]+\.[^@\s<>(),;:\"]+$")
+
+VOICE_LIVE = frozenset({"RINGING", "DIALING", "TALKING", "HELD"})
+OPEN_MEDIA_DONE = frozenset({"SENT", "CANCELLED", "COMPLETED", "ENDED", "REVOKED"})
+
+
+class ChatLine(msgspec.Struct):
+    sender: str  # "agent" or "customer"
+    name: str
+    text: str
+    at: float
+
+
+class Interaction(msgspec.Struct, kw_only=True):
+    interaction_id: str
+    uuid: str
+    media: str
+    case_id: str
+    state: str
+    created_at: float
+    previous_state: str = "UNKNOWN"
+    parent_interaction_id: str | None = None
+    user_data: dict[str, Any] = msgspec.field(default_factory=dict)
+    parties: list[str] = msgspec.field(default_factory=list)
+    is_consultation: bool = False
+    # voice
+    call_uuid: str | None = None
+    direction: str | None = None
+    call_type: str | None = None
+    ani: str | None = None
+    dnis: str | None = None
+    recording_state: str | None = None
+    peer_session: str | None = None  # internal call: the other agent's session and interaction
+    peer_interaction: str | None = None
+    answer_due: float | None = None  # simulated far end of an outbound call answers then
+    far_end: str | None = None  # "answer", "busy", "noanswer", "agent"
+    # open media
+    sender: str | None = None  # e-mail from / chat customer name
+    recipient: str | None = None
+    subject: str | None = None
+    body: str | None = None
+    chat_id: str | None = None
+    messages: list[ChatLine] = msgspec.field(default_factory=list)
+    error: str | None = None
+    markdone_blocks: dict[str, str] = msgspec.field(default_factory=dict)  # frame id → warning
+
+    def set_state(self, state: str) -> None:
+        self.previous_state = self.state
+        self.state = state
+
+    @property
+    def live(self) -> bool:
+        if self.media == "voice":
+            return self.state in VOICE_LIVE
+        return self.state not in OPEN_MEDIA_DONE
+
+
+class Toast(msgspec.Struct, kw_only=True):
+    toast_id: str
+    frame_id: str
+    params: dict[str, Any]
+    created_at: float
+    close_at: float | None = None
+
+
+class FrameRecord(msgspec.Struct, kw_only=True):
+    frame_id: str
+    origin: str
+    section: str
+    agent_level: bool
+    interaction_id: str | None = None
+    subscriptions: dict[str, list[str]] = msgspec.field(default_factory=dict)
+
+
+class AgentSession(msgspec.Struct, kw_only=True):
+    session_id: str
+    username: str
+    started_at: float
+    last_activity: float
+    media: dict[str, State]
+    tokens: list[str] = msgspec.field(default_factory=list)
+    mic_muted: bool = False
+    speaker_muted: bool = False
+    interactions: dict[str, Interaction] = msgspec.field(default_factory=dict)
+    next_interaction: int = 1
+    selected_case: str | None = None
+    expanded_cases: list[str] = msgspec.field(default_factory=list)
+    toasts: dict[str, Toast] = msgspec.field(default_factory=dict)
+    next_toast: int = 1
+    my_messages: list[dict[str, Any]] = msgspec.field(default_factory=list)
+    frames: dict[str, FrameRecord] = msgspec.field(default_factory=dict)
+    next_frame: int = 1
+    next_subscription: int = 1
+    dynamic_phone_number: str | None = None
+    ready_since: float | None = None  # for routing: idle longest
+
+    def new_interaction_id(self) -> str:
+        value = str(self.next_interaction)
+        self.next_interaction += 1
+        return value
+
+    def find_case(self, case_id: str) -> list[Interaction]:
+        return [i for i in self.interactions.values() if i.case_id == case_id]
+
+
+def is_email_address(value: str) -> bool:
+    return _EMAIL_ADDRESS.match(value) is not None

@@ -1,0 +1,299 @@
+"""The operations on an agent's session, shared by the API and the agent's own clicks.
+
+Each one checks first and changes second, so a refused operation leaves nothing half-done,
+and records what happened in ``Effects`` for the engine to commit and publish.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from ..errors import ApiError, ErrorCode
+from .effects import Effects
+from .model import AgentSession, Interaction
+from .states import State, aggregate
+from .views import interaction_view
+
+
+def get_interaction(session: AgentSession, interaction_id: str) -> Interaction:
+    interaction = session.interactions.get(interaction_id)
+    if interaction is None:
+        raise ApiError(ErrorCode.NOT_FOUND, f"Unknown interaction '{interaction_id}'.")
+    return interaction
+
+
+def _invalid(interaction: Interaction, verb: str) -> ApiError:
+    return ApiError(
+        ErrorCode.INVALID_STATE,
+        f"Cannot {verb} interaction '{interaction.interaction_id}': it is {interaction.state}.",
+    )
+
+
+def _require_voice(interaction: Interaction, verb: str) -> None:
+    if interaction.media != "voice":
+        raise ApiError(
+            ErrorCode.INVALID_STATE,
+            f"Cannot {verb} interaction '{interaction.interaction_id}': it is a "
+            f"{interaction.media} interaction, not a voice call.",
+        )
+
+
+# --- agent and media states -------------------------------------------------------------
+
+
+def agent_state_data(state: State) -> dict[str, Any]:
+    data: dict[str, Any] = {"eventType": "STATE_CHANGED", "mediaState": state.type}
+    if state.reason is not None:
+        data["reason"] = state.reason
+        data["reasonCode"] = state.reason_code or ""
+    return data
+
+
+def set_media_states(
+    fx: Effects, session: AgentSession, names: Iterable[str], state: State, now: float
+) -> None:
+    before = aggregate(session.media.values())
+    changed = False
+    for name in names:
+        if session.media.get(name) == state:
+            continue
+        session.media[name] = state
+        changed = True
+        fx.notify(
+            session, "media", {"eventType": "STATE_CHANGED", "media": name, "state": state.wire()}
+        )
+    if not changed:
+        return
+    fx.touch(session)
+    after = aggregate(session.media.values())
+    if after.type == "READY" or any(s.type == "READY" for s in session.media.values()):
+        if before.type not in ("READY", "PARTIAL_READY"):
+            session.ready_since = now
+    else:
+        session.ready_since = None
+    if after != before:
+        fx.notify(session, "agent", agent_state_data(after))
+
+
+# --- interactions -----------------------------------------------------------------------
+
+
+def _select(fx: Effects, session: AgentSession, case_id: str) -> None:
+    _select_notify(fx, session, case_id, _select_change(session, case_id))
+
+
+def _select_change(session: AgentSession, case_id: str) -> str | None:
+    """Select and expand ``case_id``; returns the case that was collapsed, if any."""
+    previous = session.selected_case
+    collapsed = None
+    if previous is not None and previous != case_id and previous in session.expanded_cases:
+        session.expanded_cases.remove(previous)
+        collapsed = previous
+    if case_id not in session.expanded_cases:
+        session.expanded_cases.append(case_id)
+    session.selected_case = case_id
+    return collapsed
+
+
+def _select_notify(
+    fx: Effects, session: AgentSession, case_id: str, collapsed: str | None
+) -> None:
+    fx.touch(session)
+    if collapsed is not None:
+        fx.notify(
+            session, "interaction", {"eventType": "CASE_COLLAPSED", "selectedCaseId": collapsed}
+        )
+    fx.notify(session, "interaction", {"eventType": "CASE_EXPANDED", "selectedCaseId": case_id})
+    fx.notify(session, "interaction", {"eventType": "CASE_SELECTED", "selectedCaseId": case_id})
+
+
+def add_interaction(
+    fx: Effects, session: AgentSession, interaction: Interaction, first_event: str
+) -> None:
+    """A new interaction: ADDED, then its first state event; it takes the case selection
+    when no live case holds it (so its snapshots already say so)."""
+    session.interactions[interaction.interaction_id] = interaction
+    selected = session.selected_case
+    take = selected is None or len(session.find_case(selected)) == 0 or (
+        selected == interaction.case_id
+    )
+    collapsed = _select_change(session, interaction.case_id) if take else None
+    fx.interaction_event(session, interaction, "ADDED")
+    fx.interaction_event(session, interaction, first_event)
+    if take:
+        _select_notify(fx, session, interaction.case_id, collapsed)
+
+
+def select_case(fx: Effects, session: AgentSession, case_id: str) -> None:
+    if not session.find_case(case_id):
+        raise ApiError(ErrorCode.NOT_FOUND, f"Unknown case '{case_id}'.")
+    _select(fx, session, case_id)
+
+
+def answer(fx: Effects, session: AgentSession, interaction: Interaction) -> None:
+    if interaction.media == "voice":
+        if interaction.state != "RINGING":
+            raise _invalid(interaction, "answer")
+        interaction.set_state("TALKING")
+        fx.interaction_event(session, interaction, "ESTABLISHED")
+    else:
+        if interaction.state != "INVITED":
+            raise _invalid(interaction, "accept")
+        interaction.set_state("ACCEPTED")
+        fx.interaction_event(session, interaction, "ACCEPTED")
+
+
+def establish(fx: Effects, session: AgentSession, interaction: Interaction) -> None:
+    """The far end answered an outbound call."""
+    if interaction.state != "DIALING":
+        raise _invalid(interaction, "establish")
+    interaction.answer_due = None
+    interaction.set_state("TALKING")
+    fx.interaction_event(session, interaction, "ESTABLISHED")
+
+
+def hold(fx: Effects, session: AgentSession, interaction: Interaction) -> None:
+    _require_voice(interaction, "hold")
+    if interaction.state != "TALKING":
+        raise _invalid(interaction, "hold")
+    interaction.set_state("HELD")
+    fx.interaction_event(session, interaction, "HELD")
+
+
+def resume(fx: Effects, session: AgentSession, interaction: Interaction) -> None:
+    _require_voice(interaction, "resume")
+    if interaction.state != "HELD":
+        raise _invalid(interaction, "resume")
+    interaction.set_state("TALKING")
+    fx.interaction_event(session, interaction, "ESTABLISHED")
+
+
+def check_release(interaction: Interaction) -> None:
+    _require_voice(interaction, "hang up")
+    if interaction.state not in ("RINGING", "DIALING", "TALKING", "HELD"):
+        raise _invalid(interaction, "hang up")
+
+
+def release(fx: Effects, session: AgentSession, interaction: Interaction) -> None:
+    """Any live call ends in IDLE; a ringing one is thereby rejected. Recording stops too."""
+    check_release(interaction)
+    interaction.answer_due = None
+    if interaction.recording_state in ("RECORDING", "PAUSED"):
+        interaction.recording_state = "STOPPED"
+        fx.interaction_event(session, interaction, "CALL_RECORDING_STATE_CHANGED")
+    interaction.set_state("IDLE")
+    fx.interaction_event(session, interaction, "RELEASED")
+
+
+_RECORDING = {
+    # action: (allowed from, to, verb)
+    "start": (("STOPPED",), "RECORDING", "start recording on"),
+    "stop": (("RECORDING", "PAUSED"), "STOPPED", "stop recording on"),
+    "pause": (("RECORDING",), "PAUSED", "pause recording on"),
+    "resume": (("PAUSED",), "RECORDING", "resume recording on"),
+}
+
+
+def recording(fx: Effects, session: AgentSession, interaction: Interaction, action: str) -> None:
+    allowed, target, verb = _RECORDING[action]
+    _require_voice(interaction, verb)
+    if interaction.state not in ("TALKING", "HELD"):
+        raise _invalid(interaction, verb)
+    current = interaction.recording_state or "STOPPED"
+    if current not in allowed:
+        raise ApiError(
+            ErrorCode.INVALID_STATE,
+            f"Cannot {verb} interaction '{interaction.interaction_id}': "
+            f"its recording is {current}.",
+        )
+    interaction.recording_state = target
+    fx.interaction_event(session, interaction, "CALL_RECORDING_STATE_CHANGED")
+
+
+def set_user_data(
+    fx: Effects, session: AgentSession, interaction: Interaction, values: Mapping[str, Any]
+) -> None:
+    if interaction.media == "voice" and interaction.state == "IDLE":
+        raise ApiError(
+            ErrorCode.INVALID_STATE,
+            f"Cannot set user data on interaction '{interaction.interaction_id}': "
+            f"it is IDLE (the call has ended).",
+        )
+    interaction.user_data.update(values)
+    fx.interaction_event(session, interaction, "ATTACHED_DATA_CHANGED")
+
+
+def delete_user_data(
+    fx: Effects, session: AgentSession, interaction: Interaction, key: str
+) -> None:
+    if key in interaction.user_data:
+        del interaction.user_data[key]
+        fx.interaction_event(session, interaction, "ATTACHED_DATA_CHANGED")
+
+
+def block_markdone(
+    fx: Effects, session: AgentSession, interaction: Interaction, frame_id: str, warning: str
+) -> None:
+    interaction.markdone_blocks[frame_id] = warning
+    fx.touch(session)
+    fx.notify(
+        session,
+        "markdone-ui",
+        {"interactionId": interaction.interaction_id, "blocked": warning},
+        ui_only=True,
+    )
+
+
+def unblock_markdone(
+    fx: Effects, session: AgentSession, interaction: Interaction, frame_id: str
+) -> None:
+    if interaction.markdone_blocks.pop(frame_id, None) is None:
+        return
+    fx.touch(session)
+    warning = next(reversed(interaction.markdone_blocks.values()), None)
+    fx.notify(
+        session,
+        "markdone-ui",
+        {"interactionId": interaction.interaction_id, "blocked": warning},
+        ui_only=True,
+    )
+
+
+def mark_done(fx: Effects, session: AgentSession, interaction: Interaction) -> None:
+    if interaction.media == "voice" and interaction.state != "IDLE":
+        raise _invalid(interaction, "mark done")
+    if interaction.markdone_blocks:
+        for frame_id in interaction.markdone_blocks:
+            view_data = {
+                "media": interaction.media,
+                "interaction": interaction_view(session, interaction),
+            }
+            fx.notify(
+                session,
+                "markdone",
+                {"eventType": "MARKDONE_REQUESTED", **view_data},
+                frame_id=frame_id,
+            )
+            fx.notify(
+                session,
+                "markdone",
+                {"eventType": "MARKDONE_BLOCKED", **view_data},
+                frame_id=frame_id,
+            )
+        warning = next(reversed(interaction.markdone_blocks.values()))
+        raise ApiError(ErrorCode.MARKDONE_BLOCKED, warning)
+    if interaction.media != "voice" and interaction.live:
+        interaction.set_state("COMPLETED")
+        fx.interaction_event(session, interaction, "COMPLETED")
+    fx.interaction_event(session, interaction, "REMOVED")
+    del session.interactions[interaction.interaction_id]
+    if session.selected_case == interaction.case_id and not session.find_case(
+        interaction.case_id
+    ):
+        if interaction.case_id in session.expanded_cases:
+            session.expanded_cases.remove(interaction.case_id)
+        session.selected_case = None
+        remaining = list(session.interactions.values())
+        if remaining:
+            _select(fx, session, remaining[-1].case_id)

@@ -1,0 +1,54 @@
+"""Where the engine keeps what must survive a restart, behind one small interface.
+
+The engine hands over everything one operation changed in a single ``Changes``; a store
+commits it atomically before the engine lets any reply leave. SQLite is the embedded
+default; PostgreSQL implements the same methods.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from ..domain.model import AgentSession
+
+
+@dataclass(slots=True)
+class AuditEntry:
+    at: float
+    agent: str
+    frame: str
+    origin: str
+    request: str
+    outcome: str  # allowed, failed, refused:<why>, quarantined
+    detail: str
+    duration_ms: float
+
+
+@dataclass(slots=True)
+class Changes:
+    sessions: list[AgentSession] = field(default_factory=list)
+    ended: list[str] = field(default_factory=list)
+    outbox: list[dict[str, Any]] = field(default_factory=list)
+    audit: list[AuditEntry] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.sessions or self.ended or self.outbox or self.audit)
+
+
+class Store(Protocol):
+    async def open(self) -> None: ...
+
+    async def close(self) -> None: ...
+
+    async def load_sessions(self) -> list[AgentSession]: ...
+
+    async def commit(self, changes: Changes) -> None:
+        """Write all of ``changes`` or nothing; return only once it is durable."""
+        ...
+
+    async def outbox(self) -> list[dict[str, Any]]: ...
+
+    async def audit(
+        self, *, agent: str | None = None, outcome: str | None = None, limit: int = 1000
+    ) -> list[AuditEntry]: ...

@@ -1,0 +1,644 @@
+// Type declarations for wwe-service-client-api.js, the wwe-host client library.
+// Hand-written; keep in step with the script and with the spec (api.md, protocol.md).
+//
+// Use: reference this file (/// <reference path="wwe-service-client-api.d.ts" />) or list it
+// in tsconfig "files"; the library is a classic script, so these are global declarations of
+// `genesys.wwe.service` (also reachable as `window.genesys.wwe.service`).
+//
+// Every request has the same three forms:
+//   method(...parameters, done, fail?)   -> void                (vendor style, callbacks)
+//   method(...parameters, null, fail)    -> void                (failure callback only)
+//   method(...parameters)                -> Promise<Reply<T>>   (no callbacks)
+// The result of a request is at `.data` of the reply.
+
+declare namespace genesys.wwe.service {
+    // -------------------------------------------------------------------------------------
+    // Agent and media
+    // -------------------------------------------------------------------------------------
+
+    type Role = "ROLE_AGENT" | "ROLE_SUPERVISOR" | "ROLE_ADMIN";
+
+    interface Agent {
+        employeeId: string;
+        firstname: string;
+        lastname: string;
+        username: string;
+        roles: Role[];
+    }
+
+    /**
+     * A state type. PARTIAL_READY, OUT_OF_SERVICE, LOGOUT_DND_ON and UNKNOWN are only
+     * reported, never in the state list and never settable.
+     */
+    type StateType =
+        | "LOGOUT"
+        | "READY"
+        | "PARTIAL_READY"
+        | "NOT_READY"
+        | "NOT_READY_ACTION_CODE"
+        | "NOT_READY_AFTER_CALLWORK"
+        | "NOT_READY_AFTER_CALLWORK_ACTION_CODE"
+        | "DND_ON"
+        | "OUT_OF_SERVICE"
+        | "LOGOUT_DND_ON"
+        | "UNKNOWN";
+
+    interface State {
+        type: StateType;
+        displayName: string;
+        /** What `agent.setState` and `media.setState` take. */
+        operationName: string;
+        /** Not-ready states with a reason only. */
+        reason?: string;
+        reasonCode?: string;
+    }
+
+    type MediaName = "voice" | "email" | "chat";
+
+    interface Device {
+        /** The agent's DN. */
+        number: string;
+        /** The alternate number given at login for this session, if any. */
+        dynamicPhoneNumber?: string;
+    }
+
+    interface Media {
+        name: MediaName;
+        state: State;
+        /** Voice only. */
+        device?: Device;
+    }
+
+    // -------------------------------------------------------------------------------------
+    // Interactions
+    // -------------------------------------------------------------------------------------
+
+    interface Party {
+        name: string;
+    }
+
+    type VoiceState = "UNKNOWN" | "RINGING" | "DIALING" | "TALKING" | "HELD" | "IDLE" | "PREVIEW";
+
+    type OpenMediaState =
+        | "INVITED"
+        | "ACCEPTED"
+        | "CREATED"
+        | "COMPOSING"
+        | "SENT"
+        | "CANCELLED"
+        | "COMPLETED"
+        | "PULLED"
+        | "REVOKED"
+        | "ERROR"
+        | "SAVED"
+        | "TRANSFERRING"
+        | "TRANSFER_COMPLETED"
+        | "INVITED_CONFERENCE"
+        | "LEFT_CONFERENCE"
+        | "USER_DATA_ATTACHED"
+        | "USER_DATA_UPDATED"
+        | "JOIN_PENDING"
+        | "JOIN_FAILED"
+        | "HISTORY_IN_PROGRESS"
+        | "HISTORY_DONE"
+        | "ENDED";
+
+    /** Known states; other values may appear and are passed through. */
+    type InteractionState = VoiceState | OpenMediaState | (string & {});
+
+    type CallDirection = "IN" | "OUT" | "UNKNOWN";
+    type CallType = "INTERNAL" | "INBOUND" | "OUTBOUND" | "CONSULT" | "UNKNOWN";
+    type RecordingState = "STOPPED" | "RECORDING" | "PAUSED";
+
+    interface Interaction {
+        /** Per desktop session: "1", "2", … stable for the life of that session. */
+        interactionId: string;
+        parentInteractionId: string | null;
+        caseId: string;
+        /** Attached data, limited to the keys of service-client-api.user-data.read-allowed. */
+        userData: { [key: string]: unknown };
+        state: InteractionState;
+        previousState: InteractionState;
+        parties: Party[];
+        isConsultation: boolean;
+        isMainCaseInteraction: boolean;
+        isCaseSelected: boolean;
+        isCaseExpanded: boolean;
+        /** The call UUID for voice, the multimedia interaction id otherwise. */
+        interactionUUID: string;
+        media: MediaName;
+        // Voice only:
+        callUuid?: string;
+        direction?: CallDirection;
+        callType?: CallType;
+        ani?: string | null;
+        dnis?: string | null;
+        recordingState?: RecordingState;
+        // E-mail only:
+        from?: string | null;
+        to?: string | null;
+        subject?: string | null;
+        // Chat only: the number of messages.
+        messages?: number;
+        /** Set when the interaction is in error. */
+        error?: string;
+    }
+
+    /** Attached-data values that a frame may write. */
+    type UserDataValue = string | number | boolean;
+    interface KeyValues {
+        [key: string]: UserDataValue;
+    }
+
+    /** The result of `voice.dial` and `email.create`. */
+    interface CreatedInteraction {
+        interactionId: string;
+    }
+
+    // -------------------------------------------------------------------------------------
+    // Toasts
+    // -------------------------------------------------------------------------------------
+
+    interface ToastParameters {
+        /** Required by popupToast. */
+        title: string;
+        /** An http(s) URL. */
+        iconUrl?: string;
+        subject?: string;
+        message?: string;
+        keyValues?: { [key: string]: string | number | boolean };
+        /** One button per string; their clicks arrive as CUSTOM_TOAST_BUTTON_CLICK events. */
+        buttons?: string[];
+        /** Show and Dismiss buttons (indexes 0 and 1); Show brings this frame forward. */
+        buttonShowDismiss?: boolean;
+        /** Close the toast after that many milliseconds (0: stay). */
+        autoCloseTimeout?: number;
+        /** Also file the toast in the MyMessage panel. */
+        sendToMyMessage?: boolean;
+    }
+
+    // -------------------------------------------------------------------------------------
+    // Replies and failures
+    // -------------------------------------------------------------------------------------
+
+    /** A success reply, as the host sent it minus `referenceId`: the result is at `data`. */
+    interface Reply<T> {
+        request: string;
+        data: T;
+        userAgent: string;
+        protocolVersion: number;
+    }
+
+    type ErrorCode =
+        | "NOT_ALLOWED"
+        | "RATE_LIMITED"
+        | "UNKNOWN_REQUEST"
+        | "INVALID_PARAMETER"
+        | "NOT_FOUND"
+        | "INVALID_STATE"
+        | "USER_DATA_NOT_ALLOWED"
+        | "MARKDONE_BLOCKED"
+        | "UNAVAILABLE"
+        | "INTERNAL"
+        /** No reply within the configured timeout (made by the library). */
+        | "TIMEOUT"
+        /** `unload()` was called while the request was pending (made by the library). */
+        | "UNLOADED";
+
+    /**
+     * A failure: a reply with `errorMessage` from the host, or one made by the library
+     * (TIMEOUT, UNLOADED, INVALID_PARAMETER for bad arguments, UNAVAILABLE when there is no
+     * window to send to). `errorCode` is absent in replies from a host that does not send it.
+     */
+    interface Failure {
+        /** The request name (absent when sendMessage got no request name). */
+        request?: string;
+        errorMessage: string;
+        errorCode?: ErrorCode;
+        userAgent?: string;
+        protocolVersion?: number;
+    }
+
+    type Done<T> = (reply: Reply<T>) => void;
+    type Fail = (failure: Failure) => void;
+
+    /** What `sendMessage` takes: a request name and its positional parameters. */
+    interface RequestMessage {
+        request: string;
+        parameters?: unknown[];
+        [extra: string]: unknown;
+    }
+
+    // -------------------------------------------------------------------------------------
+    // Topics and events
+    // -------------------------------------------------------------------------------------
+
+    type Topic = "agent" | "interaction" | "media" | "system" | "markdone" | `messenger:${string}`;
+
+    /** What a handler receives: the whole event message. */
+    interface EventMessage<TTopic extends string, TData> {
+        event: TTopic;
+        data: TData;
+        userAgent: string;
+        protocolVersion: number;
+    }
+
+    /** Topic "agent": the aggregate state changed. */
+    interface AgentStateChangedEvent {
+        eventType: "STATE_CHANGED";
+        mediaState: StateType;
+        reason?: string;
+        reasonCode?: string;
+    }
+
+    /** Topic "media": the state of one media changed. */
+    interface MediaStateChangedEvent {
+        eventType: "STATE_CHANGED";
+        media: MediaName;
+        state: State;
+    }
+
+    type InteractionEventType =
+        // every media
+        | "UNKNOWN"
+        | "ADDED"
+        | "REMOVED"
+        | "ATTACHED_DATA_CHANGED"
+        | "CASE_OR_BUNDLE_ID_CHANGED"
+        | "NEW_MESSAGE"
+        | "ERROR"
+        // voice
+        | "RINGING"
+        | "DIALING"
+        | "ESTABLISHED"
+        | "HELD"
+        | "RELEASED"
+        | "PARTY_CHANGED"
+        | "CALL_RECORDING_STATE_CHANGED"
+        // open media
+        | "INVITED"
+        | "INVITED_CONFERENCE"
+        | "ACCEPTED"
+        | "CREATED"
+        | "COMPOSING"
+        | "COMPLETED"
+        | "REVOKED"
+        | "PULLED"
+        | "PULL_FAILED"
+        | "PULL_WORKBIN_FAILED"
+        | "IN_QUEUE_FAILED"
+        | "IN_WORKBIN"
+        | "IN_WORKBIN_FAILED"
+        | "LEFT_CONFERENCE"
+        | "TRANSFER_COMPLETED"
+        | "INSERT_STANDARD_RESPONSE"
+        // e-mail
+        | "SENT"
+        | "CANCELLED"
+        // chat
+        | "ENDED"
+        | "JOIN_PENDING"
+        | "JOIN_FAILED";
+
+    /** Topic "interaction": something happened to one interaction. */
+    interface InteractionEvent {
+        eventType: InteractionEventType;
+        media: MediaName;
+        interaction: Interaction;
+    }
+
+    /** Topic "interaction": the case selection changed in the desktop. */
+    interface CaseEvent {
+        eventType: "CASE_SELECTED" | "CASE_EXPANDED" | "CASE_COLLAPSED";
+        selectedCaseId: string;
+    }
+
+    /** Topic "system": a button of one of this frame's toasts was clicked. */
+    interface ToastButtonClickEvent {
+        eventType: "CUSTOM_TOAST_BUTTON_CLICK";
+        customToastId: string;
+        /** 0-based; with buttonShowDismiss, Show is 0 and Dismiss is 1. */
+        buttonIndex: number;
+    }
+
+    /** Topic "markdone": the agent tried to mark done an interaction this frame blocked. */
+    interface MarkdoneEvent {
+        eventType: "MARKDONE_REQUESTED" | "MARKDONE_BLOCKED";
+        interaction: Interaction;
+    }
+
+    type AgentEventMessage = EventMessage<"agent", AgentStateChangedEvent>;
+    type MediaEventMessage = EventMessage<"media", MediaStateChangedEvent>;
+    type InteractionEventMessage = EventMessage<"interaction", InteractionEvent | CaseEvent>;
+    type SystemEventMessage = EventMessage<"system", ToastButtonClickEvent>;
+    type MarkdoneEventMessage = EventMessage<"markdone", MarkdoneEvent>;
+    type MessengerEventMessage = EventMessage<`messenger:${string}`, unknown>;
+
+    /** The event message type of a topic (a union for several topics). */
+    type EventMessageFor<T extends Topic> = T extends "agent"
+        ? AgentEventMessage
+        : T extends "media"
+          ? MediaEventMessage
+          : T extends "interaction"
+            ? InteractionEventMessage
+            : T extends "system"
+              ? SystemEventMessage
+              : T extends "markdone"
+                ? MarkdoneEventMessage
+                : MessengerEventMessage;
+
+    type AnyEventMessage =
+        | AgentEventMessage
+        | MediaEventMessage
+        | InteractionEventMessage
+        | SystemEventMessage
+        | MarkdoneEventMessage
+        | MessengerEventMessage;
+
+    /** The reply to a subscribe. */
+    interface SubscribeReply extends Reply<{ topics: Topic[] }> {
+        subscriptionId: string;
+    }
+
+    // -------------------------------------------------------------------------------------
+    // The library
+    // -------------------------------------------------------------------------------------
+
+    /** The library's version. */
+    const version: string;
+
+    /** The request timeout in milliseconds (default 10000; 0 = never). Same as configure(). */
+    let timeout: number;
+
+    interface ClientOptions {
+        /** Request timeout in milliseconds (default 10000; 0 = never time out). */
+        timeout?: number;
+    }
+
+    /** Changes the library's settings; returns the settings in force. */
+    function configure(options?: ClientOptions): { timeout: number };
+
+    interface ReadyInfo {
+        /** The id the desktop gave this frame. */
+        frameId: string;
+        /** The desktop's origin, the only one this library posts to and accepts from. */
+        origin: string;
+    }
+
+    /**
+     * Resolves once the desktop has greeted this frame (at once if it already has); rejects
+     * with an Error after `timeoutMs` (default 10000) when no desktop answers.
+     */
+    function ready(timeoutMs?: number): Promise<ReadyInfo>;
+
+    /** Sends any request by name (also those without a function of their own). */
+    function sendMessage<T = unknown>(message: RequestMessage, done: Done<T>, fail?: Fail): void;
+    function sendMessage<T = unknown>(message: RequestMessage, done: null | undefined, fail: Fail): void;
+    function sendMessage<T = unknown>(message: RequestMessage): Promise<Reply<T>>;
+
+    /**
+     * Calls `handler` (with `this` = `context`) with every event of these topics. Several
+     * handlers may subscribe to the same topic. Resolves with the host's reply; a refused
+     * subscription fails and keeps no handler.
+     */
+    function subscribe<T extends Topic, C = undefined>(
+        topics: T | readonly T[],
+        handler: (this: C, message: EventMessageFor<T>) => void,
+        context?: C,
+    ): Promise<SubscribeReply>;
+    function subscribe<T extends Topic, C = undefined>(
+        topics: T | readonly T[],
+        handler: (this: C, message: EventMessageFor<T>) => void,
+        context: C,
+        done: (reply: SubscribeReply) => void,
+        fail?: Fail,
+    ): void;
+    function subscribe<T extends Topic, C = undefined>(
+        topics: T | readonly T[],
+        handler: (this: C, message: EventMessageFor<T>) => void,
+        context: C,
+        done: null | undefined,
+        fail: Fail,
+    ): void;
+
+    /**
+     * Removes `handler` from every topic it was subscribed to; a subscription left without
+     * handlers is cancelled at the host. Returns whether the handler was subscribed.
+     */
+    function unsubscribe(handler: (...args: never[]) => unknown): boolean;
+
+    /**
+     * Sends to `win` instead of window.opener / window.parent (e.g. a page that embeds the
+     * desktop). `null` goes back to the default.
+     */
+    function targetWWEWindow(win: Window | null | undefined): void;
+
+    /**
+     * Stops the library: pending requests fail with UNLOADED, handlers are dropped and the
+     * host is told, the message listener is removed. Later calls fail with UNLOADED.
+     */
+    function unload(): void;
+
+    // -------------------------------------------------------------------------------------
+    // The requests (api.md)
+    // -------------------------------------------------------------------------------------
+
+    namespace agent {
+        /** The logged-in agent. Sends `agent.get`. */
+        function get(done: Done<Agent>, fail?: Fail): void;
+        function get(done: null | undefined, fail: Fail): void;
+        function get(): Promise<Reply<Agent>>;
+        /** The agent's state, aggregated over the agent's media (PARTIAL_READY when only some are ready). Sends `agent.getState`. */
+        function getState(done: Done<State>, fail?: Fail): void;
+        function getState(done: null | undefined, fail: Fail): void;
+        function getState(): Promise<Reply<State>>;
+        /** The states the agent may be put in; pass an `operationName` to `setState`. Sends `agent.getStateList`. */
+        function getStateList(done: Done<State[]>, fail?: Fail): void;
+        function getStateList(done: null | undefined, fail: Fail): void;
+        function getStateList(): Promise<Reply<State[]>>;
+        /** Sets every media of the agent to a state of `getStateList()` (its `operationName`, or its index in that list). Sends `agent.setState`. */
+        function setState(operationName: string | number, done: Done<null>, fail?: Fail): void;
+        function setState(operationName: string | number, done: null | undefined, fail: Fail): void;
+        function setState(operationName: string | number): Promise<Reply<null>>;
+    }
+
+    namespace media {
+        /** The agent's media (voice, email, chat) with their states. Sends `media.getMediaList`. */
+        function getMediaList(done: Done<Media[]>, fail?: Fail): void;
+        function getMediaList(done: null | undefined, fail: Fail): void;
+        function getMediaList(): Promise<Reply<Media[]>>;
+        /** One media by name; an unknown name fails with NOT_FOUND. Sends `media.getMediaByName`. */
+        function getMediaByName(name: MediaName, done: Done<Media>, fail?: Fail): void;
+        function getMediaByName(name: MediaName, done: null | undefined, fail: Fail): void;
+        function getMediaByName(name: MediaName): Promise<Reply<Media>>;
+        /** Sets the state of one media. Sends `media.setState`. */
+        function setState(name: MediaName, operationName: string | number, done: Done<null>, fail?: Fail): void;
+        function setState(name: MediaName, operationName: string | number, done: null | undefined, fail: Fail): void;
+        function setState(name: MediaName, operationName: string | number): Promise<Reply<null>>;
+    }
+
+    namespace interaction {
+        /** The agent's current interactions, oldest first. Sends `interaction.getInteractions`. */
+        function getInteractions(done: Done<Interaction[]>, fail?: Fail): void;
+        function getInteractions(done: null | undefined, fail: Fail): void;
+        function getInteractions(): Promise<Reply<Interaction[]>>;
+        /** One interaction, or `null` when the id is unknown. Sends `interaction.getByInteractionId`. */
+        function getByInteractionId(interactionId: string, done: Done<Interaction | null>, fail?: Fail): void;
+        function getByInteractionId(interactionId: string, done: null | undefined, fail: Fail): void;
+        function getByInteractionId(interactionId: string): Promise<Reply<Interaction | null>>;
+        /** Writes these attached-data keys (every key must be write-allowed, or nothing is written). Sends `interaction.setUserData`. */
+        function setUserData(interactionId: string, keyValues: KeyValues, done: Done<null>, fail?: Fail): void;
+        function setUserData(interactionId: string, keyValues: KeyValues, done: null | undefined, fail: Fail): void;
+        function setUserData(interactionId: string, keyValues: KeyValues): Promise<Reply<null>>;
+        /** Removes one attached-data key (an absent key succeeds). Sends `interaction.deleteUserData`. */
+        function deleteUserData(interactionId: string, key: string, done: Done<null>, fail?: Fail): void;
+        function deleteUserData(interactionId: string, key: string, done: null | undefined, fail: Fail): void;
+        function deleteUserData(interactionId: string, key: string): Promise<Reply<null>>;
+        /** Selects and expands that case in the desktop. Sends `interaction.selectCaseByCaseId`. */
+        function selectCaseByCaseId(caseId: string, done: Done<null>, fail?: Fail): void;
+        function selectCaseByCaseId(caseId: string, done: null | undefined, fail: Fail): void;
+        function selectCaseByCaseId(caseId: string): Promise<Reply<null>>;
+        /** Marks the interaction done (a voice call must be IDLE). Sends `interaction.markdone`. */
+        function markdone(interactionId: string, done: Done<null>, fail?: Fail): void;
+        function markdone(interactionId: string, done: null | undefined, fail: Fail): void;
+        function markdone(interactionId: string): Promise<Reply<null>>;
+        /** Refuses every mark done of the interaction, showing `warningMessage`, until unblocked. Sends `interaction.blockMarkdone`. */
+        function blockMarkdone(interactionId: string, warningMessage: string, done: Done<null>, fail?: Fail): void;
+        function blockMarkdone(interactionId: string, warningMessage: string, done: null | undefined, fail: Fail): void;
+        function blockMarkdone(interactionId: string, warningMessage: string): Promise<Reply<null>>;
+        /** Lifts a `blockMarkdone`. Sends `interaction.unblockMarkdone`. */
+        function unblockMarkdone(interactionId: string, done: Done<null>, fail?: Fail): void;
+        function unblockMarkdone(interactionId: string, done: null | undefined, fail: Fail): void;
+        function unblockMarkdone(interactionId: string): Promise<Reply<null>>;
+        /** Same as `unblockMarkdone` (the other spelling; sent as `interaction.unlockMarkdone`). Sends `interaction.unlockMarkdone`. */
+        function unlockMarkdone(interactionId: string, done: Done<null>, fail?: Fail): void;
+        function unlockMarkdone(interactionId: string, done: null | undefined, fail: Fail): void;
+        function unlockMarkdone(interactionId: string): Promise<Reply<null>>;
+    }
+
+    namespace voice {
+        /** Places an outbound call; `userData` is attached to it. Callbacks may follow `destination` directly. Sends `voice.dial`. */
+        function dial(destination: string, userData: KeyValues | null | undefined, done: Done<CreatedInteraction>, fail?: Fail): void;
+        function dial(destination: string, userData: KeyValues | null | undefined, done: null | undefined, fail: Fail): void;
+        function dial(destination: string, done: Done<CreatedInteraction>, fail?: Fail): void;
+        function dial(destination: string, userData?: KeyValues | null): Promise<Reply<CreatedInteraction>>;
+        /** Answers a RINGING call. Sends `voice.answer`. */
+        function answer(interactionId: string, done: Done<null>, fail?: Fail): void;
+        function answer(interactionId: string, done: null | undefined, fail: Fail): void;
+        function answer(interactionId: string): Promise<Reply<null>>;
+        /** Holds a TALKING call. Sends `voice.hold`. */
+        function hold(interactionId: string, done: Done<null>, fail?: Fail): void;
+        function hold(interactionId: string, done: null | undefined, fail: Fail): void;
+        function hold(interactionId: string): Promise<Reply<null>>;
+        /** Resumes a HELD call. Sends `voice.resume`. */
+        function resume(interactionId: string, done: Done<null>, fail?: Fail): void;
+        function resume(interactionId: string, done: null | undefined, fail: Fail): void;
+        function resume(interactionId: string): Promise<Reply<null>>;
+        /** Releases a live call. Sends `voice.hangUp`. */
+        function hangUp(interactionId: string, done: Done<null>, fail?: Fail): void;
+        function hangUp(interactionId: string, done: null | undefined, fail: Fail): void;
+        function hangUp(interactionId: string): Promise<Reply<null>>;
+        /** Starts recording the call. Sends `voice.startCallRecording`. */
+        function startCallRecording(interactionId: string, done: Done<null>, fail?: Fail): void;
+        function startCallRecording(interactionId: string, done: null | undefined, fail: Fail): void;
+        function startCallRecording(interactionId: string): Promise<Reply<null>>;
+        /** Stops recording the call. Sends `voice.stopCallRecording`. */
+        function stopCallRecording(interactionId: string, done: Done<null>, fail?: Fail): void;
+        function stopCallRecording(interactionId: string, done: null | undefined, fail: Fail): void;
+        function stopCallRecording(interactionId: string): Promise<Reply<null>>;
+        /** Pauses the recording. Sends `voice.pauseCallRecording`. */
+        function pauseCallRecording(interactionId: string, done: Done<null>, fail?: Fail): void;
+        function pauseCallRecording(interactionId: string, done: null | undefined, fail: Fail): void;
+        function pauseCallRecording(interactionId: string): Promise<Reply<null>>;
+        /** Resumes a paused recording. Sends `voice.resumeCallRecording`. */
+        function resumeCallRecording(interactionId: string, done: Done<null>, fail?: Fail): void;
+        function resumeCallRecording(interactionId: string, done: null | undefined, fail: Fail): void;
+        function resumeCallRecording(interactionId: string): Promise<Reply<null>>;
+        /** Whether the microphone of the agent's SIP endpoint is muted. Sends `voice.isMicrophoneMute`. */
+        function isMicrophoneMute(done: Done<boolean>, fail?: Fail): void;
+        function isMicrophoneMute(done: null | undefined, fail: Fail): void;
+        function isMicrophoneMute(): Promise<Reply<boolean>>;
+        /** Mutes the microphone of the agent's SIP endpoint. Sends `voice.muteMicrophone`. */
+        function muteMicrophone(done: Done<null>, fail?: Fail): void;
+        function muteMicrophone(done: null | undefined, fail: Fail): void;
+        function muteMicrophone(): Promise<Reply<null>>;
+        /** Unmutes the microphone of the agent's SIP endpoint. Sends `voice.unmuteMicrophone`. */
+        function unmuteMicrophone(done: Done<null>, fail?: Fail): void;
+        function unmuteMicrophone(done: null | undefined, fail: Fail): void;
+        function unmuteMicrophone(): Promise<Reply<null>>;
+        /** Whether the speaker of the agent's SIP endpoint is muted. Sends `voice.isSpeakerMute`. */
+        function isSpeakerMute(done: Done<boolean>, fail?: Fail): void;
+        function isSpeakerMute(done: null | undefined, fail: Fail): void;
+        function isSpeakerMute(): Promise<Reply<boolean>>;
+        /** Mutes the speaker of the agent's SIP endpoint. Sends `voice.muteSpeaker`. */
+        function muteSpeaker(done: Done<null>, fail?: Fail): void;
+        function muteSpeaker(done: null | undefined, fail: Fail): void;
+        function muteSpeaker(): Promise<Reply<null>>;
+        /** Unmutes the speaker of the agent's SIP endpoint. Sends `voice.unmuteSpeaker`. */
+        function unmuteSpeaker(done: Done<null>, fail?: Fail): void;
+        function unmuteSpeaker(done: null | undefined, fail: Fail): void;
+        function unmuteSpeaker(): Promise<Reply<null>>;
+    }
+
+    namespace email {
+        /** Opens a new outbound e-mail to `destination` in the desktop's composer. Callbacks may follow `destination` directly. Sends `email.create`. */
+        function create(destination: string, userData: KeyValues | null | undefined, done: Done<CreatedInteraction>, fail?: Fail): void;
+        function create(destination: string, userData: KeyValues | null | undefined, done: null | undefined, fail: Fail): void;
+        function create(destination: string, done: Done<CreatedInteraction>, fail?: Fail): void;
+        function create(destination: string, userData?: KeyValues | null): Promise<Reply<CreatedInteraction>>;
+    }
+
+    namespace system {
+        /** Every request name this frame may call. Sends `system.getAllowedServices`. */
+        function getAllowedServices(done: Done<string[]>, fail?: Fail): void;
+        function getAllowedServices(done: null | undefined, fail: Fail): void;
+        function getAllowedServices(): Promise<Reply<string[]>>;
+        /** Resets the agent's inactivity timer. Sends `system.triggerActivity`. */
+        function triggerActivity(done: Done<null>, fail?: Fail): void;
+        function triggerActivity(done: null | undefined, fail: Fail): void;
+        function triggerActivity(): Promise<Reply<null>>;
+        /** Shows a toast in the desktop; the result is its id. Sends `system.popupToast`. */
+        function popupToast(parameters: ToastParameters, done: Done<string>, fail?: Fail): void;
+        function popupToast(parameters: ToastParameters, done: null | undefined, fail: Fail): void;
+        function popupToast(parameters: ToastParameters): Promise<Reply<string>>;
+        /** Changes one of this frame's toasts; `false` when the id is unknown. Sends `system.updateToast`. */
+        function updateToast(id: string, parameters: Partial<ToastParameters>, done: Done<boolean>, fail?: Fail): void;
+        function updateToast(id: string, parameters: Partial<ToastParameters>, done: null | undefined, fail: Fail): void;
+        function updateToast(id: string, parameters: Partial<ToastParameters>): Promise<Reply<boolean>>;
+        /** Closes one of this frame's toasts; `false` when the id is unknown. Sends `system.closeToast`. */
+        function closeToast(id: string, done: Done<boolean>, fail?: Fail): void;
+        function closeToast(id: string, done: null | undefined, fail: Fail): void;
+        function closeToast(id: string): Promise<Reply<boolean>>;
+    }
+
+    namespace sipEndpoint {
+        /** Whether the microphone of the agent's SIP endpoint is muted. Sends `sipEndpoint.isMicrophoneMute`. */
+        function isMicrophoneMute(done: Done<boolean>, fail?: Fail): void;
+        function isMicrophoneMute(done: null | undefined, fail: Fail): void;
+        function isMicrophoneMute(): Promise<Reply<boolean>>;
+        /** Mutes the microphone of the agent's SIP endpoint. Sends `sipEndpoint.muteMicrophone`. */
+        function muteMicrophone(done: Done<null>, fail?: Fail): void;
+        function muteMicrophone(done: null | undefined, fail: Fail): void;
+        function muteMicrophone(): Promise<Reply<null>>;
+        /** Unmutes the microphone of the agent's SIP endpoint. Sends `sipEndpoint.unmuteMicrophone`. */
+        function unmuteMicrophone(done: Done<null>, fail?: Fail): void;
+        function unmuteMicrophone(done: null | undefined, fail: Fail): void;
+        function unmuteMicrophone(): Promise<Reply<null>>;
+        /** Whether the speaker of the agent's SIP endpoint is muted. Sends `sipEndpoint.isSpeakerMute`. */
+        function isSpeakerMute(done: Done<boolean>, fail?: Fail): void;
+        function isSpeakerMute(done: null | undefined, fail: Fail): void;
+        function isSpeakerMute(): Promise<Reply<boolean>>;
+        /** Mutes the speaker of the agent's SIP endpoint. Sends `sipEndpoint.muteSpeaker`. */
+        function muteSpeaker(done: Done<null>, fail?: Fail): void;
+        function muteSpeaker(done: null | undefined, fail: Fail): void;
+        function muteSpeaker(): Promise<Reply<null>>;
+        /** Unmutes the speaker of the agent's SIP endpoint. Sends `sipEndpoint.unmuteSpeaker`. */
+        function unmuteSpeaker(done: Done<null>, fail?: Fail): void;
+        function unmuteSpeaker(done: null | undefined, fail: Fail): void;
+        function unmuteSpeaker(): Promise<Reply<null>>;
+    }
+}
+
+interface Window {
+    genesys: typeof genesys;
+}

@@ -1,0 +1,158 @@
+"""Shared set-up for engine tests: a configuration, a real SQLite file, a recording desktop."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from wwe_host.config import Config, parse_config
+from wwe_host.engine import Engine, FrameHandle
+from wwe_host.store.sqlite import SqliteStore
+
+CRM = "http://crm.example:9001"
+NOTES = "http://notes.example:9002"
+DIALER = "http://dialer.example:9003"
+
+BASE_INI = """
+[wwe-host]
+insecure-plain-password = true
+
+[interaction-workspace]
+service-client-api.accepted-web-content-origins = {origins}
+service-client-api.user-data.read-allowed = {read}
+service-client-api.user-data.write-allowed = {write}
+{extra}
+workspace.web-content = Dialer
+interaction.web-content = CRM, Notes
+agent-status.not-ready-reasons = Break, Lunch
+sim.voice.answer-delay = {delay}
+
+[action-codes]
+Break = 1511
+Lunch = 1512
+
+[CRM]
+url = http://crm.example:9001/crm.html?case=$Interaction.CaseId$
+
+[Notes]
+url = http://notes.example:9002/notes.html
+
+[Dialer]
+url = http://dialer.example:9003/dial.html
+
+[agent:jdoe]
+firstname = John
+lastname = Doe
+employeeId = 1001
+password = secret
+roles = ROLE_AGENT, ROLE_ADMIN
+number = 5001
+media = voice, email, chat
+
+[agent:asmith]
+firstname = Anna
+lastname = Smith
+employeeId = 1002
+password = secret2
+number = 5002
+"""
+
+
+def make_config(
+    origins: str = f"{CRM} (*), {NOTES} (agent.*, interaction.*), {DIALER}",
+    read: str = "*",
+    write: str = "*",
+    extra: str = "",
+    delay: float = 0.05,
+) -> Config:
+    text = BASE_INI.format(origins=origins, read=read, write=write, extra=extra, delay=delay)
+    return parse_config(text, "<test>")
+
+
+class Desktop:
+    """A desktop that records what the engine sends it."""
+
+    def __init__(self) -> None:
+        self.frames: list[tuple[str, str, dict[str, Any]]] = []
+        self.ui_events: list[tuple[str, dict[str, Any]]] = []
+
+    def frame_message(self, frame_id: str, origin: str, message: dict[str, Any]) -> None:
+        self.frames.append((frame_id, origin, message))
+
+    def ui(self, kind: str, data: dict[str, Any]) -> None:
+        self.ui_events.append((kind, data))
+
+    def events_for(self, frame_id: str, topic: str | None = None) -> list[dict[str, Any]]:
+        return [
+            m
+            for f, _, m in self.frames
+            if f == frame_id and (topic is None or m.get("event") == topic)
+        ]
+
+    def event_types(self, frame_id: str, topic: str = "interaction") -> list[str]:
+        return [m["data"]["eventType"] for m in self.events_for(frame_id, topic)]
+
+
+async def started_engine(tmp_path: Path, config: Config, clock: Any = None) -> Engine:
+    store = SqliteStore(tmp_path / "wwe-host.db")
+    engine = Engine(config, store, clock=clock) if clock else Engine(config, store)
+    await engine.start()
+    return engine
+
+
+class Agent:
+    """An agent logged in with a desktop attached, and helpers to talk as a frame."""
+
+    def __init__(self, engine: Engine, session_id: str, desktop: Desktop) -> None:
+        self.engine = engine
+        self.session_id = session_id
+        self.desktop = desktop
+        self._ref = 0
+
+    @classmethod
+    async def login(cls, engine: Engine, username: str = "jdoe", password: str = "secret") -> Agent:
+        _, session = await engine.login(username, password)
+        desktop = Desktop()
+        engine.attach(session.session_id, desktop)
+        return cls(engine, session.session_id, desktop)
+
+    async def frame(
+        self, section: str, origin: str, interaction_id: str | None = None
+    ) -> FrameHandle:
+        return await self.engine.open_frame(self.session_id, section, origin, interaction_id)
+
+    async def request(self, frame: FrameHandle, name: str, *params: Any) -> dict[str, Any]:
+        self._ref += 1
+        message: dict[str, Any] = {
+            "request": name,
+            "referenceId": str(self._ref),
+            "userAgent": "WWE Client",
+            "protocolVersion": 2,
+        }
+        if params:
+            message["parameters"] = list(params)
+        reply = await self.engine.handle(frame, message)
+        assert reply is not None, f"{name} got no reply"
+        return reply
+
+    async def ok(self, frame: FrameHandle, name: str, *params: Any) -> Any:
+        reply = await self.request(frame, name, *params)
+        assert "errorMessage" not in reply, reply
+        return reply["data"]
+
+    async def fails(self, frame: FrameHandle, name: str, *params: Any) -> dict[str, Any]:
+        reply = await self.request(frame, name, *params)
+        assert "errorMessage" in reply, reply
+        return reply
+
+    async def subscribe(self, frame: FrameHandle, *topics: str) -> str:
+        self._ref += 1
+        reply = await self.engine.handle(
+            frame, {"event": "subscribe", "data": list(topics), "referenceId": str(self._ref)}
+        )
+        assert reply is not None and "subscriptionId" in reply, reply
+        return str(reply["subscriptionId"])
+
+    @property
+    def session(self) -> Any:
+        return self.engine.session_by_id(self.session_id)

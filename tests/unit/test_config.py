@@ -1,0 +1,918 @@
+"""The configuration file: the documented example, defaults, every kind of error."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from wwe_host import catalog
+from wwe_host.config import (
+    DEMO_LOGINS,
+    FIELD_CODES,
+    STATE_ACTIONS,
+    WEB_CONTENT_MODES,
+    AgentOptions,
+    Config,
+    ConfigError,
+    ServerSettings,
+    demo_config,
+    expand_field_codes,
+    load_config,
+    parse_config,
+    render_effective,
+    with_server_overrides,
+)
+from wwe_host.security.origins import frame_allowed
+from wwe_host.security.passwords import hash_password, is_hashed, verify_password
+
+
+@pytest.fixture(scope="module")
+def jdoe_hash() -> str:
+    return hash_password("s3cret")
+
+
+# The example of configuration.md, completed with the sections it names but leaves out
+# (Dialer, Notes, Wiki, agent asmith): a listed section that does not exist is an error.
+EXAMPLE = """\
+[wwe-host]                       ; the server itself (ours)
+listen = 127.0.0.1:8080
+public-url = http://127.0.0.1:8080
+data-dir = ./var                 ; SQLite file and other state live here
+database = sqlite:///./var/wwe-host.db   ; or postgresql://user@host/db
+bus = memory                     ; or redis://127.0.0.1:6379/0
+admin-token = change-me          ; bearer token for the admin/simulation API
+smtp = smtp://127.0.0.1:1025     ; optional
+max-message-bytes = 65536
+insecure-plain-password = false ; true lets agent passwords be plain text
+
+[interaction-workspace]          ; the application's options
+service-client-api.accepted-web-content-origins = http://127.0.0.1:9001 (*), \
+http://127.0.0.1:9002 (agent.*, voice.dial)
+service-client-api.rate-limit = 0
+service-client-api.rate-limit.voice.dial = 4
+service-client-api.rate-limit.email.create = 2
+service-client-api.rate-limit-quarantine-delay = 30
+service-client-api.user-data.read-allowed = Key1,Key2,Key3
+service-client-api.user-data.write-allowed = Key1,Key3
+service-client-api.workspace-web-content.dial-only = true
+workspace.web-content = Dialer
+interaction.web-content = CRM, Notes
+agent-status.enabled-actions-global = Ready, NotReady, NotReadyReason, AfterCallWork, Dnd, LogOff
+agent-status.not-ready-reasons = Break, Lunch
+security.inactivity-timeout = 0             ; minutes, decimals allowed; 0 = off
+security.inactivity-alert-dialog-before-timeout = 30   ; seconds
+voice.auto-answer = false
+; false = the agent starts NOT_READY on that media at login
+login.voice.is-auto-ready = false
+sim.voice.answer-delay = 1.0                ; seconds
+
+[action-codes]                   ; not-ready reasons: name = code
+Break = 1511
+Lunch = 1512
+
+[CRM]                            ; a web-content section
+label = CRM
+url = http://127.0.0.1:9001/crm.html?case=$Interaction.CaseId$&ani=$Interaction.ANI$
+mode = tab                       ; tab | popup | background | hidden
+icon = http://127.0.0.1:9001/icon.svg   ; optional
+
+[Notes]
+url = http://127.0.0.1:9001/notes.html#/case/$Interaction.CaseId$
+mode = popup
+allow = clipboard-write
+
+[Dialer]
+label = Click to dial
+url = http://127.0.0.1:9002/dialer.html?agent=$Agent.UserName$
+
+[Wiki]
+url = https://wiki.example.com/#/home   ; fragment kept
+
+[agent:jdoe]                     ; the part after ':' is the username
+firstname = John
+lastname = Doe
+employeeId = 1001
+password = {hash}           ; a hash made by `wwe-host hash-password`
+roles = ROLE_AGENT, ROLE_ADMIN
+number = 5001                    ; DN of the agent's place
+media = voice, email, chat
+; agent-level overrides of non-security interaction-workspace options:
+workspace.web-content = Dialer, Wiki
+
+[agent:asmith]
+firstname = Anna
+lastname = Smith
+employeeId = 1002
+password = {hash}
+number = 5002
+media = voice
+
+[queue:sales]                    ; routing target for the simulator
+media = voice, email, chat
+agents = jdoe, asmith
+"""
+
+
+@pytest.fixture(scope="module")
+def example(jdoe_hash: str) -> Config:
+    return parse_config(EXAMPLE.replace("{hash}", jdoe_hash), "example.ini")
+
+
+def minimal(extra: str = "", *, plain: bool = True) -> str:
+    """A small valid file with one agent, to which a test adds its sections."""
+    return (
+        f"[wwe-host]\ninsecure-plain-password = {'true' if plain else 'false'}\n"
+        "[agent:a1]\nfirstname = A\nlastname = One\nemployeeId = 1\npassword = pw\n"
+        "number = 5001\n" + extra
+    )
+
+
+def error_of(text: str) -> str:
+    with pytest.raises(ConfigError) as info:
+        parse_config(text)
+    return str(info.value)
+
+
+# ---------------------------------------------------------------------------- the example
+
+
+def test_example_server(example: Config) -> None:
+    assert example.source == "example.ini"
+    assert example.server == ServerSettings(
+        listen_host="127.0.0.1",
+        listen_port=8080,
+        public_url="http://127.0.0.1:8080",
+        data_dir="./var",
+        database="sqlite:///./var/wwe-host.db",
+        bus="memory",
+        admin_token="change-me",
+        smtp="smtp://127.0.0.1:1025",
+        max_message_bytes=65536,
+        insecure_plain_password=False,
+        frame_ancestors="'self'",
+    )
+
+
+def test_example_security(example: Config) -> None:
+    sec = example.security
+    assert sec.origins.origins() == ("http://127.0.0.1:9001", "http://127.0.0.1:9002")
+    crm, dialer = sec.origins.entries
+    assert crm.filters == ("*",)
+    assert crm.requests == frozenset(catalog.REQUESTS)
+    assert dialer.filters == ("agent.*", "voice.dial")
+    assert dialer.requests == {
+        "agent.get",
+        "agent.getState",
+        "agent.getStateList",
+        "agent.setState",
+        "voice.dial",
+    }
+    assert sec.rate_limits.default == 0
+    assert sec.rate_limits.limit_for("voice.dial") == 4
+    assert sec.rate_limits.limit_for("email.create") == 2
+    assert sec.rate_limits.limit_for("agent.get") == 0
+    assert sec.rate_limits.quarantine_delay == 30
+    assert sec.read_allowed.describe() == "Key1, Key2, Key3"
+    assert sec.write_allowed.describe() == "Key1, Key3"
+    assert sec.dial_only is True
+
+
+def test_example_application_options(example: Config) -> None:
+    opts = example.options
+    assert [wc.section for wc in opts.workspace_web_content] == ["Dialer"]
+    assert [wc.section for wc in opts.interaction_web_content] == ["CRM", "Notes"]
+    assert opts.enabled_actions == STATE_ACTIONS
+    assert opts.not_ready_reasons == (("Break", "1511"), ("Lunch", "1512"))
+    assert opts.inactivity_timeout_minutes == 0
+    assert opts.inactivity_alert_seconds == 30
+    assert opts.voice_auto_answer is False
+    assert dict(opts.auto_ready) == {"voice": False, "email": False, "chat": False}
+    assert opts.answer_delay == 1.0
+
+
+def test_example_web_content(example: Config) -> None:
+    crm, notes = example.options.interaction_web_content
+    assert crm.label == "CRM"
+    assert crm.url == (
+        "http://127.0.0.1:9001/crm.html?case=$Interaction.CaseId$&ani=$Interaction.ANI$"
+    )
+    assert crm.mode == "tab"
+    assert crm.icon == "http://127.0.0.1:9001/icon.svg"
+    assert crm.allow == ""
+    assert crm.origin == "http://127.0.0.1:9001"
+    assert notes.label == "Notes"  # default: the section name
+    assert notes.mode == "popup"
+    assert notes.icon is None
+    assert notes.allow == "clipboard-write"
+    (dialer,) = example.options.workspace_web_content
+    assert dialer.label == "Click to dial"
+    assert dialer.mode == "tab"
+    assert dialer.origin == "http://127.0.0.1:9002"
+    assert example.web_content_origins() == (
+        "http://127.0.0.1:9001",
+        "http://127.0.0.1:9002",
+        "https://wiki.example.com",
+    )
+
+
+def test_example_agents_and_queues(example: Config, jdoe_hash: str) -> None:
+    assert list(example.agents) == ["jdoe", "asmith"]
+    jdoe = example.agents["jdoe"]
+    assert (jdoe.username, jdoe.firstname, jdoe.lastname) == ("jdoe", "John", "Doe")
+    assert jdoe.employee_id == "1001"
+    assert jdoe.password == jdoe_hash
+    assert verify_password(jdoe.password, "s3cret", allow_plain=False)
+    assert jdoe.roles == ("ROLE_AGENT", "ROLE_ADMIN")
+    assert jdoe.number == "5001"
+    assert jdoe.media == ("voice", "email", "chat")
+    # The agent-level override replaces the list; everything else comes from the app level.
+    assert [wc.section for wc in jdoe.options.workspace_web_content] == ["Dialer", "Wiki"]
+    assert jdoe.options.interaction_web_content == example.options.interaction_web_content
+    assert jdoe.options.not_ready_reasons == example.options.not_ready_reasons
+    asmith = example.agents["asmith"]
+    assert asmith.roles == ("ROLE_AGENT",)
+    assert asmith.media == ("voice",)
+    assert asmith.options == example.options
+    assert example.agent_by_number("5002") is asmith
+    assert example.agent_by_number("9999") is None
+    assert dict(example.queues) == {}.fromkeys(["sales"], example.queues["sales"])
+    sales = example.queues["sales"]
+    assert (sales.name, sales.media, sales.agents) == (
+        "sales",
+        ("voice", "email", "chat"),
+        ("jdoe", "asmith"),
+    )
+    # The Wiki's origin is not accepted: it loads but cannot use the API, which is worth saying.
+    (warning,) = example.warnings
+    assert "[Wiki] https://wiki.example.com" in warning
+
+
+def test_url_fragment_is_kept_after_inline_comment_stripping(example: Config) -> None:
+    wiki = example.agents["jdoe"].options.workspace_web_content[1]
+    assert wiki.url == "https://wiki.example.com/#/home"
+    notes = example.options.interaction_web_content[1]
+    assert notes.url == "http://127.0.0.1:9001/notes.html#/case/$Interaction.CaseId$"
+
+
+def test_secrets_are_not_in_repr_or_rendering(example: Config, jdoe_hash: str) -> None:
+    assert jdoe_hash not in repr(example)
+    assert "change-me" not in repr(example.server)
+    text = render_effective(example)
+    assert jdoe_hash not in text
+    assert "change-me" not in text
+
+
+# ---------------------------------------------------------------------------- defaults
+
+
+def test_empty_file_gives_documented_defaults() -> None:
+    config = parse_config("")
+    assert config.server == ServerSettings()
+    assert config.server.public_url == "http://127.0.0.1:8080"
+    assert config.server.database == "sqlite:///./var/wwe-host.db"
+    assert config.server.admin_token is None
+    assert config.server.smtp is None
+    assert config.server.frame_ancestors == "'self'"
+    assert config.security.origins.entries == ()
+    assert config.security.rate_limits.default == 0
+    assert config.security.rate_limits.quarantine_delay == 30
+    assert config.security.read_allowed.describe() == "*"
+    assert config.security.write_allowed.describe() == "*"
+    assert config.security.dial_only is True
+    assert config.options == AgentOptions()
+    assert config.options.enabled_actions == (
+        "Ready",
+        "NotReady",
+        "NotReadyReason",
+        "AfterCallWork",
+        "Dnd",
+        "LogOff",
+    )
+    assert dict(config.options.auto_ready) == {"voice": False, "email": False, "chat": False}
+    assert config.agents == {} and config.queues == {}
+    assert config.warnings == ()
+    assert config.web_content_origins() == ()
+
+
+def test_agent_defaults() -> None:
+    agent = parse_config(minimal()).agents["a1"]
+    assert agent.roles == ("ROLE_AGENT",)
+    assert agent.media == ("voice", "email", "chat")
+    assert agent.options == AgentOptions()
+    assert agent.full_name == "A One"
+
+
+def test_derived_defaults_follow_listen_and_data_dir() -> None:
+    server = parse_config("[wwe-host]\nlisten = 0.0.0.0:9000\ndata-dir = /srv/wwe/\n").server
+    assert (server.listen_host, server.listen_port) == ("0.0.0.0", 9000)
+    assert server.public_url == "http://127.0.0.1:9000"  # a wildcard is not browsable
+    assert server.database == "sqlite:////srv/wwe/wwe-host.db"
+    v6 = parse_config("[wwe-host]\nlisten = [::1]:8443\n").server
+    assert (v6.listen_host, v6.public_url) == ("::1", "http://[::1]:8443")
+
+
+def test_server_options_other_values() -> None:
+    server = parse_config(
+        "[wwe-host]\npublic-url = https://wwe.example.com/\n"
+        "database = postgresql://wwe@db/wwe\nbus = redis://127.0.0.1:6379/0\n"
+        "admin-token =\nsmtp =\nframe-ancestors = 'self'  https://portal.example.com\n"
+    ).server
+    assert server.public_url == "https://wwe.example.com"
+    assert server.database == "postgresql://wwe@db/wwe"
+    assert server.bus == "redis://127.0.0.1:6379/0"
+    assert server.admin_token is None and server.smtp is None
+    assert server.frame_ancestors == "'self' https://portal.example.com"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("true", True), ("Yes", True), ("1", True), ("FALSE", False), ("no", False), ("0", False)],
+)
+def test_booleans(text: str, expected: bool) -> None:
+    config = parse_config(f"[interaction-workspace]\nvoice.auto-answer = {text}\n")
+    assert config.options.voice_auto_answer is expected
+
+
+def test_decimals_and_auto_ready() -> None:
+    opts = parse_config(
+        "[interaction-workspace]\nsecurity.inactivity-timeout = 0.5\n"
+        "security.inactivity-alert-dialog-before-timeout = 10\nsim.voice.answer-delay = .25\n"
+        "login.email.is-auto-ready = true\n"
+    ).options
+    assert opts.inactivity_timeout_minutes == 0.5
+    assert opts.inactivity_alert_seconds == 10
+    assert opts.answer_delay == 0.25
+    assert dict(opts.auto_ready) == {"voice": False, "email": True, "chat": False}
+
+
+def test_not_ready_reason_without_action_code_gets_empty_code() -> None:
+    opts = parse_config(
+        "[interaction-workspace]\nagent-status.not-ready-reasons = Break, Training\n"
+        "[action-codes]\nBreak = 1511\n"
+    ).options
+    assert opts.not_ready_reasons == (("Break", "1511"), ("Training", ""))
+
+
+def test_multi_line_list_values() -> None:
+    config = parse_config(
+        "[interaction-workspace]\nagent-status.enabled-actions-global = Ready,\n"
+        "    NotReady,\n    LogOff\n"
+    )
+    assert config.options.enabled_actions == ("Ready", "NotReady", "LogOff")
+
+
+# ---------------------------------------------------------------------------- agent level
+
+
+def test_agent_level_overrides(jdoe_hash: str) -> None:
+    config = parse_config(
+        minimal(
+            "workspace.web-content = Tool\n"
+            "agent-status.enabled-actions-global = Ready, LogOff\n"
+            "security.inactivity-timeout = 5\n"
+            "login.voice.is-auto-ready = yes\n"
+            "[interaction-workspace]\n"
+            "service-client-api.accepted-web-content-origins = https://tool.example.com\n"
+            "login.chat.is-auto-ready = true\n"
+            "[Tool]\nurl = https://tool.example.com/\n"
+            "[agent:a2]\nfirstname = B\nlastname = Two\nemployeeId = 2\npassword = pw\n"
+            "number = 5002\n"
+        )
+    )
+    a1, a2 = config.agents["a1"], config.agents["a2"]
+    assert [wc.section for wc in a1.options.workspace_web_content] == ["Tool"]
+    assert a1.options.enabled_actions == ("Ready", "LogOff")
+    assert a1.options.inactivity_timeout_minutes == 5
+    # Overrides are applied on top of the application level, key by key.
+    assert dict(a1.options.auto_ready) == {"voice": True, "email": False, "chat": True}
+    assert a2.options == config.options
+    assert config.options.workspace_web_content == ()
+    assert config.web_content_origins() == ("https://tool.example.com",)
+    assert config.warnings == ()
+
+
+def test_agent_level_enabled_actions_are_checked() -> None:
+    message = error_of(minimal("agent-status.enabled-actions-global = Ready, Pause\n"))
+    assert message.startswith(
+        "[agent:a1] agent-status.enabled-actions-global = 'Ready, Pause': expected entries from"
+    )
+    assert "'Pause'" in message
+
+
+def test_service_client_api_in_agent_section_is_ignored_with_a_warning() -> None:
+    config = parse_config(
+        minimal(
+            "service-client-api.accepted-web-content-origins = *\n"
+            "service-client-api.rate-limit = 1\n"
+        )
+    )
+    assert config.security.origins.entries == ()
+    assert config.security.rate_limits.default == 0
+    (warning,) = config.warnings
+    assert "[interaction-workspace] only" in warning
+    assert "[agent:a1] service-client-api.accepted-web-content-origins" in warning
+    assert "[agent:a1] service-client-api.rate-limit" in warning
+
+
+# ---------------------------------------------------------------------------- warnings
+
+
+def test_unknown_sections_and_options_give_one_warning() -> None:
+    config = parse_config(
+        minimal(
+            "nmber = 1\n"
+            "[wwe-host-typo]\nx = 1\n"
+            "[interaction-workspace]\nsecurity.inactivity-timout = 3\n"
+            "service-client-api.rate-limt = 3\n"
+            "[queue:q]\nagent = a1\n"
+        ).replace("insecure-plain-password = true\n", "insecure-plain-password = true\nlisen = 1\n")
+    )
+    (warning,) = config.warnings
+    for name in (
+        "[wwe-host] lisen",
+        "[agent:a1] nmber",
+        "[wwe-host-typo] (section)",
+        "[interaction-workspace] security.inactivity-timout",
+        "[interaction-workspace] service-client-api.rate-limt",
+        "[queue:q] agent",
+    ):
+        assert name in warning
+    assert config.security.rate_limits.default == 0
+
+
+def test_default_section_is_not_magic() -> None:
+    config = parse_config(minimal("[DEFAULT]\nmedia = chat\n"))
+    assert config.agents["a1"].media == ("voice", "email", "chat")
+    assert "[DEFAULT] (section)" in config.warnings[0]
+
+
+def test_web_content_origin_not_accepted_is_warned() -> None:
+    config = parse_config(
+        "[interaction-workspace]\ninteraction.web-content = App\n[App]\nurl = http://app:81/\n"
+    )
+    (warning,) = config.warnings
+    assert "[App] http://app:81" in warning
+
+
+def test_web_content_mode_at_workspace_level_is_warned() -> None:
+    config = parse_config(
+        "[interaction-workspace]\nworkspace.web-content = App\n"
+        "service-client-api.accepted-web-content-origins = *\n"
+        "[App]\nurl = http://app/\nmode = hidden\n"
+    )
+    (warning,) = config.warnings
+    assert "[App] mode = hidden" in warning
+
+
+# ---------------------------------------------------------------------------- errors
+
+ERRORS = [
+    pytest.param(
+        "[interaction-workspace]\nsecurity.inactivity-timeout = abc\n",
+        "[interaction-workspace] security.inactivity-timeout = 'abc': "
+        "expected a number of minutes >= 0",
+        id="decimal",
+    ),
+    pytest.param(
+        "[interaction-workspace]\nsecurity.inactivity-alert-dialog-before-timeout = -1\n",
+        "[interaction-workspace] security.inactivity-alert-dialog-before-timeout = '-1': "
+        "expected a number of seconds >= 0",
+        id="negative",
+    ),
+    pytest.param(
+        "[interaction-workspace]\nsim.voice.answer-delay = inf\n",
+        "[interaction-workspace] sim.voice.answer-delay = 'inf': expected",
+        id="infinite",
+    ),
+    pytest.param(
+        "[interaction-workspace]\nvoice.auto-answer = maybe\n",
+        "[interaction-workspace] voice.auto-answer = 'maybe': expected true, false, yes, no",
+        id="boolean",
+    ),
+    pytest.param(
+        "[wwe-host]\nlisten = localhost\n",
+        "[wwe-host] listen = 'localhost': expected HOST:PORT",
+        id="listen",
+    ),
+    pytest.param(
+        "[wwe-host]\nlisten = 127.0.0.1:70000\n",
+        "[wwe-host] listen = '127.0.0.1:70000': expected a port from 0 to 65535",
+        id="port",
+    ),
+    pytest.param(
+        "[wwe-host]\nmax-message-bytes = 64k\n",
+        "[wwe-host] max-message-bytes = '64k': expected a whole number of bytes >= 1024",
+        id="int",
+    ),
+    pytest.param(
+        "[wwe-host]\npublic-url = ftp://x\n",
+        "[wwe-host] public-url = 'ftp://x': expected an http(s) URL",
+        id="public-url",
+    ),
+    pytest.param(
+        "[wwe-host]\ndatabase = mysql://x\n",
+        "[wwe-host] database = 'mysql://x': expected sqlite:///PATH or postgresql://",
+        id="database",
+    ),
+    pytest.param(
+        "[wwe-host]\nbus = rabbit://x\n",
+        "[wwe-host] bus = 'rabbit://x': expected memory or redis://",
+        id="bus",
+    ),
+    pytest.param(
+        "[wwe-host]\nsmtp = 127.0.0.1:25\n",
+        "[wwe-host] smtp = '127.0.0.1:25': expected smtp://HOST:PORT",
+        id="smtp",
+    ),
+    pytest.param(
+        "[wwe-host]\nframe-ancestors = 'self'; script-src *\n",
+        "[wwe-host] frame-ancestors = \"'self'; script-src *\": expected a CSP source list",
+        id="frame-ancestors",
+    ),
+    pytest.param(
+        "[wwe-host]\nadmin-token = two words\n",
+        "[wwe-host] admin-token = '<hidden>': expected a token without white space",
+        id="admin-token",
+    ),
+    pytest.param(
+        "[interaction-workspace]\n"
+        "service-client-api.accepted-web-content-origins = http://a (agent.*, voice.dail)\n",
+        "[interaction-workspace] service-client-api.accepted-web-content-origins: "
+        "entry 'http://a (agent.*, voice.dail)' names an unknown request 'voice.dail'",
+        id="origin-filter",
+    ),
+    pytest.param(
+        "[interaction-workspace]\n"
+        "service-client-api.accepted-web-content-origins = http://a/path\n",
+        "[interaction-workspace] service-client-api.accepted-web-content-origins: "
+        "entry 'http://a/path'",
+        id="origin-path",
+    ),
+    pytest.param(
+        "[interaction-workspace]\nservice-client-api.rate-limit = many\n",
+        "[interaction-workspace] service-client-api.rate-limit = 'many': "
+        "expected a non-negative integer",
+        id="rate-limit",
+    ),
+    pytest.param(
+        "[interaction-workspace]\nservice-client-api.rate-limit.voice.dail = 3\n",
+        "[interaction-workspace] service-client-api.rate-limit.voice.dail: "
+        "'voice.dail' is not a known request name",
+        id="rate-limit-request",
+    ),
+    pytest.param(
+        "[interaction-workspace]\nservice-client-api.rate-limit-quarantine-delay = soon\n",
+        "[interaction-workspace] service-client-api.rate-limit-quarantine-delay = 'soon'",
+        id="quarantine",
+    ),
+    pytest.param(
+        "[interaction-workspace]\nservice-client-api.user-data.read-allowed = a*b\n",
+        "[interaction-workspace] service-client-api.user-data.read-allowed = 'a*b': key 'a*b'",
+        id="read-allowed",
+    ),
+    pytest.param(
+        "[interaction-workspace]\nservice-client-api.workspace-web-content.dial-only = nah\n",
+        "[interaction-workspace] service-client-api.workspace-web-content.dial-only = 'nah'",
+        id="dial-only",
+    ),
+    pytest.param(
+        "[interaction-workspace]\nagent-status.enabled-actions-global = Ready, Away\n",
+        "[interaction-workspace] agent-status.enabled-actions-global = 'Ready, Away': "
+        "expected entries from Ready, NotReady",
+        id="actions",
+    ),
+    pytest.param(
+        "[interaction-workspace]\nagent-status.not-ready-reasons = Break, Break\n",
+        "[interaction-workspace] agent-status.not-ready-reasons = 'Break, Break': "
+        "expected each entry once ('Break' is listed twice)",
+        id="duplicate-entry",
+    ),
+    pytest.param(
+        "[action-codes]\nBreak =\n",
+        "[action-codes] Break = '': expected a code without white space",
+        id="action-code",
+    ),
+    pytest.param(
+        "[interaction-workspace]\ninteraction.web-content = CRM\n",
+        "[interaction-workspace] interaction.web-content = 'CRM': "
+        "expected names of existing sections (there is no section [CRM])",
+        id="web-content-missing",
+    ),
+    pytest.param(
+        "[interaction-workspace]\ninteraction.web-content = wwe-host\n[wwe-host]\n",
+        "[interaction-workspace] interaction.web-content = 'wwe-host': "
+        "expected web-content sections, not [wwe-host]",
+        id="web-content-reserved",
+    ),
+    pytest.param(
+        "[interaction-workspace]\ninteraction.web-content = CRM\n[CRM]\nlabel = x\n",
+        "[CRM] url: missing; expected the app's http(s) URL",
+        id="url-missing",
+    ),
+    pytest.param(
+        "[interaction-workspace]\ninteraction.web-content = CRM\n[CRM]\nurl = ftp://a/\n",
+        "[CRM] url = 'ftp://a/': expected an http(s) URL",
+        id="url-scheme",
+    ),
+    pytest.param(
+        "[interaction-workspace]\ninteraction.web-content = CRM\n[CRM]\nurl = http://a:0/\n",
+        "[CRM] url = 'http://a:0/': expected an http(s) URL",
+        id="url-port",
+    ),
+    pytest.param(
+        "[interaction-workspace]\ninteraction.web-content = CRM\n"
+        "[CRM]\nurl = http://a/?x=$Agent.Name$\n",
+        "[CRM] url = 'http://a/?x=$Agent.Name$': expected known field codes (",
+        id="field-code",
+    ),
+    pytest.param(
+        "[interaction-workspace]\ninteraction.web-content = CRM\n[CRM]\nurl = http://a/?p=$5\n",
+        "[CRM] url = 'http://a/?p=$5': expected field codes as $Name$ (a '$' is unbalanced",
+        id="field-code-unbalanced",
+    ),
+    pytest.param(
+        "[interaction-workspace]\ninteraction.web-content = CRM\n"
+        "[CRM]\nurl = http://$Agent.UserName$.example.com/\n",
+        "[CRM] url = 'http://$Agent.UserName$.example.com/': expected an http(s) URL whose "
+        "scheme, host and port have no field codes",
+        id="field-code-in-host",
+    ),
+    pytest.param(
+        "[interaction-workspace]\ninteraction.web-content = CRM\n"
+        "[CRM]\nurl = http://a/\nmode = window\n",
+        "[CRM] mode = 'window': expected tab | popup | background | hidden",
+        id="mode",
+    ),
+    pytest.param(
+        "[interaction-workspace]\ninteraction.web-content = CRM\n"
+        "[CRM]\nurl = http://a/\nicon = icon.svg\n",
+        "[CRM] icon = 'icon.svg': expected an http(s) URL",
+        id="icon",
+    ),
+    pytest.param(
+        "[interaction-workspace]\ninteraction.web-content = CRM\n"
+        '[CRM]\nurl = http://a/\nallow = camera" onload="x\n',
+        "[CRM] allow = 'camera\" onload=\"x': expected an iframe allow list",
+        id="allow",
+    ),
+    pytest.param(
+        minimal().replace("number = 5001\n", ""),
+        "[agent:a1] number: missing; expected the DN of the agent's place",
+        id="number-missing",
+    ),
+    pytest.param(
+        minimal().replace("employeeId = 1\n", ""),
+        "[agent:a1] employeeId: missing",
+        id="employee-id-missing",
+    ),
+    pytest.param(
+        minimal().replace("number = 5001", "number = five"),
+        "[agent:a1] number = 'five': expected a DN made of digits",
+        id="number-format",
+    ),
+    pytest.param(
+        minimal(
+            "[agent:a2]\nfirstname = B\nlastname = T\nemployeeId = 2\npassword = p\nnumber = 5001\n"
+        ),
+        "[agent:a2] number = '5001': expected a number of its own (agent 'a1' has it already)",
+        id="number-duplicate",
+    ),
+    pytest.param(
+        minimal("roles = ROLE_AGENT, ROLE_BOSS\n"),
+        "[agent:a1] roles = 'ROLE_AGENT, ROLE_BOSS': expected entries from ROLE_AGENT, "
+        "ROLE_SUPERVISOR, ROLE_ADMIN",
+        id="roles",
+    ),
+    pytest.param(
+        minimal("media = voice, fax\n"),
+        "[agent:a1] media = 'voice, fax': expected entries from voice, email, chat",
+        id="media",
+    ),
+    pytest.param(
+        minimal("media =\n"),
+        "[agent:a1] media = '': expected one or more of voice, email, chat",
+        id="media-empty",
+    ),
+    pytest.param(
+        minimal("[agent:]\nfirstname = x\n"),
+        "[agent:]: expected [agent:USERNAME]",
+        id="username",
+    ),
+    pytest.param(
+        minimal("[queue:sales]\nagents = a1, bob\n"),
+        "[queue:sales] agents = 'a1, bob': expected user names of [agent:...] sections "
+        "(there is no agent 'bob')",
+        id="queue-agent",
+    ),
+    pytest.param(
+        minimal("[queue:sales]\nmedia = phone\n"),
+        "[queue:sales] media = 'phone': expected entries from voice, email, chat",
+        id="queue-media",
+    ),
+    pytest.param(
+        "[wwe-host]\nlisten = 1.2.3.4:1\nlisten = 1.2.3.4:2\n",
+        "<string>, line 3: [wwe-host] listen is set twice",
+        id="duplicate-option",
+    ),
+    pytest.param(
+        "[wwe-host]\n[wwe-host]\n",
+        "<string>, line 2: section [wwe-host] appears twice",
+        id="duplicate-section",
+    ),
+    pytest.param(
+        "listen = 1\n[wwe-host]\n",
+        "<string>, line 1: an option before any [section]: 'listen = 1'",
+        id="no-section",
+    ),
+    pytest.param(
+        "[wwe-host]\nlisten: 127.0.0.1:8080\n",
+        "<string>: expected 'option = value' lines: line 2: 'listen: 127.0.0.1:8080'",
+        id="not-an-option-line",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), ERRORS)
+def test_config_errors(text: str, expected: str) -> None:
+    assert error_of(text).startswith(expected)
+
+
+def test_plain_password_needs_insecure_plain_password() -> None:
+    message = error_of(minimal(plain=False))
+    assert message.startswith("[agent:a1] password: expected a hash made by `wwe-host hash-")
+    assert "insecure-plain-password = true" in message
+    assert "= 'pw'" not in message  # a password is never echoed
+
+
+def test_plain_password_accepted_when_allowed() -> None:
+    agent = parse_config(minimal(plain=True)).agents["a1"]
+    assert agent.password == "pw"
+    assert not is_hashed(agent.password)
+
+
+def test_malformed_hash_is_an_error() -> None:
+    message = error_of(minimal(plain=False).replace("password = pw", "password = $scrypt$x"))
+    assert message.startswith("[agent:a1] password: a malformed hash (")
+
+
+def test_username_that_is_another_agents_number_is_an_error() -> None:
+    text = minimal(
+        "[agent:5001x]\nfirstname = B\nlastname = T\nemployeeId = 2\npassword = p\nnumber = 77\n"
+        "[agent:77]\nfirstname = C\nlastname = T\nemployeeId = 3\npassword = p\nnumber = 78\n"
+    )
+    assert error_of(text).startswith("[agent:77]: the user name '77' is the number of agent")
+
+
+def test_load_config_reads_a_file(tmp_path: Path, jdoe_hash: str) -> None:
+    path = tmp_path / "wwe.ini"
+    path.write_text(EXAMPLE.replace("{hash}", jdoe_hash), encoding="utf-8")
+    config = load_config(path)
+    assert config.source == str(path)
+    assert list(config.agents) == ["jdoe", "asmith"]
+
+
+def test_load_config_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="no such file"):
+        load_config(tmp_path / "absent.ini")
+
+
+# ---------------------------------------------------------------------------- field codes
+
+
+def test_field_codes_are_the_documented_ones() -> None:
+    assert FIELD_CODES == (
+        "Agent.UserName",
+        "Agent.EmployeeId",
+        "Agent.FullName",
+        "Interaction.Id",
+        "Interaction.CaseId",
+        "Interaction.ANI",
+        "Interaction.DNIS",
+        "Interaction.UUID",
+    )
+    assert WEB_CONTENT_MODES == ("tab", "popup", "background", "hidden")
+
+
+def test_expand_field_codes() -> None:
+    url = expand_field_codes(
+        "http://a/crm?who=$Agent.FullName$&ani=$Interaction.ANI$&k=$AttachedData.Key 1$"
+        "&none=$Interaction.DNIS$#/case/$Interaction.CaseId$",
+        {
+            "Agent.FullName": "John Doe",
+            "Interaction.ANI": "+33 1&2",
+            "AttachedData.Key 1": "a/b#c",
+            "Interaction.CaseId": "c-1",
+        },
+    )
+    assert url == (
+        "http://a/crm?who=John%20Doe&ani=%2B33%201%262&k=a%2Fb%23c&none=#/case/c-1"
+    )
+
+
+def test_expand_field_codes_rejects_unknown_codes() -> None:
+    with pytest.raises(ValueError, match=r"not \$Agent\.Name\$"):
+        expand_field_codes("http://a/?x=$Agent.Name$", {})
+    with pytest.raises(ValueError, match="unbalanced"):
+        expand_field_codes("http://a/?x=$Agent.UserName", {})
+
+
+@given(st.text())
+def test_expanded_values_come_back_intact(value: str) -> None:
+    url = expand_field_codes("http://a/p?v=$AttachedData.K$&w=1", {"AttachedData.K": value})
+    query = parse_qs(urlsplit(url).query, keep_blank_values=True)
+    assert query["w"] == ["1"]
+    assert query["v"] == [value]
+
+
+# ---------------------------------------------------------------------------- demo
+
+
+def test_demo_config() -> None:
+    config = demo_config("http://127.0.0.1:8081/")
+    assert config.source == "<demo>"
+    assert config.warnings == ()
+    assert config.server.insecure_plain_password is True
+    assert config.server.admin_token == "demo-admin-token"
+    for username, password in DEMO_LOGINS:
+        agent = config.agents[username]
+        assert verify_password(agent.password, password, allow_plain=True)
+        assert agent.media == ("voice", "email", "chat")
+        assert "ROLE_AGENT" in agent.roles
+    assert {a.number for a in config.agents.values()} == {"5001", "5002", "5003"}
+    assert any("ROLE_ADMIN" in a.roles for a in config.agents.values())
+    assert config.security.origins.origins() == ("http://127.0.0.1:8081",)
+    assert config.web_content_origins() == ("http://127.0.0.1:8081",)
+    assert config.options.not_ready_reasons == (("Break", "1511"), ("Lunch", "1512"))
+    assert set(config.queues["sales"].agents) == {u for u, _ in DEMO_LOGINS}
+    (tab,) = config.options.workspace_web_content
+    (playground,) = config.options.interaction_web_content
+    policy, dial_only = config.security.origins, config.security.dial_only
+    assert frame_allowed(policy, tab.origin, agent_level=True, dial_only=dial_only) == {
+        "voice.dial",
+        "system.getAllowedServices",
+    }
+    assert frame_allowed(
+        policy, playground.origin, agent_level=False, dial_only=dial_only
+    ) == frozenset(catalog.REQUESTS)
+    assert playground.url.startswith("http://127.0.0.1:8081/?")
+
+
+# ---------------------------------------------------------------------------- serve overrides
+
+
+def test_with_server_overrides_moves_derived_defaults() -> None:
+    base = parse_config("")
+    moved = with_server_overrides(base, listen="127.0.0.1:9100", data_dir="/tmp/w")
+    assert moved.server.listen_port == 9100
+    assert moved.server.public_url == "http://127.0.0.1:9100"
+    assert moved.server.database == "sqlite:////tmp/w/wwe-host.db"
+    # Values written differently from the derived default stay as written.
+    explicit = parse_config(
+        minimal().replace(
+            "[wwe-host]\n",
+            "[wwe-host]\npublic-url = https://wwe.example.com\ndatabase = postgresql://db/w\n",
+        )
+    )
+    kept = with_server_overrides(explicit, listen="127.0.0.1:9100", data_dir="/tmp/w")
+    assert (kept.server.listen_port, kept.server.data_dir) == (9100, "/tmp/w")
+    assert kept.server.public_url == "https://wwe.example.com"
+    assert kept.server.database == "postgresql://db/w"
+    assert kept.agents == explicit.agents
+    assert with_server_overrides(explicit) is explicit
+    with pytest.raises(ConfigError, match="--listen"):
+        with_server_overrides(base, listen="nope")
+
+
+# ---------------------------------------------------------------------------- rendering
+
+
+def test_render_effective(example: Config) -> None:
+    text = render_effective(example)
+    dialer_entry = re.search(r"http://127\.0\.0\.1:9002 \(agent\.\*, voice\.dial\) -> 5", text)
+    assert dialer_entry is not None
+    assert (
+        "agent.get, agent.getState, agent.getStateList, agent.setState, voice.dial" in text
+    )
+    assert "http://127.0.0.1:9001 (*) -> 36 request(s)" in text
+    assert "voice.dial: 4" in text and "email.create: 2" in text
+    assert "quarantine: 30 s" in text
+    assert "read-allowed: Key1, Key2, Key3" in text
+    assert "write-allowed: Key1, Key3" in text
+    assert "not-ready reasons: Break (code 1511), Lunch (code 1512)" in text
+    assert "[Wiki] 'Wiki', tab (workspace), API: none (origin not accepted)" in text
+    assert "[Notes] 'Notes', popup, API: every request" in text
+    assert "sales: media voice, email, chat; agents jdoe, asmith" in text
+    assert "warnings:\n  - web content whose origin is not in" in text
+
+
+def test_config_is_frozen(example: Config) -> None:
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        example.server.listen_port = 1  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        example.agents["x"] = example.agents["jdoe"]  # type: ignore[index]
