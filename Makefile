@@ -34,6 +34,7 @@ test-browser: venv chromium
 	$(BIN)/pytest -q tests/browser
 
 test: venv chromium lint typecheck
+	node --test tests/js/
 	$(BIN)/pytest -q tests
 
 bench: venv

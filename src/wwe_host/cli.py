@@ -43,7 +43,12 @@ def _listen_arg(value: str) -> str:
 
 def _run_serve(args: argparse.Namespace) -> int:
     # Imported here: the server pulls in the web stack, which other commands do not need.
-    server = importlib.import_module("wwe_host.server")
+    try:
+        server = importlib.import_module("wwe_host.server")
+    except ModuleNotFoundError as exc:
+        if exc.name != "wwe_host.server":
+            raise
+        return _error("this installation has no server module (wwe_host.server)")
     result = server.serve(args.config, args.listen, args.data_dir)
     return int(result)
 

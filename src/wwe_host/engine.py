@@ -23,7 +23,7 @@ import msgspec
 
 from . import catalog, protocol
 from .api import HANDLERS, Call
-from .config import AgentConfig, Config, WebContent
+from .config import AgentConfig, Config, WebContent, expand_field_codes
 from .contact_center.base import ContactCenter
 from .contact_center.simulator import Simulator
 from .domain import operations as ops
@@ -368,6 +368,9 @@ class Engine:
             sinks.remove(sink)
             if not sinks:
                 del self._sinks[session_id]
+
+    def desktops(self, session_id: str) -> int:
+        return len(self._sinks.get(session_id, ()))
 
     def web_content(self, username: str, section: str) -> tuple[WebContent, bool] | None:
         options = self.config.agents[username].options
@@ -832,8 +835,51 @@ class Engine:
                 }
                 for r in session.frames.values()
             ],
+            "webContent": self.web_content_for(session),
             "activityDeadline": self.activity_deadline(session),
             "inactivityAlertSeconds": agent.options.inactivity_alert_seconds,
+        }
+
+    def web_content_for(self, session: AgentSession) -> dict[str, Any]:
+        """The session's web content with field codes expanded (read list applied)."""
+        agent = self.config.agents[session.username]
+        base = {
+            "Agent.UserName": agent.username,
+            "Agent.EmployeeId": agent.employee_id,
+            "Agent.FullName": f"{agent.firstname} {agent.lastname}".strip(),
+        }
+
+        def describe(wc: WebContent, values: dict[str, str]) -> dict[str, Any]:
+            return {
+                "section": wc.section,
+                "label": wc.label,
+                "url": expand_field_codes(wc.url, values),
+                "mode": wc.mode,
+                "icon": wc.icon,
+                "allow": wc.allow,
+                "origin": wc.origin,
+            }
+
+        per_interaction: dict[str, list[dict[str, Any]]] = {}
+        for interaction in session.interactions.values():
+            values = dict(base)
+            values.update(
+                {
+                    "Interaction.Id": interaction.interaction_id,
+                    "Interaction.CaseId": interaction.case_id,
+                    "Interaction.ANI": interaction.ani or "",
+                    "Interaction.DNIS": interaction.dnis or "",
+                    "Interaction.UUID": interaction.uuid,
+                }
+            )
+            for key, value in self._read.filter(interaction.user_data).items():
+                values[f"AttachedData.{key}"] = str(value)
+            per_interaction[interaction.interaction_id] = [
+                describe(wc, values) for wc in agent.options.interaction_web_content
+            ]
+        return {
+            "workspace": [describe(wc, base) for wc in agent.options.workspace_web_content],
+            "interaction": per_interaction,
         }
 
     def frames_of(self, session_id: str) -> Iterable[FrameHandle]:

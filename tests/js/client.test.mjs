@@ -715,3 +715,40 @@ test("unload(): pending requests fail with UNLOADED, listener and handlers remov
   assert.equal(afterState, "rejected");
   assert.equal(afterReason.errorCode, "UNLOADED");
 });
+
+test("a subscribe that timed out is cancelled at the host if its reply comes late", async () => {
+  const env = load({ refTimers: true });
+  env.service.configure({ timeout: 20 });
+  const got = [];
+  const [state, reason] = await outcome(env.service.subscribe("agent", () => got.push(1)));
+  assert.equal(state, "rejected");
+  assert.equal(reason.errorCode, "TIMEOUT");
+  assert.equal(reason.request, "subscribe");
+  env.deliver({ event: "agent", data: {}, userAgent: "WWE Server", protocolVersion: 2 });
+  assert.deepEqual(got, [], "the handler was dropped");
+  env.reply("0", { subscriptionId: "sub-late", data: { topics: ["agent"] } });
+  assert.deepEqual(env.last().message, {
+    event: "unsubscribe", data: "sub-late", userAgent: "WWE Client", protocolVersion: 2,
+  });
+});
+
+test("a host with an opaque origin (\"null\") is posted to with * and only \"null\" is accepted", async () => {
+  const env = load();
+  env.greet("f-1", { origin: "null" });
+  const p = env.service.agent.get();
+  assert.equal(env.last().targetOrigin, "*");
+  env.reply("0", { request: "agent.get", data: "forged" }, { origin: "https://evil.example" });
+  env.reply("0", { request: "agent.get", data: "real" }, { origin: "null" });
+  assert.equal((await p).data, "real");
+});
+
+test("a closed target window fails the request with UNAVAILABLE", async () => {
+  const env = load({ opener: true });
+  env.opener.closed = true;
+  const [state, reason] = await outcome(env.service.agent.get());
+  assert.equal(state, "rejected");
+  assert.deepEqual(plain(reason), {
+    request: "agent.get", errorCode: "UNAVAILABLE", errorMessage: "The Workspace window was closed",
+  });
+  assert.equal(env.opener.posted.length, 0);
+});

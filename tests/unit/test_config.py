@@ -810,9 +810,7 @@ def test_expand_field_codes() -> None:
             "Interaction.CaseId": "c-1",
         },
     )
-    assert url == (
-        "http://a/crm?who=John%20Doe&ani=%2B33%201%262&k=a%2Fb%23c&none=#/case/c-1"
-    )
+    assert url == ("http://a/crm?who=John%20Doe&ani=%2B33%201%262&k=a%2Fb%23c&none=#/case/c-1")
 
 
 def test_expand_field_codes_rejects_unknown_codes() -> None:
@@ -853,10 +851,9 @@ def test_demo_config() -> None:
     (tab,) = config.options.workspace_web_content
     (playground,) = config.options.interaction_web_content
     policy, dial_only = config.security.origins, config.security.dial_only
-    assert frame_allowed(policy, tab.origin, agent_level=True, dial_only=dial_only) == {
-        "voice.dial",
-        "system.getAllowedServices",
-    }
+    assert frame_allowed(policy, tab.origin, agent_level=True, dial_only=dial_only) == frozenset(
+        {"voice.dial", "system.getAllowedServices"}
+    )
     assert frame_allowed(
         policy, playground.origin, agent_level=False, dial_only=dial_only
     ) == frozenset(catalog.REQUESTS)
@@ -896,9 +893,7 @@ def test_render_effective(example: Config) -> None:
     text = render_effective(example)
     dialer_entry = re.search(r"http://127\.0\.0\.1:9002 \(agent\.\*, voice\.dial\) -> 5", text)
     assert dialer_entry is not None
-    assert (
-        "agent.get, agent.getState, agent.getStateList, agent.setState, voice.dial" in text
-    )
+    assert "agent.get, agent.getState, agent.getStateList, agent.setState, voice.dial" in text
     assert "http://127.0.0.1:9001 (*) -> 36 request(s)" in text
     assert "voice.dial: 4" in text and "email.create: 2" in text
     assert "quarantine: 30 s" in text

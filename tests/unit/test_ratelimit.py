@@ -327,4 +327,4 @@ class LimiterMachine(RuleBasedStateMachine):
 
 
 TestLimiterMachine = LimiterMachine.TestCase
-TestLimiterMachine.settings = settings(max_examples=150, stateful_step_count=50, deadline=None)
+TestLimiterMachine.settings = settings(max_examples=100, stateful_step_count=50, deadline=None)

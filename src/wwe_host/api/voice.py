@@ -81,21 +81,10 @@ handler("voice.pauseCallRecording")(_recording("pause"))
 handler("voice.resumeCallRecording")(_recording("resume"))
 
 
-def _mute(attribute: str, value: bool) -> Any:
+def _mute(microphone: bool | None = None, speaker: bool | None = None) -> Any:
     def run(call: Call, params: list[Any]) -> Any:
         arity(call, params, 0)
-        if getattr(call.session, attribute) != value:
-            setattr(call.session, attribute, value)
-            call.fx.touch(call.session)
-            call.fx.notify(
-                call.session,
-                "endpoint",
-                {
-                    "microphoneMuted": call.session.mic_muted,
-                    "speakerMuted": call.session.speaker_muted,
-                },
-                ui_only=True,
-            )
+        ops.set_endpoint(call.fx, call.session, microphone=microphone, speaker=speaker)
         return None
 
     return run
@@ -111,7 +100,7 @@ def is_speaker_mute(call: Call, params: list[Any]) -> Any:
     return call.session.speaker_muted
 
 
-handler("voice.muteMicrophone")(_mute("mic_muted", True))
-handler("voice.unmuteMicrophone")(_mute("mic_muted", False))
-handler("voice.muteSpeaker")(_mute("speaker_muted", True))
-handler("voice.unmuteSpeaker")(_mute("speaker_muted", False))
+handler("voice.muteMicrophone")(_mute(microphone=True))
+handler("voice.unmuteMicrophone")(_mute(microphone=False))
+handler("voice.muteSpeaker")(_mute(speaker=True))
+handler("voice.unmuteSpeaker")(_mute(speaker=False))

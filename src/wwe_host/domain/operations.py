@@ -76,6 +76,31 @@ def set_media_states(
         fx.notify(session, "agent", agent_state_data(after))
 
 
+def set_endpoint(
+    fx: Effects,
+    session: AgentSession,
+    *,
+    microphone: bool | None = None,
+    speaker: bool | None = None,
+) -> None:
+    """Mute or unmute the agent's SIP endpoint; None leaves that side as it is."""
+    changed = False
+    if microphone is not None and session.mic_muted != microphone:
+        session.mic_muted = microphone
+        changed = True
+    if speaker is not None and session.speaker_muted != speaker:
+        session.speaker_muted = speaker
+        changed = True
+    if changed:
+        fx.touch(session)
+        fx.notify(
+            session,
+            "endpoint",
+            {"microphoneMuted": session.mic_muted, "speakerMuted": session.speaker_muted},
+            ui_only=True,
+        )
+
+
 # --- interactions -----------------------------------------------------------------------
 
 

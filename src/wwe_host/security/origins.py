@@ -44,12 +44,16 @@ class _BadOrigin(ValueError):
         self.reason = reason
 
 
-@lru_cache(maxsize=4096)
 def normalize_origin(origin: str) -> str:
     """The canonical ``scheme://host[:port]`` form, so origins compare with ``==``.
 
-    Cached because browsers report the same handful of origins on every message.
+    Raises ValueError (quoting the origin) for anything that is not an http(s) origin or
+    ``null``.
     """
+    return _normalize_cached(origin)
+
+
+def _normalize(origin: str) -> str:
     if origin == "null":
         return "null"
     scheme, sep, rest = origin.partition("://")
@@ -86,12 +90,21 @@ def normalize_origin(origin: str) -> str:
             )
     if port_text is None:
         return f"{scheme}://{host}"
-    if not (port_text.isascii() and port_text.isdigit()) or not 0 < int(port_text) < 65536:
+    if (
+        not (port_text.isascii() and port_text.isdigit())
+        or len(port_text) > 5
+        or not 0 < int(port_text) < 65536
+    ):
         raise _BadOrigin(origin, f"has an invalid port '{port_text}' (1-65535)")
     port = int(port_text)
     if port == _DEFAULT_PORTS[scheme]:
         return f"{scheme}://{host}"
     return f"{scheme}://{host}:{port}"
+
+
+# Browsers report the same handful of origins on every message; a bounded cache makes the
+# common case a dict hit while staying typed through normalize_origin.
+_normalize_cached = lru_cache(maxsize=4096)(_normalize)
 
 
 @dataclass(frozen=True)

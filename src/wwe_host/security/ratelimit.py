@@ -162,7 +162,7 @@ class RateLimiter:
             return Decision.ALLOW
         name, limit = limited
         now = self._clock()
-        minute = int(now // 61)
+        minute = int(now // 60)
         per_key = self._counters.get(key)
         if per_key is None:
             per_key = self._counters[key] = {}

@@ -307,9 +307,12 @@ declare namespace genesys.wwe.service {
         interaction: Interaction;
     }
 
-    /** Topic "interaction": the case selection changed in the desktop. */
-    interface CaseEvent {
-        eventType: "CASE_SELECTED" | "CASE_EXPANDED" | "CASE_COLLAPSED";
+    type CaseEventType = "CASE_SELECTED" | "CASE_EXPANDED" | "CASE_COLLAPSED";
+
+    /** Topic "interaction": the case selection changed in the desktop (`data` has no interaction). */
+    type CaseEvent = CaseEventOf<"CASE_SELECTED"> | CaseEventOf<"CASE_EXPANDED"> | CaseEventOf<"CASE_COLLAPSED">;
+    interface CaseEventOf<E extends CaseEventType> {
+        eventType: E;
         selectedCaseId: string;
     }
 

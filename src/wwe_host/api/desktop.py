@@ -1,0 +1,197 @@
+"""The agent's own operations from the desktop: the same domain operations as the API,
+without the third-party policy (the agent is not a third-party app)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from ..domain import operations as ops
+from ..domain import toasts
+from ..domain.model import is_email_address
+from ..domain.states import resolve
+from ..errors import ApiError, ErrorCode
+from .context import Call
+from .voice import DESTINATION
+
+Action = Callable[[Call, dict[str, Any]], Any]
+ACTIONS: dict[str, Action] = {}
+
+
+def action(name: str) -> Callable[[Action], Action]:
+    def register(fn: Action) -> Action:
+        ACTIONS[name] = fn
+        return fn
+
+    return register
+
+
+def _text(args: dict[str, Any], name: str, *, allow_empty: bool = False) -> str:
+    value = args.get(name)
+    if not isinstance(value, str) or (not allow_empty and not value.strip()):
+        raise ApiError(ErrorCode.INVALID_PARAMETER, f"'{name}' must be a non-empty string.")
+    return value
+
+
+def _interaction(call: Call, args: dict[str, Any]) -> Any:
+    return ops.get_interaction(call.session, _text(args, "interactionId"))
+
+
+@action("setState")
+def set_state(call: Call, args: dict[str, Any]) -> Any:
+    state = resolve(call.engine.state_list(call.session.username), args.get("operationName"),
+                    "setState")
+    ops.set_media_states(call.fx, call.session, list(call.session.media), state,
+                         call.engine.now())
+
+
+@action("setMediaState")
+def set_media_state(call: Call, args: dict[str, Any]) -> Any:
+    media = _text(args, "media")
+    if media not in call.session.media:
+        raise ApiError(ErrorCode.NOT_FOUND, f"Unknown media '{media}'.")
+    state = resolve(call.engine.state_list(call.session.username), args.get("operationName"),
+                    "setMediaState")
+    ops.set_media_states(call.fx, call.session, [media], state, call.engine.now())
+
+
+@action("answer")
+def answer(call: Call, args: dict[str, Any]) -> Any:
+    call.engine.contact_center.answer(call.fx, call.session, _interaction(call, args))
+
+
+@action("accept")
+def accept(call: Call, args: dict[str, Any]) -> Any:
+    ops.answer(call.fx, call.session, _interaction(call, args))
+
+
+@action("hold")
+def hold(call: Call, args: dict[str, Any]) -> Any:
+    ops.hold(call.fx, call.session, _interaction(call, args))
+
+
+@action("resume")
+def resume(call: Call, args: dict[str, Any]) -> Any:
+    ops.resume(call.fx, call.session, _interaction(call, args))
+
+
+@action("hangUp")
+def hang_up(call: Call, args: dict[str, Any]) -> Any:
+    target = _interaction(call, args)
+    ops.check_release(target)
+    call.engine.contact_center.hang_up(call.fx, call.session, target)
+
+
+@action("markDone")
+def mark_done(call: Call, args: dict[str, Any]) -> Any:
+    ops.mark_done(call.fx, call.session, _interaction(call, args))
+
+
+@action("recording")
+def recording(call: Call, args: dict[str, Any]) -> Any:
+    what = args.get("action")
+    if what not in ("start", "stop", "pause", "resume"):
+        raise ApiError(
+            ErrorCode.INVALID_PARAMETER, "'action' must be start, stop, pause or resume."
+        )
+    ops.recording(call.fx, call.session, _interaction(call, args), str(what))
+
+
+@action("setUserData")
+def set_user_data(call: Call, args: dict[str, Any]) -> Any:
+    target = _interaction(call, args)
+    key = _text(args, "key")
+    value = args.get("value")
+    if not isinstance(value, str | int | float):
+        raise ApiError(ErrorCode.INVALID_PARAMETER, "'value' must be a string or a number.")
+    ops.set_user_data(call.fx, call.session, target, {key: value})
+
+
+@action("deleteUserData")
+def delete_user_data(call: Call, args: dict[str, Any]) -> Any:
+    ops.delete_user_data(call.fx, call.session, _interaction(call, args), _text(args, "key"))
+
+
+@action("selectCase")
+def select_case(call: Call, args: dict[str, Any]) -> Any:
+    ops.select_case(call.fx, call.session, _text(args, "caseId"))
+
+
+@action("dial")
+def dial(call: Call, args: dict[str, Any]) -> Any:
+    destination = _text(args, "destination").strip()
+    if not DESTINATION.match(destination):
+        raise ApiError(ErrorCode.INVALID_PARAMETER, f"'{destination}' is not a dialable number.")
+    created = call.engine.contact_center.dial(call.fx, call.session, destination, {})
+    return {"interactionId": created.interaction_id}
+
+
+@action("createEmail")
+def create_email(call: Call, args: dict[str, Any]) -> Any:
+    created = call.engine.contact_center.create_email(
+        call.fx, call.session, _text(args, "to").strip(), {}
+    )
+    return {"interactionId": created.interaction_id}
+
+
+@action("sendEmail")
+def send_email(call: Call, args: dict[str, Any]) -> Any:
+    target = _interaction(call, args)
+    to = args.get("to")
+    if isinstance(to, str) and to.strip():
+        if not is_email_address(to.strip()):
+            raise ApiError(ErrorCode.INVALID_PARAMETER, f"'{to}' is not an e-mail address.")
+        target.recipient = to.strip()
+    call.engine.contact_center.send_email(
+        call.fx,
+        call.session,
+        target,
+        _text(args, "subject", allow_empty=True),
+        _text(args, "body", allow_empty=True),
+    )
+
+
+@action("cancelEmail")
+def cancel_email(call: Call, args: dict[str, Any]) -> Any:
+    call.engine.contact_center.cancel_email(call.fx, call.session, _interaction(call, args))
+
+
+@action("chatSend")
+def chat_send(call: Call, args: dict[str, Any]) -> Any:
+    call.engine.contact_center.chat_message(
+        call.fx, call.session, _interaction(call, args), "agent", _text(args, "text")
+    )
+
+
+@action("chatEnd")
+def chat_end(call: Call, args: dict[str, Any]) -> Any:
+    call.engine.contact_center.end_chat(call.fx, call.session, _interaction(call, args))
+
+
+@action("mute")
+def mute(call: Call, args: dict[str, Any]) -> Any:
+    microphone, speaker = args.get("microphone"), args.get("speaker")
+    ops.set_endpoint(
+        call.fx,
+        call.session,
+        microphone=microphone if isinstance(microphone, bool) else None,
+        speaker=speaker if isinstance(speaker, bool) else None,
+    )
+
+
+@action("toastClick")
+def toast_click(call: Call, args: dict[str, Any]) -> Any:
+    index = args.get("buttonIndex")
+    if not isinstance(index, int) or isinstance(index, bool) or index < 0:
+        raise ApiError(ErrorCode.INVALID_PARAMETER, "'buttonIndex' must be a whole number >= 0.")
+    return toasts.click(call.fx, call.session, _text(args, "toastId"), index)
+
+
+@action("toastClose")
+def toast_close(call: Call, args: dict[str, Any]) -> Any:
+    return toasts.close(call.fx, call.session, None, _text(args, "toastId"))
+
+
+@action("activity")
+def activity(call: Call, args: dict[str, Any]) -> Any:
+    call.engine.record_activity(call.fx, call.session)

@@ -1,0 +1,99 @@
+"""``wwe-host serve``: build the configuration, the engine and the app, and run uvicorn.
+
+With the demo configuration a second socket serves the demo app on the next port, so it
+has an origin of its own, as a real third-party app would.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import socket
+import sys
+from pathlib import Path
+
+import uvicorn
+
+from .config import (
+    DEMO_LOGINS,
+    Config,
+    ConfigError,
+    demo_config,
+    load_config,
+    parse_listen,
+    with_server_overrides,
+)
+from .engine import Engine
+from .store.sqlite import SqliteStore
+from .web.app import create_app
+
+log = logging.getLogger("wwe_host")
+
+
+def open_store(config: Config) -> SqliteStore:
+    database = config.server.database
+    if database.startswith("sqlite:///"):
+        return SqliteStore(Path(database.removeprefix("sqlite:///")))
+    raise ConfigError(
+        f"[wwe-host] database = '{database}': only sqlite:///PATH is available in this version"
+    )
+
+
+def bind(host: str, port: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.listen(128)
+    sock.set_inheritable(True)
+    return sock
+
+
+def serve(config_path: str | None, listen: str | None, data_dir: str | None) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    demo = config_path is None
+    try:
+        if demo:
+            host, port = parse_listen(listen) if listen else ("127.0.0.1", 8080)
+            main_sock = bind(host, port)
+            port = main_sock.getsockname()[1]
+            demo_sock = bind(host, 0 if port == 0 else port + 1)
+            demo_url = f"http://{host}:{demo_sock.getsockname()[1]}"
+            config = demo_config(demo_url)
+            config = with_server_overrides(config, listen=f"{host}:{port}", data_dir=data_dir)
+            sockets = [main_sock, demo_sock]
+        else:
+            config = with_server_overrides(
+                load_config(config_path), listen=listen, data_dir=data_dir
+            )
+            main_sock = bind(config.server.listen_host, config.server.listen_port)
+            sockets = [main_sock]
+            demo_sock = None
+    except ConfigError as problem:
+        print(f"error: {problem}", file=sys.stderr)
+        return 2
+    except OSError as problem:
+        print(f"error: cannot listen: {problem}", file=sys.stderr)
+        return 2
+    for warning in config.warnings:
+        log.warning("%s", warning)
+    try:
+        store = open_store(config)
+    except ConfigError as problem:
+        print(f"error: {problem}", file=sys.stderr)
+        return 2
+    engine = Engine(config, store)
+    app = create_app(engine, demo_sock.getsockname()[1] if demo_sock else None)
+    host, port = main_sock.getsockname()[:2]
+    print(f"wwe-host: agent desktop at http://{host}:{port}/", flush=True)
+    if demo_sock is not None:
+        print(f"wwe-host: demo third-party app at http://{host}:{demo_sock.getsockname()[1]}/",
+              flush=True)
+        logins = ", ".join(f"{u}/{p}" for u, p in DEMO_LOGINS)
+        print(f"wwe-host: demo logins (username/password): {logins}", flush=True)
+    uv_config = uvicorn.Config(
+        app, log_level="warning", ws="websockets-sansio", lifespan="on", timeout_graceful_shutdown=5
+    )
+    server = uvicorn.Server(uv_config)
+    asyncio.run(server.serve(sockets=sockets))
+    return 0

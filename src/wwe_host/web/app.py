@@ -1,0 +1,195 @@
+"""The ASGI application: login, the desktop page and its WebSocket, the client library,
+health; and the demo app on its own port (its own origin).
+
+``create_app`` builds one app that serves both ports: uvicorn listens on two sockets and
+the request's local port picks the site, so one process and one event loop host both.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import FileResponse, JSONResponse, RedirectResponse, Response
+from starlette.routing import Mount, Route, WebSocketRoute
+from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from ..engine import AuthError, Engine
+from .desktop_ws import SESSION_COOKIE, desktop_socket
+from .headers import SecurityHeaders, desktop_csp
+
+log = logging.getLogger("wwe_host.web")
+
+STATIC = Path(__file__).parent / "static"
+DEMO = Path(__file__).parent / "demo"
+LIBRARY = "wwe-service-client-api.js"
+DECLARATIONS = "wwe-service-client-api.d.ts"
+MAX_LOGIN_BODY = 16 * 1024
+
+
+def error(status: int, code: str, message: str) -> JSONResponse:
+    return JSONResponse({"error": {"code": code, "message": message}}, status_code=status)
+
+
+def _library(request: Request) -> Response:
+    name = DECLARATIONS if request.url.path.endswith(".d.ts") else LIBRARY
+    media = "application/typescript" if name == DECLARATIONS else "text/javascript"
+    response = FileResponse(STATIC / name, media_type=media)
+    # Third-party pages of any origin load it with a plain <script> tag.
+    response.headers["cross-origin-resource-policy"] = "cross-origin"
+    response.headers["access-control-allow-origin"] = "*"
+    return response
+
+
+def _engine(request: Request) -> Engine:
+    engine: Engine = request.app.state.engine
+    return engine
+
+
+def _session_of(request: Request) -> Any:
+    token = request.cookies.get(SESSION_COOKIE)
+    return _engine(request).session_for_token(token) if token else None
+
+
+async def login_page(request: Request) -> Response:
+    if _session_of(request) is not None:
+        return RedirectResponse("/desktop", status_code=303)
+    return FileResponse(STATIC / "login.html", media_type="text/html")
+
+
+async def desktop_page(request: Request) -> Response:
+    if _session_of(request) is None:
+        return RedirectResponse("/", status_code=303)
+    response = FileResponse(STATIC / "desktop.html", media_type="text/html")
+    response.headers["cache-control"] = "no-store"
+    return response
+
+
+async def login(request: Request) -> Response:
+    engine = _engine(request)
+    body = await request.body()
+    if len(body) > MAX_LOGIN_BODY:
+        return error(413, "INVALID_PARAMETER", "The login request is too large.")
+    form = "application/x-www-form-urlencoded" in request.headers.get("content-type", "")
+    if form:
+        data = dict((await request.form()).items())
+    else:
+        try:
+            data = await request.json()
+        except ValueError:
+            return error(400, "INVALID_PARAMETER", "The body must be JSON: "
+                         '{"username": "...", "password": "..."}.')
+    if not isinstance(data, dict):
+        return error(400, "INVALID_PARAMETER", "The body must be a JSON object.")
+    username, password = data.get("username"), data.get("password")
+    if not isinstance(username, str) or not username or not isinstance(password, str):
+        return error(400, "INVALID_PARAMETER", "'username' and 'password' are required strings.")
+    try:
+        token, session = await engine.login(username, password)
+    except AuthError as refused:
+        if form:
+            return RedirectResponse("/?error=login", status_code=303)
+        return error(401, "UNAUTHORIZED", str(refused))
+    response: Response
+    if form:
+        response = RedirectResponse("/desktop", status_code=303)
+    else:
+        response = JSONResponse({"agent": engine.agent_view(session.username)})
+    secure = engine.config.server.public_url.startswith("https:")
+    response.set_cookie(
+        SESSION_COOKIE, token, httponly=True, samesite="lax", secure=secure, path="/"
+    )
+    return response
+
+
+async def logout(request: Request) -> Response:
+    session = _session_of(request)
+    if session is not None:
+        await _engine(request).logout(session.session_id)
+    response = JSONResponse({"loggedOut": True})
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
+async def healthz(request: Request) -> Response:
+    return JSONResponse({"status": "ok", "sessions": len(_engine(request).sessions())})
+
+
+def build_site(engine: Engine) -> ASGIApp:
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        await engine.start()
+        try:
+            yield
+        finally:
+            await engine.stop()
+
+    site = Starlette(
+        routes=[
+            Route("/", login_page),
+            Route("/desktop", desktop_page),
+            Route("/api/v1/login", login, methods=["POST"]),
+            Route("/api/v1/logout", logout, methods=["POST"]),
+            Route("/healthz", healthz),
+            Route(f"/{LIBRARY}", _library),
+            Route(f"/{DECLARATIONS}", _library),
+            WebSocketRoute("/desktop/ws", desktop_socket),
+            Mount("/static", StaticFiles(directory=STATIC)),
+        ],
+        lifespan=lifespan,
+    )
+    site.state.engine = engine
+    config = engine.config
+    csp = desktop_csp(config.web_content_origins(), config.server.frame_ancestors)
+    return SecurityHeaders(site, csp)
+
+
+def build_demo() -> ASGIApp:
+    """The demo third-party app: static pages plus the client library, on its own origin."""
+    site = Starlette(
+        routes=[
+            Route(f"/{LIBRARY}", _library),
+            Route(f"/{DECLARATIONS}", _library),
+            Mount("/", StaticFiles(directory=DEMO, html=True)),
+        ]
+    )
+    csp = "; ".join(
+        [
+            "default-src 'self'",
+            "script-src 'self'",
+            "style-src 'self'",
+            "img-src 'self' data: http: https:",
+            "frame-ancestors *",
+        ]
+    )
+    return SecurityHeaders(site, csp)
+
+
+class PortRouter:
+    """Send each connection to the site that owns the local port it arrived on."""
+
+    def __init__(self, main: ASGIApp, others: dict[int, ASGIApp]) -> None:
+        self.main = main
+        self.others = others
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan":
+            await self.main(scope, receive, send)
+            return
+        server = scope.get("server")
+        port = server[1] if server else None
+        app = self.others.get(port, self.main) if port is not None else self.main
+        await app(scope, receive, send)
+
+
+def create_app(engine: Engine, demo_port: int | None = None) -> ASGIApp:
+    site = build_site(engine)
+    if demo_port is None:
+        return site
+    return PortRouter(site, {demo_port: build_demo()})
