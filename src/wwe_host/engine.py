@@ -83,6 +83,63 @@ class Outcome:
     detail: str = ""
 
 
+class GroupCommit:
+    """Commit the changes of every operation that finished in the same loop turn together.
+
+    Each caller still waits for its own changes to be durable before it replies; callers
+    that arrive while a commit is being written join the next one.
+    """
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._batch: Changes | None = None
+        self._sessions: dict[str, AgentSession] = {}
+        self._done: asyncio.Future[None] | None = None
+        self._writing: asyncio.Future[None] | None = None
+
+    def pending(self) -> asyncio.Future[None] | None:
+        """What a reader must wait for so that it never reports an uncommitted change."""
+        return self._done or self._writing
+
+    async def commit(self, changes: Changes) -> None:
+        if self._batch is None:
+            self._batch = Changes()
+            self._sessions = {}
+            self._done = asyncio.get_running_loop().create_future()
+            asyncio.get_running_loop().call_soon(self._start)
+        batch = self._batch
+        for session in changes.sessions:
+            self._sessions[session.session_id] = session
+        for ended in changes.ended:
+            self._sessions.pop(ended, None)
+        batch.ended.extend(changes.ended)
+        batch.outbox.extend(changes.outbox)
+        batch.audit.extend(changes.audit)
+        done = self._done
+        assert done is not None
+        await asyncio.shield(done)
+
+    def _start(self) -> None:
+        batch, done = self._batch, self._done
+        assert batch is not None and done is not None
+        batch.sessions = list(self._sessions.values())
+        self._batch, self._done, self._sessions = None, None, {}
+        self._writing = done
+        task = asyncio.ensure_future(self.store.commit(batch))
+
+        def finished(task: asyncio.Task[None]) -> None:
+            if self._writing is done:
+                self._writing = None
+            if task.cancelled():
+                done.cancel()
+            elif task.exception() is not None:
+                done.set_exception(task.exception())  # type: ignore[arg-type]
+            else:
+                done.set_result(None)
+
+        task.add_done_callback(finished)
+
+
 class Engine:
     def __init__(
         self,
@@ -97,6 +154,7 @@ class Engine:
         self.contact_center: ContactCenter = contact_center or Simulator()
         self.contact_center.bind(self)
         self.limiter = RateLimiter(config.security.rate_limits, clock)
+        self.commits = GroupCommit(store)
         self._read = config.security.read_allowed
         self._sessions: dict[str, AgentSession] = {}
         self._by_user: dict[str, str] = {}
@@ -170,7 +228,7 @@ class Engine:
     async def _flush_audit(self) -> None:
         if self._audit:
             entries, self._audit = self._audit, []
-            await self.store.commit(Changes(audit=entries))
+            await self.commits.commit(Changes(audit=entries))
 
     # --- Host (for the contact center) ---------------------------------------------------
 
@@ -598,6 +656,12 @@ class Engine:
                         "The change could not be stored; nothing was changed. Retry later.",
                         Outcome("failed", "store unavailable"), started,
                     )
+            else:
+                pending = self.commits.pending()
+                if pending is not None:
+                    # A read must not report what is not yet durable.
+                    with contextlib.suppress(Exception):
+                        await asyncio.shield(pending)
         finally:
             frame.in_flight -= 1
         self._record(frame, request, Outcome("allowed"), started)
@@ -748,7 +812,7 @@ class Engine:
             )
             if self._audit:
                 changes.audit, self._audit = self._audit, []
-            await self.store.commit(changes)
+            await self.commits.commit(changes)
         for notice in fx.notices:
             self._publish(notice)
         for session_id in fx.ended:

@@ -276,10 +276,12 @@ function renderNamespaces(container, groups) {
 
 function renderRequest(spec) {
   const form = el("form", { className: "request", "data-request": spec.name, novalidate: true });
+  const helpId = domId("help", spec.name);
+  const help = el("p", { id: helpId, className: "help", text: spec.help });
+  form.append(help);
   for (const param of spec.params) {
     form.append(renderField(spec, param));
   }
-  const helpId = domId("help", spec.name);
   const badgeId = domId("not-allowed", spec.name);
   const button = el("button", { type: "submit", className: "send", text: spec.name });
   const badge = el("span", {
@@ -288,9 +290,8 @@ function renderRequest(spec) {
     text: "not allowed for this frame",
     hidden: true,
   });
-  const help = el("p", { id: helpId, className: "help", text: spec.help });
   button.setAttribute("aria-describedby", helpId);
-  form.append(el("div", { className: "send-row" }, button, badge), help);
+  form.append(el("div", { className: "send-row" }, button, badge));
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     submitRequest(spec, form);

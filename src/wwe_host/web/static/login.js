@@ -1,0 +1,63 @@
+// The login form: JSON login when scripts run; the plain form post works without them.
+
+const form = document.getElementById("login-form");
+const errorBox = document.getElementById("login-error");
+const notice = document.getElementById("login-notice");
+const submit = document.getElementById("login-submit");
+
+// Why the agent is here: after a logout, an inactivity logout, or a refused form post
+// (the no-script path redirects back with ?error=login).
+const ENDED = {
+  logout: "You have logged out.",
+  inactivity: "You were logged out after a period of inactivity.",
+};
+const params = new URLSearchParams(window.location.search);
+const ended = params.get("ended");
+if (ended) notice.textContent = ENDED[ended] ?? "Your session has ended.";
+if (params.get("error") === "login") showError("Unknown username or wrong password.");
+
+function showError(text) {
+  errorBox.textContent = text;
+}
+
+async function readError(response) {
+  try {
+    const body = await response.json();
+    const message = body?.error?.message ?? body?.message;
+    if (typeof message === "string" && message) return message;
+  } catch { /* not JSON */ }
+  return `Login failed (HTTP ${response.status}).`;
+}
+
+form.addEventListener("submit", async (event) => {
+  event.preventDefault();
+  showError("");
+  const username = form.elements.username.value;
+  const password = form.elements.password.value;
+  if (!username) {
+    showError("Enter your username.");
+    form.elements.username.focus();
+    return;
+  }
+  submit.disabled = true;
+  form.setAttribute("aria-busy", "true");
+  try {
+    const response = await fetch("/api/v1/login", {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", Accept: "application/json" },
+      body: JSON.stringify({ username, password }),
+    });
+    if (response.ok) {
+      window.location.assign("/desktop");
+      return;
+    }
+    showError(await readError(response));
+    form.elements.password.select();
+  } catch {
+    showError("The server cannot be reached. Check your connection and try again.");
+  } finally {
+    submit.disabled = false;
+    form.removeAttribute("aria-busy");
+  }
+});

@@ -1,0 +1,281 @@
+// The trusted postMessage relay between third-party frames and the server.
+//
+// The desktop page is the only place where a frame's real identity is known: the window
+// that posted (event.source) and its origin (event.origin). The relay reports that
+// identity with every message and never decides what a frame may do; the server does.
+// Rules (spec protocol.md and security.md, hardening):
+//   - a frame is identified ONLY by event.source compared with windows we created;
+//   - the frameId a message claims is never trusted, only used to notice a reload;
+//   - we post to a frame with targetOrigin = its origin, never "*";
+//   - host messages (userAgent "WWE Server") and anything that is not a request or a
+//     subscription are ignored, and nothing is ever echoed back.
+
+export const HOST_USER_AGENT = "WWE Server";
+export const PROTOCOL_VERSION = 2;
+
+const POPUP_GREETING_INTERVAL_MS = 250;
+const POPUP_GREETING_FOR_MS = 15_000;
+
+// A structured clone from another window is rebuilt in our realm, so a plain object has our
+// Object.prototype (or null). Arrays, strings, Dates, Maps… are not requests.
+function isPlainObject(value) {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+const hasOwn = (object, key) => Object.prototype.hasOwnProperty.call(object, key);
+
+export class Relay {
+  /**
+   * @param {object} hooks
+   * @param {(message: object) => void} hooks.send  to the server (queued when offline)
+   * @param {(row: object) => void} hooks.log        one row for the traffic inspector
+   */
+  constructor({ send, log }) {
+    this.send = send;
+    this.log = log;
+    /** @type {Map<string, object>} frameId → entry */
+    this.frames = new Map();
+    this.onMessage = this.onMessage.bind(this);
+  }
+
+  start() {
+    window.addEventListener("message", this.onMessage);
+  }
+
+  stop() {
+    window.removeEventListener("message", this.onMessage);
+    for (const frameId of [...this.frames.keys()]) this.unregister(frameId);
+  }
+
+  /**
+   * Register a frame we created. Call it BEFORE the iframe gets its src (so the first load
+   * event is seen) or right after window.open returned a window.
+   *
+   * @param {string} frameId
+   * @param {object} info
+   * @param {HTMLIFrameElement} [info.element]  for an iframe
+   * @param {Window} [info.window]              for a popup
+   * @param {string} info.expectedOrigin        the origin of the section's URL
+   * @param {string} info.section
+   * @param {string|null} [info.interactionId]
+   */
+  register(frameId, { element = null, window: win = null, expectedOrigin, section,
+    interactionId = null }) {
+    this.unregister(frameId);
+    const entry = {
+      frameId,
+      element,
+      popup: win,
+      expectedOrigin,
+      currentOrigin: null,
+      section,
+      interactionId,
+      heardFrom: false,
+      greetingTimer: null,
+      onLoad: null,
+    };
+    if (element) {
+      // Each load (the first one and every reload or navigation) gets a greeting.
+      entry.onLoad = () => this.greet(entry, this.originOf(entry), "load");
+      element.addEventListener("load", entry.onLoad);
+    }
+    this.frames.set(frameId, entry);
+    if (win) this.greetPopup(entry);
+    return entry;
+  }
+
+  /** A popup was (re)opened for an already registered frame (e.g. after it was blocked). */
+  setPopup(frameId, win) {
+    const entry = this.frames.get(frameId);
+    if (!entry) return;
+    entry.popup = win;
+    entry.heardFrom = false;
+    this.greetPopup(entry);
+  }
+
+  unregister(frameId) {
+    const entry = this.frames.get(frameId);
+    if (!entry) return;
+    this.frames.delete(frameId);
+    this.stopGreeting(entry);
+    if (entry.element && entry.onLoad) entry.element.removeEventListener("load", entry.onLoad);
+  }
+
+  has(frameId) {
+    return this.frames.has(frameId);
+  }
+
+  /** The frames the page still has, for `hello` after a (re)connect. */
+  list() {
+    return [...this.frames.values()].map((entry) => ({
+      frameId: entry.frameId,
+      section: entry.section,
+      origin: this.originOf(entry),
+      interactionId: entry.interactionId,
+    }));
+  }
+
+  originOf(entry) {
+    return entry.currentOrigin ?? entry.expectedOrigin;
+  }
+
+  windowOf(entry) {
+    if (entry.element) return entry.element.contentWindow; // null once detached
+    if (entry.popup && !entry.popup.closed) return entry.popup;
+    return null;
+  }
+
+  // --- greeting ---------------------------------------------------------------------------
+
+  greet(entry, targetOrigin, why) {
+    const win = this.windowOf(entry);
+    if (!win || !targetOrigin) return false;
+    try {
+      // If the document in the window is not (yet) of targetOrigin, the browser drops the
+      // message: that is what keeps the frame id away from a page it was not meant for.
+      win.postMessage(
+        { frameId: entry.frameId, userAgent: HOST_USER_AGENT, protocolVersion: PROTOCOL_VERSION },
+        targetOrigin,
+      );
+    } catch {
+      return false; // e.g. an opaque origin ("null") cannot be a targetOrigin
+    }
+    if (why) {
+      this.log({ kind: "greeting", frameId: entry.frameId, origin: targetOrigin, request: why,
+        outcome: "sent" });
+    }
+    return true;
+  }
+
+  // A cross-origin popup fires no load event we can see, so we keep greeting it until it
+  // speaks (or we give up): before it has navigated, the targetOrigin check drops them.
+  greetPopup(entry) {
+    this.stopGreeting(entry);
+    const started = Date.now();
+    let first = true;
+    const tick = () => {
+      if (entry.heardFrom || Date.now() - started > POPUP_GREETING_FOR_MS
+          || !this.frames.has(entry.frameId)) {
+        this.stopGreeting(entry);
+        return;
+      }
+      this.greet(entry, this.originOf(entry), first ? "popup" : null);
+      first = false;
+    };
+    entry.greetingTimer = setInterval(tick, POPUP_GREETING_INTERVAL_MS);
+    tick();
+  }
+
+  stopGreeting(entry) {
+    if (entry.greetingTimer !== null) {
+      clearInterval(entry.greetingTimer);
+      entry.greetingTimer = null;
+    }
+  }
+
+  // --- frame → server ---------------------------------------------------------------------
+
+  entryForSource(source) {
+    if (!source) return null;
+    for (const entry of this.frames.values()) {
+      if (this.windowOf(entry) === source) return entry;
+    }
+    return null;
+  }
+
+  onMessage(event) {
+    const entry = this.entryForSource(event.source);
+    if (!entry) return; // not a window we created (ourselves included)
+    const data = event.data;
+    if (!isPlainObject(data)) return;
+    if (typeof data.userAgent === "string" && data.userAgent.includes(HOST_USER_AGENT)) return;
+    if (!hasOwn(data, "request") && !hasOwn(data, "event")) return;
+
+    entry.heardFrom = true;
+    this.stopGreeting(entry);
+    const origin = event.origin;
+    if (origin !== entry.currentOrigin) {
+      // The frame navigated (or spoke for the first time): from now on it is this origin.
+      // The server learns it from the origin field of the message below.
+      entry.currentOrigin = origin;
+    }
+    if (data.frameId !== entry.frameId) {
+      // A fresh document (reload or navigation) that has not been greeted yet.
+      this.greet(entry, origin, "re-greet");
+    }
+
+    const request = typeof data.request === "string" ? data.request
+      : typeof data.event === "string" ? data.event : String(data.request ?? data.event);
+    let text;
+    try {
+      text = JSON.stringify(data);
+    } catch (error) {
+      this.refuseUnserializable(entry, origin, data, request, error);
+      return;
+    }
+    this.log({ kind: "request", frameId: entry.frameId, origin, request,
+      referenceId: data.referenceId ?? null });
+    this.send({ type: "frame.message", frameId: entry.frameId, origin, message: text });
+  }
+
+  // Structured clone carries things JSON cannot (BigInt, cycles). The server never sees such a
+  // message, so the frame would wait for nothing: tell it why, if it expects an answer.
+  refuseUnserializable(entry, origin, data, request, error) {
+    const reason = `The message cannot be sent as JSON: ${error?.message ?? error}`;
+    this.log({ kind: "request", frameId: entry.frameId, origin, request,
+      outcome: "failed", detail: reason });
+    const ref = data.referenceId;
+    if (typeof ref !== "string" && typeof ref !== "number") return;
+    this.post(entry, origin, {
+      referenceId: ref,
+      request: typeof data.request === "string" ? data.request : null,
+      errorMessage: reason,
+      errorCode: "INVALID_PARAMETER",
+      userAgent: HOST_USER_AGENT,
+      protocolVersion: PROTOCOL_VERSION,
+    });
+  }
+
+  // --- server → frame ---------------------------------------------------------------------
+
+  /** Deliver a reply or an event the server addressed to one frame, at the given origin. */
+  deliver({ frameId, origin, message }) {
+    const entry = this.frames.get(frameId);
+    if (!entry) return; // the frame is gone: nothing to deliver to
+    let data = message;
+    if (typeof data === "string") {
+      try {
+        data = JSON.parse(data);
+      } catch {
+        return;
+      }
+    }
+    if (!isPlainObject(data) || typeof origin !== "string" || !origin || origin === "*") return;
+    const isEvent = hasOwn(data, "event");
+    this.log({
+      kind: isEvent ? "event" : "reply",
+      frameId,
+      origin,
+      request: isEvent
+        ? `${data.event}${data.data?.eventType ? ` ${data.data.eventType}` : ""}`
+        : String(data.request ?? ""),
+      outcome: isEvent ? "" : hasOwn(data, "errorMessage") ? `error ${data.errorCode ?? ""}`.trim()
+        : "ok",
+      detail: hasOwn(data, "errorMessage") ? String(data.errorMessage) : "",
+      referenceId: data.referenceId ?? null,
+    });
+    this.post(entry, origin, data);
+  }
+
+  post(entry, targetOrigin, data) {
+    const win = this.windowOf(entry);
+    if (!win) return;
+    try {
+      win.postMessage(data, targetOrigin);
+    } catch {
+      // A closed popup or an invalid origin: the frame cannot be reached; drop it.
+    }
+  }
+}
