@@ -21,7 +21,7 @@ import msgspec
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "unit"))
 
-from engine_support import CRM, DIALER, Agent, make_config, started_engine  # noqa: E402
+from engine_support import CRM, DIALER, Agent, make_config, started_engine
 
 encode = msgspec.json.Encoder().encode
 decode = msgspec.json.Decoder().decode
@@ -53,9 +53,7 @@ async def pipeline(engine: object, frame: object, raw: bytes, seconds: float) ->
     return count / (time.perf_counter() - started)
 
 
-async def concurrent(
-    engine: object, frames: list[object], raw: bytes, seconds: float
-) -> float:
+async def concurrent(engine: object, frames: list[object], raw: bytes, seconds: float) -> float:
     """Several frames writing at once, as many desktops do: their commits are grouped."""
     handle_raw = engine.handle_raw  # type: ignore[attr-defined]
     counts = [0] * len(frames)
@@ -79,11 +77,25 @@ async def main(seconds: float, writers: int) -> None:
         iid = (await agent.ok(dialer, "voice.dial", "noanswer-1"))["interactionId"]
         crm = await agent.frame("CRM", CRM, iid)
         engine.detach(agent.session_id, agent.desktop)  # the pipeline alone, no desktop
-        read = encode({"request": "agent.getState", "referenceId": "1",
-                       "userAgent": "WWE Client", "protocolVersion": 2, "frameId": "f-2"})
-        write = encode({"request": "interaction.setUserData", "referenceId": "2",
-                        "parameters": [iid, {"Key1": "value"}], "userAgent": "WWE Client",
-                        "protocolVersion": 2, "frameId": "f-2"})
+        read = encode(
+            {
+                "request": "agent.getState",
+                "referenceId": "1",
+                "userAgent": "WWE Client",
+                "protocolVersion": 2,
+                "frameId": "f-2",
+            }
+        )
+        write = encode(
+            {
+                "request": "interaction.setUserData",
+                "referenceId": "2",
+                "parameters": [iid, {"Key1": "value"}],
+                "userAgent": "WWE Client",
+                "protocolVersion": 2,
+                "frameId": "f-2",
+            }
+        )
         base = baseline(read, seconds)
         reads = await pipeline(engine, crm, read, seconds)
         writes = await pipeline(engine, crm, write, seconds)

@@ -211,9 +211,7 @@ class Engine:
         for digest in session.tokens:
             self._by_token[digest] = session.session_id
         for record in session.frames.values():
-            self._frames[(session.session_id, record.frame_id)] = self._handle_for(
-                session, record
-            )
+            self._frames[(session.session_id, record.frame_id)] = self._handle_for(session, record)
 
     async def _housekeeping(self) -> None:
         """Flush the audit log in batches and log out agents who went inactive."""
@@ -382,9 +380,7 @@ class Engine:
     def record_activity(self, fx: Effects, session: AgentSession) -> None:
         session.last_activity = self.now()
         fx.touch(session)
-        fx.notify(
-            session, "activity", {"deadline": self.activity_deadline(session)}, ui_only=True
-        )
+        fx.notify(session, "activity", {"deadline": self.activity_deadline(session)}, ui_only=True)
 
     async def _check_inactivity(self) -> None:
         now = self.now()
@@ -568,28 +564,45 @@ class Engine:
             return await self._subscription(frame, message, reference, started)
         if not isinstance(request, str):
             return self._refuse(
-                frame, reference, None, ErrorCode.INVALID_PARAMETER,
+                frame,
+                reference,
+                None,
+                ErrorCode.INVALID_PARAMETER,
                 "'request' must be a string naming the request, e.g. 'agent.getState'.",
-                Outcome("failed", "bad request name"), started,
+                Outcome("failed", "bad request name"),
+                started,
             )
         allowed = frame.allowed
         if allowed is None:
             return self._refuse(
-                frame, reference, request, ErrorCode.NOT_ALLOWED,
+                frame,
+                reference,
+                request,
+                ErrorCode.NOT_ALLOWED,
                 not_allowed_message(frame.record.origin, request),
-                Outcome("refused:origin"), started,
+                Outcome("refused:origin"),
+                started,
             )
         name = catalog.canonical(request)
         if name is None:
             return self._refuse(
-                frame, reference, request, ErrorCode.UNKNOWN_REQUEST,
-                f"Unknown request '{request}'.", Outcome("failed", "unknown request"), started,
+                frame,
+                reference,
+                request,
+                ErrorCode.UNKNOWN_REQUEST,
+                f"Unknown request '{request}'.",
+                Outcome("failed", "unknown request"),
+                started,
             )
         if name not in allowed:
             return self._refuse(
-                frame, reference, request, ErrorCode.NOT_ALLOWED,
+                frame,
+                reference,
+                request,
+                ErrorCode.NOT_ALLOWED,
                 not_allowed_message(frame.record.origin, request),
-                Outcome("refused:filter"), started,
+                Outcome("refused:filter"),
+                started,
             )
         decision = self.limiter.check(frame.session_id, name)
         if decision is not Decision.ALLOW:
@@ -597,31 +610,48 @@ class Engine:
                 self._record(frame, request, Outcome("quarantined"), started)
                 return None
             return self._refuse(
-                frame, reference, request, ErrorCode.RATE_LIMITED,
+                frame,
+                reference,
+                request,
+                ErrorCode.RATE_LIMITED,
                 rate_limit_message(name, self.config.security.rate_limits.quarantine_delay),
-                Outcome("refused:rate-limit"), started,
+                Outcome("refused:rate-limit"),
+                started,
             )
         params = message.get("parameters")
         if params is None:
             params = []
         elif not isinstance(params, list):
             return self._refuse(
-                frame, reference, request, ErrorCode.INVALID_PARAMETER,
+                frame,
+                reference,
+                request,
+                ErrorCode.INVALID_PARAMETER,
                 f"'parameters' of '{request}' must be an array of positional parameters.",
-                Outcome("failed", "parameters not an array"), started,
+                Outcome("failed", "parameters not an array"),
+                started,
             )
         session = self._sessions.get(frame.session_id)
         if session is None:
             return self._refuse(
-                frame, reference, request, ErrorCode.UNAVAILABLE,
-                "The agent's session has ended.", Outcome("failed", "no session"), started,
+                frame,
+                reference,
+                request,
+                ErrorCode.UNAVAILABLE,
+                "The agent's session has ended.",
+                Outcome("failed", "no session"),
+                started,
             )
         if frame.in_flight >= protocol.MAX_IN_FLIGHT_PER_FRAME:
             return self._refuse(
-                frame, reference, request, ErrorCode.UNAVAILABLE,
+                frame,
+                reference,
+                request,
+                ErrorCode.UNAVAILABLE,
                 f"Too many requests in flight from this frame (at most "
                 f"{protocol.MAX_IN_FLIGHT_PER_FRAME}); retry when replies have arrived.",
-                Outcome("failed", "too many in flight"), started,
+                Outcome("failed", "too many in flight"),
+                started,
             )
         fx = Effects()
         call = Call(self, session, frame, fx, name)
@@ -642,9 +672,13 @@ class Engine:
             except Exception:
                 log.exception("request %s failed", request)
                 return self._refuse(
-                    frame, reference, request, ErrorCode.INTERNAL,
+                    frame,
+                    reference,
+                    request,
+                    ErrorCode.INTERNAL,
                     "The request failed on the server; the server log has the details.",
-                    Outcome("failed", "internal error"), started,
+                    Outcome("failed", "internal error"),
+                    started,
                 )
             if fx.dirty or fx.notices or fx.ended or fx.outbox:
                 try:
@@ -652,9 +686,13 @@ class Engine:
                 except Exception:
                     log.exception("commit of %s failed", request)
                     return self._refuse(
-                        frame, reference, request, ErrorCode.UNAVAILABLE,
+                        frame,
+                        reference,
+                        request,
+                        ErrorCode.UNAVAILABLE,
                         "The change could not be stored; nothing was changed. Retry later.",
-                        Outcome("failed", "store unavailable"), started,
+                        Outcome("failed", "store unavailable"),
+                        started,
                     )
             else:
                 pending = self.commits.pending()
@@ -720,15 +758,24 @@ class Engine:
         kind = message.get("event")
         if kind not in ("subscribe", "unsubscribe"):
             return self._refuse(
-                frame, reference, None, ErrorCode.INVALID_PARAMETER,
+                frame,
+                reference,
+                None,
+                ErrorCode.INVALID_PARAMETER,
                 "A message needs 'request' (a request name) or 'event' ('subscribe' or "
-                "'unsubscribe').", Outcome("failed", "neither request nor event"), started,
+                "'unsubscribe').",
+                Outcome("failed", "neither request nor event"),
+                started,
             )
         if frame.allowed is None:
             return self._refuse(
-                frame, reference, kind, ErrorCode.NOT_ALLOWED,
+                frame,
+                reference,
+                kind,
+                ErrorCode.NOT_ALLOWED,
                 not_allowed_message(frame.record.origin, kind),
-                Outcome("refused:origin"), started,
+                Outcome("refused:origin"),
+                started,
             )
         session = self._sessions.get(frame.session_id)
         if session is None:
@@ -737,22 +784,32 @@ class Engine:
         record = frame.record
         if kind == "subscribe":
             topics = [data] if isinstance(data, str) else data
-            if not isinstance(topics, list) or not topics or not all(
-                isinstance(t, str) for t in topics
+            if (
+                not isinstance(topics, list)
+                or not topics
+                or not all(isinstance(t, str) for t in topics)
             ):
                 return self._refuse(
-                    frame, reference, kind, ErrorCode.INVALID_PARAMETER,
+                    frame,
+                    reference,
+                    kind,
+                    ErrorCode.INVALID_PARAMETER,
                     "'data' of subscribe must be a topic name or an array of topic names.",
-                    Outcome("failed", "bad topics"), started,
+                    Outcome("failed", "bad topics"),
+                    started,
                 )
             unknown = [t for t in topics if not catalog.is_topic(t)]
             if unknown:
                 names = ", ".join(f"'{t}'" for t in unknown)
                 known = ", ".join((*catalog.TOPICS, "messenger:<channel>"))
                 return self._refuse(
-                    frame, reference, kind, ErrorCode.INVALID_PARAMETER,
+                    frame,
+                    reference,
+                    kind,
+                    ErrorCode.INVALID_PARAMETER,
                     f"Unknown topic(s) {names}. Topics: {known}.",
-                    Outcome("failed", "unknown topic"), started,
+                    Outcome("failed", "unknown topic"),
+                    started,
                 )
 
             def subscribe(fx: Effects) -> str:
@@ -766,13 +823,18 @@ class Engine:
             self._record(frame, "subscribe", Outcome("allowed", ",".join(topics)), started)
             if reference is None:
                 return None
-            return protocol.subscribed(reference, subscription_id, record.subscriptions[
-                subscription_id])
+            return protocol.subscribed(
+                reference, subscription_id, record.subscriptions[subscription_id]
+            )
         if not isinstance(data, str) or data not in record.subscriptions:
             return self._refuse(
-                frame, reference, kind, ErrorCode.NOT_FOUND,
+                frame,
+                reference,
+                kind,
+                ErrorCode.NOT_FOUND,
                 f"Unknown subscription {data!r} for this frame.",
-                Outcome("failed", "unknown subscription"), started,
+                Outcome("failed", "unknown subscription"),
+                started,
             )
 
         def unsubscribe(fx: Effects) -> None:

@@ -50,7 +50,9 @@ def bind(host: str, port: int) -> socket.socket:
 
 
 def serve(config_path: str | None, listen: str | None, data_dir: str | None) -> int:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     demo = config_path is None
     try:
         if demo:
@@ -63,6 +65,7 @@ def serve(config_path: str | None, listen: str | None, data_dir: str | None) -> 
             config = with_server_overrides(config, listen=f"{host}:{port}", data_dir=data_dir)
             sockets = [main_sock, demo_sock]
         else:
+            assert config_path is not None
             config = with_server_overrides(
                 load_config(config_path), listen=listen, data_dir=data_dir
             )
@@ -87,8 +90,10 @@ def serve(config_path: str | None, listen: str | None, data_dir: str | None) -> 
     host, port = main_sock.getsockname()[:2]
     print(f"wwe-host: agent desktop at http://{host}:{port}/", flush=True)
     if demo_sock is not None:
-        print(f"wwe-host: demo third-party app at http://{host}:{demo_sock.getsockname()[1]}/",
-              flush=True)
+        print(
+            f"wwe-host: demo third-party app at http://{host}:{demo_sock.getsockname()[1]}/",
+            flush=True,
+        )
         logins = ", ".join(f"{u}/{p}" for u, p in DEMO_LOGINS)
         print(f"wwe-host: demo logins (username/password): {logins}", flush=True)
     uv_config = uvicorn.Config(

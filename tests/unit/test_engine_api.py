@@ -164,7 +164,9 @@ async def test_markdone_blocking(tmp_path: Path) -> None:
     refused = await agent.fails(notes, "interaction.markdone", iid)
     assert refused["errorCode"] == "MARKDONE_BLOCKED"
     assert refused["errorMessage"] == "Fill in the disposition first."
-    markdone = [m["data"]["eventType"] for m in agent.desktop.events_for(crm.record.frame_id, "markdone")]
+    markdone = [
+        m["data"]["eventType"] for m in agent.desktop.events_for(crm.record.frame_id, "markdone")
+    ]
     assert markdone == ["MARKDONE_REQUESTED", "MARKDONE_BLOCKED"]
     assert agent.desktop.events_for(notes.record.frame_id, "markdone") == []
     await agent.ok(crm, "interaction.unlockMarkdone", iid)
@@ -221,7 +223,9 @@ async def test_toasts_belong_to_their_frame(tmp_path: Path) -> None:
     assert await agent.ok(crm, "system.updateToast", toast_id, {"message": "m"}) is True
     missing = await agent.fails(crm, "system.popupToast", {"message": "no title"})
     assert "'title'" in missing["errorMessage"]
-    bad_icon = await agent.fails(crm, "system.popupToast", {"title": "t", "iconUrl": "javascript:x"})
+    bad_icon = await agent.fails(
+        crm, "system.popupToast", {"title": "t", "iconUrl": "javascript:x"}
+    )
     assert bad_icon["errorCode"] == "INVALID_PARAMETER"
     refused = await agent.fails(notes, "system.popupToast", {"title": "t"})
     assert refused["errorCode"] == "NOT_ALLOWED"
@@ -263,9 +267,7 @@ async def test_subscriptions(tmp_path: Path) -> None:
 
 
 async def test_trigger_activity_moves_the_deadline(tmp_path: Path) -> None:
-    engine = await started_engine(
-        tmp_path, make_config(extra="security.inactivity-timeout = 1")
-    )
+    engine = await started_engine(tmp_path, make_config(extra="security.inactivity-timeout = 1"))
     agent = await Agent.login(engine)
     crm, _ = await crm_frame(agent)
     before = engine.activity_deadline(agent.session)

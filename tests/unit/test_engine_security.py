@@ -123,9 +123,7 @@ async def test_quarantine_zero_means_forever(tmp_path: Path) -> None:
     await agent.ok(crm, "email.create", "a@b.example")
     await agent.ok(crm, "email.create", "a@b.example")
     refused = await agent.fails(crm, "email.create", "a@b.example")
-    assert refused["errorMessage"].endswith(
-        "\nFurther requests of the same type will be ignored."
-    )
+    assert refused["errorMessage"].endswith("\nFurther requests of the same type will be ignored.")
     clock.now += 3600
     reply = await engine.handle(
         crm, {"request": "email.create", "parameters": ["a@b.example"], "referenceId": "9"}

@@ -37,9 +37,7 @@ async def test_outbound_call_lifecycle_and_event_order(tmp_path: Path) -> None:
     await agent.ok(crm, "voice.hangUp", iid)
     await agent.ok(crm, "interaction.markdone", iid)
     types = [
-        t
-        for t in agent.desktop.event_types(dialer.record.frame_id)
-        if not t.startswith("CASE_")
+        t for t in agent.desktop.event_types(dialer.record.frame_id) if not t.startswith("CASE_")
     ]
     assert types == [
         "ADDED",

@@ -9,4 +9,14 @@ from __future__ import annotations
 from . import agent, email, interaction, media, system, voice
 from .context import HANDLERS, Call, Handler
 
-__all__ = ["HANDLERS", "Call", "Handler", "agent", "email", "interaction", "media", "system", "voice"]
+__all__ = [
+    "HANDLERS",
+    "Call",
+    "Handler",
+    "agent",
+    "email",
+    "interaction",
+    "media",
+    "system",
+    "voice",
+]

@@ -111,9 +111,7 @@ def _get(params: list[Any], index: int) -> Any:
     return params[index] if index < len(params) else None
 
 
-def string(
-    call: Call, params: list[Any], index: int, name: str, *, max_length: int = 1024
-) -> str:
+def string(call: Call, params: list[Any], index: int, name: str, *, max_length: int = 1024) -> str:
     value = _get(params, index)
     if value is None:
         raise _bad(call, index, name, "is missing")
@@ -150,9 +148,9 @@ def object_param(call: Call, params: list[Any], index: int, name: str) -> dict[s
     return optional_object(call, params, index, name)
 
 
-def user_data(call: Call, params: list[Any], index: int, name: str, *, required: bool) -> dict[
-    str, Any
-]:
+def user_data(
+    call: Call, params: list[Any], index: int, name: str, *, required: bool
+) -> dict[str, Any]:
     """Key/value pairs: string keys; string, number or boolean values."""
     values = (
         object_param(call, params, index, name)

@@ -39,10 +39,10 @@ def _interaction(call: Call, args: dict[str, Any]) -> Any:
 
 @action("setState")
 def set_state(call: Call, args: dict[str, Any]) -> Any:
-    state = resolve(call.engine.state_list(call.session.username), args.get("operationName"),
-                    "setState")
-    ops.set_media_states(call.fx, call.session, list(call.session.media), state,
-                         call.engine.now())
+    state = resolve(
+        call.engine.state_list(call.session.username), args.get("operationName"), "setState"
+    )
+    ops.set_media_states(call.fx, call.session, list(call.session.media), state, call.engine.now())
 
 
 @action("setMediaState")
@@ -50,8 +50,9 @@ def set_media_state(call: Call, args: dict[str, Any]) -> Any:
     media = _text(args, "media")
     if media not in call.session.media:
         raise ApiError(ErrorCode.NOT_FOUND, f"Unknown media '{media}'.")
-    state = resolve(call.engine.state_list(call.session.username), args.get("operationName"),
-                    "setMediaState")
+    state = resolve(
+        call.engine.state_list(call.session.username), args.get("operationName"), "setMediaState"
+    )
     ops.set_media_states(call.fx, call.session, [media], state, call.engine.now())
 
 

@@ -24,9 +24,7 @@ def _media_name(call: Call, params: list[Any]) -> str:
     name = string(call, params, 0, "name", max_length=64)
     if name not in call.session.media:
         names = ", ".join(call.session.media)
-        raise ApiError(
-            ErrorCode.NOT_FOUND, f"Unknown media '{name}'. This agent's media: {names}."
-        )
+        raise ApiError(ErrorCode.NOT_FOUND, f"Unknown media '{name}'. This agent's media: {names}.")
     return name
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from ..domain import toasts
 from ..errors import ApiError, ErrorCode
-from .context import Call, type_name, arity, handler, object_param, string
+from .context import Call, arity, handler, object_param, string, type_name
 
 _TOAST_FIELDS: dict[str, str] = {
     "title": "string",
@@ -55,13 +55,14 @@ def _toast_params(call: Call, raw: dict[str, Any], *, creating: bool) -> dict[st
             f"Toast parameter 'iconUrl' of '{call.request}' must be an http: or https: URL.",
         )
     buttons = params.get("buttons")
-    if buttons is not None:
-        if len(buttons) > MAX_BUTTONS or not all(isinstance(b, str) for b in buttons):
-            raise ApiError(
-                ErrorCode.INVALID_PARAMETER,
-                f"Toast parameter 'buttons' of '{call.request}' must be an array of at most "
-                f"{MAX_BUTTONS} strings.",
-            )
+    if buttons is not None and (
+        len(buttons) > MAX_BUTTONS or not all(isinstance(b, str) for b in buttons)
+    ):
+        raise ApiError(
+            ErrorCode.INVALID_PARAMETER,
+            f"Toast parameter 'buttons' of '{call.request}' must be an array of at most "
+            f"{MAX_BUTTONS} strings.",
+        )
     key_values = params.get("keyValues")
     if key_values is not None:
         for k, v in key_values.items():

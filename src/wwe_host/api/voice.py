@@ -24,8 +24,7 @@ def dial(call: Call, params: list[Any]) -> Any:
     if not DESTINATION.match(destination):
         raise ApiError(
             ErrorCode.INVALID_PARAMETER,
-            f"Parameter 1 'destination' of 'voice.dial' is not a dialable number: "
-            f"'{destination}'.",
+            f"Parameter 1 'destination' of 'voice.dial' is not a dialable number: '{destination}'.",
         )
     values = user_data(call, params, 1, "userData", required=False)
     if "voice" not in call.session.media:

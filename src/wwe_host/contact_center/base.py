@@ -50,8 +50,9 @@ class ContactCenter(Protocol):
 
     def hang_up(self, fx: Effects, session: AgentSession, interaction: Interaction) -> None: ...
 
-    def far_end_answer(self, fx: Effects, session: AgentSession, interaction: Interaction) -> None:
-        ...
+    def far_end_answer(
+        self, fx: Effects, session: AgentSession, interaction: Interaction
+    ) -> None: ...
 
     def far_end_release(
         self, fx: Effects, session: AgentSession, interaction: Interaction
@@ -75,8 +76,9 @@ class ContactCenter(Protocol):
         self, fx: Effects, session: AgentSession, interaction: Interaction, subject: str, body: str
     ) -> None: ...
 
-    def cancel_email(self, fx: Effects, session: AgentSession, interaction: Interaction) -> None:
-        ...
+    def cancel_email(
+        self, fx: Effects, session: AgentSession, interaction: Interaction
+    ) -> None: ...
 
     def inbound_email(
         self,
@@ -89,7 +91,11 @@ class ContactCenter(Protocol):
     ) -> Interaction: ...
 
     def inbound_chat(
-        self, fx: Effects, session: AgentSession, customer: str, message: str,
+        self,
+        fx: Effects,
+        session: AgentSession,
+        customer: str,
+        message: str,
         user_data: dict[str, Any],
     ) -> Interaction: ...
 

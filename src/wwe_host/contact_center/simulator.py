@@ -17,6 +17,7 @@ from ..domain.model import AgentSession, ChatLine, Interaction, is_email_address
 from ..errors import ApiError, ErrorCode
 from .base import Host
 
+
 def new_call_uuid() -> str:
     return uuid.uuid4().hex[:32].upper()
 
@@ -121,7 +122,12 @@ class Simulator:
                 self._arm_answer(session.session_id, call.interaction_id, call.answer_due)
                 return call
             ring = self.inbound_call(
-                fx, callee_session, me.number, destination, dict(user_data), "INTERNAL",
+                fx,
+                callee_session,
+                me.number,
+                destination,
+                dict(user_data),
+                "INTERNAL",
                 call_uuid=call.call_uuid,
             )
             call.peer_session = callee_session.session_id
@@ -206,9 +212,7 @@ class Simulator:
             )
         ops.establish(fx, session, interaction)
 
-    def far_end_release(
-        self, fx: Effects, session: AgentSession, interaction: Interaction
-    ) -> None:
+    def far_end_release(self, fx: Effects, session: AgentSession, interaction: Interaction) -> None:
         self.hang_up(fx, session, interaction)
 
     def session_ended(self, fx: Effects, session: AgentSession) -> None:

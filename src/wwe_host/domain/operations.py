@@ -121,9 +121,7 @@ def _select_change(session: AgentSession, case_id: str) -> str | None:
     return collapsed
 
 
-def _select_notify(
-    fx: Effects, session: AgentSession, case_id: str, collapsed: str | None
-) -> None:
+def _select_notify(fx: Effects, session: AgentSession, case_id: str, collapsed: str | None) -> None:
     fx.touch(session)
     if collapsed is not None:
         fx.notify(
@@ -140,8 +138,10 @@ def add_interaction(
     when no live case holds it (so its snapshots already say so)."""
     session.interactions[interaction.interaction_id] = interaction
     selected = session.selected_case
-    take = selected is None or len(session.find_case(selected)) == 0 or (
-        selected == interaction.case_id
+    take = (
+        selected is None
+        or len(session.find_case(selected)) == 0
+        or (selected == interaction.case_id)
     )
     collapsed = _select_change(session, interaction.case_id) if take else None
     fx.interaction_event(session, interaction, "ADDED")
@@ -313,9 +313,7 @@ def mark_done(fx: Effects, session: AgentSession, interaction: Interaction) -> N
         fx.interaction_event(session, interaction, "COMPLETED")
     fx.interaction_event(session, interaction, "REMOVED")
     del session.interactions[interaction.interaction_id]
-    if session.selected_case == interaction.case_id and not session.find_case(
-        interaction.case_id
-    ):
+    if session.selected_case == interaction.case_id and not session.find_case(interaction.case_id):
         if interaction.case_id in session.expanded_cases:
             session.expanded_cases.remove(interaction.case_id)
         session.selected_case = None

@@ -15,16 +15,20 @@ def popup(
     session.next_toast += 1
     timeout = params.get("autoCloseTimeout")
     close_at = now + timeout / 1000.0 if isinstance(timeout, int | float) and timeout > 0 else None
-    toast = Toast(toast_id=toast_id, frame_id=frame_id, params=params, created_at=now,
-                  close_at=close_at)
+    toast = Toast(
+        toast_id=toast_id, frame_id=frame_id, params=params, created_at=now, close_at=close_at
+    )
     session.toasts[toast_id] = toast
     if params.get("sendToMyMessage"):
         session.my_messages.append(
             {
                 "id": toast_id,
                 "at": now,
-                **{k: params[k] for k in ("title", "iconUrl", "subject", "message", "keyValues")
-                   if k in params},
+                **{
+                    k: params[k]
+                    for k in ("title", "iconUrl", "subject", "message", "keyValues")
+                    if k in params
+                },
             }
         )
     fx.touch(session)
@@ -33,7 +37,11 @@ def popup(
 
 
 def update(
-    fx: Effects, session: AgentSession, frame_id: str, toast_id: str, params: dict[str, Any],
+    fx: Effects,
+    session: AgentSession,
+    frame_id: str,
+    toast_id: str,
+    params: dict[str, Any],
     now: float,
 ) -> bool:
     toast = session.toasts.get(toast_id)
@@ -79,5 +87,9 @@ def click(fx: Effects, session: AgentSession, toast_id: str, button_index: int) 
 
 
 def toast_wire(toast: Toast) -> dict[str, Any]:
-    return {"id": toast.toast_id, "frameId": toast.frame_id, "closeAt": toast.close_at,
-            **toast.params}
+    return {
+        "id": toast.toast_id,
+        "frameId": toast.frame_id,
+        "closeAt": toast.close_at,
+        **toast.params,
+    }

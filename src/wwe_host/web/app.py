@@ -83,8 +83,11 @@ async def login(request: Request) -> Response:
         try:
             data = await request.json()
         except ValueError:
-            return error(400, "INVALID_PARAMETER", "The body must be JSON: "
-                         '{"username": "...", "password": "..."}.')
+            return error(
+                400,
+                "INVALID_PARAMETER",
+                'The body must be JSON: {"username": "...", "password": "..."}.',
+            )
     if not isinstance(data, dict):
         return error(400, "INVALID_PARAMETER", "The body must be a JSON object.")
     username, password = data.get("username"), data.get("password")

@@ -42,8 +42,9 @@ class DesktopConnection:
     # --- DesktopSink ---------------------------------------------------------------------
 
     def frame_message(self, frame_id: str, origin: str, message: dict[str, Any]) -> None:
-        self._put({"type": "frame.message", "frameId": frame_id, "origin": origin,
-                   "message": message})
+        self._put(
+            {"type": "frame.message", "frameId": frame_id, "origin": origin, "message": message}
+        )
 
     def ui(self, kind: str, data: dict[str, Any]) -> None:
         if kind == "traffic":
@@ -87,12 +88,22 @@ class DesktopConnection:
         try:
             message = _decode(text)
         except msgspec.DecodeError:
-            self._put({"type": "error", "code": "INVALID_PARAMETER",
-                       "message": "The message is not JSON."})
+            self._put(
+                {
+                    "type": "error",
+                    "code": "INVALID_PARAMETER",
+                    "message": "The message is not JSON.",
+                }
+            )
             return
         if not isinstance(message, dict):
-            self._put({"type": "error", "code": "INVALID_PARAMETER",
-                       "message": "A message must be a JSON object with a 'type'."})
+            self._put(
+                {
+                    "type": "error",
+                    "code": "INVALID_PARAMETER",
+                    "message": "A message must be a JSON object with a 'type'.",
+                }
+            )
             return
         kind = message.get("type")
         ref = message.get("ref")
@@ -111,8 +122,7 @@ class DesktopConnection:
                     _opt_str(message, "interactionId"),
                     _opt_str(message, "frameId"),
                 )
-                self._put({"type": "frame.opened", "ref": ref,
-                           "frameId": handle.record.frame_id})
+                self._put({"type": "frame.opened", "ref": ref, "frameId": handle.record.frame_id})
             elif kind == "frame.close":
                 await self.engine.close_frame(self.session_id, _str(message, "frameId"))
             elif kind == "ping":
@@ -120,8 +130,9 @@ class DesktopConnection:
             else:
                 raise ApiError(ErrorCode.INVALID_PARAMETER, f"Unknown message type {kind!r}.")
         except ApiError as error:
-            self._put({"type": "error", "ref": ref, "code": error.code.value,
-                       "message": error.message})
+            self._put(
+                {"type": "error", "ref": ref, "code": error.code.value, "message": error.message}
+            )
 
     async def _frame_message(self, message: dict[str, Any]) -> None:
         frame_id = _str(message, "frameId")
@@ -152,8 +163,14 @@ class DesktopConnection:
         try:
             data = await self.engine.agent_operation(self.session_id, run)
         except ApiError as error:
-            self._put({"type": "action.result", "ref": ref, "ok": False,
-                       "error": {"code": error.code.value, "message": error.message}})
+            self._put(
+                {
+                    "type": "action.result",
+                    "ref": ref,
+                    "ok": False,
+                    "error": {"code": error.code.value, "message": error.message},
+                }
+            )
             return
         self._put({"type": "action.result", "ref": ref, "ok": True, "data": data})
 
