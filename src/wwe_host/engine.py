@@ -64,12 +64,17 @@ class AuthError(Exception):
 class FrameHandle:
     """A frame as the engine sees it: its record, the request set its policy allows."""
 
-    __slots__ = ("allowed", "in_flight", "record", "session_id")
+    __slots__ = ("allowed", "in_flight", "record", "session_id", "username")
 
     def __init__(
-        self, session_id: str, record: FrameRecord, allowed: frozenset[str] | None
+        self,
+        session_id: str,
+        username: str,
+        record: FrameRecord,
+        allowed: frozenset[str] | None,
     ) -> None:
         self.session_id = session_id
+        self.username = username
         self.record = record
         self.allowed = allowed
         self.in_flight = 0
@@ -138,6 +143,9 @@ class GroupCommit:
                 done.set_result(None)
 
         task.add_done_callback(finished)
+
+
+ALLOWED = Outcome("allowed")
 
 
 class Engine:
@@ -447,7 +455,7 @@ class Engine:
             agent_level=record.agent_level,
             dial_only=self.config.security.dial_only,
         )
-        return FrameHandle(session.session_id, record, allowed)
+        return FrameHandle(session.session_id, session.username, record, allowed)
 
     async def open_frame(
         self,
@@ -653,14 +661,14 @@ class Engine:
                 Outcome("failed", "too many in flight"),
                 started,
             )
-        fx = Effects()
-        call = Call(self, session, frame, fx, name)
+        call = Call(self, session, frame, None, name)
         frame.in_flight += 1
         try:
             try:
                 result = HANDLERS[name](call, params)
             except ApiError as error:
-                await self._finish(fx)
+                if call.changed is not None:
+                    await self._finish(call.changed)
                 outcome = (
                     Outcome("refused:user-data", error.message)
                     if error.code is ErrorCode.USER_DATA_NOT_ALLOWED
@@ -680,7 +688,8 @@ class Engine:
                     Outcome("failed", "internal error"),
                     started,
                 )
-            if fx.dirty or fx.notices or fx.ended or fx.outbox:
+            fx = call.changed
+            if fx is not None:
                 try:
                     await self._finish(fx)
                 except Exception:
@@ -702,7 +711,7 @@ class Engine:
                         await asyncio.shield(pending)
         finally:
             frame.in_flight -= 1
-        self._record(frame, request, Outcome("allowed"), started)
+        self._record(frame, request, ALLOWED, started)
         if reference is None:
             return None
         return protocol.success(reference, request, result)
@@ -724,16 +733,16 @@ class Engine:
 
     def _record(self, frame: FrameHandle, request: str, outcome: Outcome, started: float) -> None:
         duration = (time.perf_counter() - started) * 1000.0 if started else 0.0
-        session = self._sessions.get(frame.session_id)
+        record = frame.record
         entry = AuditEntry(
-            at=self.clock(),
-            agent=session.username if session else "",
-            frame=frame.record.frame_id,
-            origin=frame.record.origin,
-            request=request,
-            outcome=outcome.outcome,
-            detail=outcome.detail,
-            duration_ms=duration,
+            self.clock(),
+            frame.username,
+            record.frame_id,
+            record.origin,
+            request,
+            outcome.outcome,
+            outcome.detail,
+            duration,
         )
         self._audit.append(entry)
         sinks = self._sinks.get(frame.session_id)

@@ -65,6 +65,6 @@ def event(topic: str, data: dict[str, Any]) -> Message:
 def reference_of(message: Message) -> object:
     """The message's referenceId, echoed back as sent (the client matches it with ===)."""
     ref = message.get("referenceId")
-    if isinstance(ref, str | int | float) and not isinstance(ref, bool):
+    if ref.__class__ is str or (isinstance(ref, int | float) and not isinstance(ref, bool)):
         return ref
     return None

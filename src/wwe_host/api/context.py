@@ -33,21 +33,32 @@ def handler(name: str) -> Callable[[Handler], Handler]:
 class Call:
     """One request in progress: who asks (a frame, or the agent when ``frame`` is None)."""
 
-    __slots__ = ("engine", "frame", "fx", "request", "session")
+    __slots__ = ("_fx", "engine", "frame", "request", "session")
 
     def __init__(
         self,
         engine: Engine,
         session: AgentSession,
         frame: FrameHandle | None,
-        fx: Effects,
+        fx: Effects | None,
         request: str,
     ) -> None:
         self.engine = engine
         self.session = session
         self.frame = frame
-        self.fx = fx
+        self._fx = fx
         self.request = request
+
+    @property
+    def fx(self) -> Effects:
+        """Created on first use: most requests are reads and change nothing."""
+        if self._fx is None:
+            self._fx = Effects()
+        return self._fx
+
+    @property
+    def changed(self) -> Effects | None:
+        return self._fx
 
     @property
     def frame_id(self) -> str:

@@ -101,12 +101,18 @@ def aggregate(states: Iterable[State]) -> State:
     Mixed media with none ready report the first media's state (voice, then e-mail, chat):
     the spec is silent there and the agent's main channel is the best single answer.
     """
-    items = list(states)
-    if not items:
+    first: State | None = None
+    same = True
+    ready = False
+    for state in states:  # a plain loop: this runs for every agent.getState
+        if first is None:
+            first = state
+        elif state is not first and state != first:
+            same = False
+        if state.type == "READY":
+            ready = True
+    if first is None:
         return LOGOUT
-    first = items[0]
-    if all(s == first for s in items):
+    if same:
         return first
-    if any(s.type == "READY" for s in items):
-        return PARTIAL_READY
-    return first
+    return PARTIAL_READY if ready else first
