@@ -25,11 +25,12 @@ from . import catalog, protocol
 from .api import HANDLERS, Call
 from .config import AgentConfig, Config, WebContent, expand_field_codes
 from .contact_center.base import ContactCenter
+from .contact_center.routing import pick_agent
 from .contact_center.simulator import Simulator
 from .domain import operations as ops
 from .domain import toasts
 from .domain.effects import Effects, Notice
-from .domain.model import AgentSession, FrameRecord, Interaction
+from .domain.model import AgentSession, FrameRecord, Interaction, QueuedItem
 from .domain.states import LOGOUT, NOT_READY, READY, State, aggregate, build_state_list
 from .domain.views import interaction_view
 from .errors import ApiError, ErrorCode
@@ -120,6 +121,8 @@ class GroupCommit:
         batch.ended.extend(changes.ended)
         batch.outbox.extend(changes.outbox)
         batch.audit.extend(changes.audit)
+        batch.queued.extend(changes.queued)
+        batch.dequeued.extend(changes.dequeued)
         done = self._done
         assert done is not None
         await asyncio.shield(done)
@@ -171,6 +174,7 @@ class Engine:
         self._sinks: dict[str, list[DesktopSink]] = {}
         self._state_lists: dict[str, list[State]] = {}
         self._audit: list[AuditEntry] = []
+        self._queue: list[QueuedItem] = []
         self._failed_logins: dict[str, int] = {}
         self._tasks: set[asyncio.Task[Any]] = set()
         self._timers: dict[tuple[str, str], asyncio.TimerHandle] = {}
@@ -187,6 +191,7 @@ class Engine:
                 log.warning("dropping stored session of unknown agent %r", session.username)
                 continue
             self._index(session)
+        self._queue = await self.store.load_queue()
         self.contact_center.restore(self._sessions.values())
         for session in self._sessions.values():
             for toast in session.toasts.values():
@@ -331,8 +336,9 @@ class Engine:
                     media={m: READY if auto.get(m, False) else NOT_READY for m in agent.media},
                     dynamic_phone_number=dynamic_phone_number,
                 )
-                if any(s.type == "READY" for s in session.media.values()):
-                    session.ready_since = now
+                for media, state in session.media.items():
+                    if state.type == "READY":
+                        session.idle_since[media] = now
                 self._sessions[session.session_id] = session
                 self._by_user[username] = session.session_id
             session.tokens.append(digest)
@@ -874,12 +880,16 @@ class Engine:
         return result
 
     async def _finish(self, fx: Effects) -> None:
-        if fx.dirty or fx.ended or fx.outbox:
+        if self._queue and any(n.topic == "media" for n in fx.notices):
+            self._drain(fx)
+        if fx.dirty or fx.ended or fx.outbox or fx.queued or fx.dequeued:
             ended = set(fx.ended)
             changes = Changes(
                 sessions=[s for sid, s in fx.dirty.items() if sid not in ended],
                 ended=list(ended),
                 outbox=fx.outbox,
+                queued=fx.queued,
+                dequeued=fx.dequeued,
             )
             if self._audit:
                 changes.audit, self._audit = self._audit, []
@@ -920,6 +930,89 @@ class Engine:
             **data,
             "interaction": {**interaction, "userData": self._read.filter(interaction["userData"])},
         }
+
+    # --- the simulated outside world: inbound interactions, routing, far ends -----------
+
+    def deliver(self, fx: Effects, target: str, item: QueuedItem) -> Interaction | None:
+        """Offer an inbound interaction to ``target`` (a username, a DN or ``queue:<name>``);
+        a queue with no ready agent keeps it (None) until one becomes ready."""
+        if target.startswith("queue:"):
+            name = target.removeprefix("queue:")
+            queue = self.config.queues.get(name)
+            if queue is None:
+                raise ApiError(ErrorCode.NOT_FOUND, f"Unknown queue '{name}'.")
+            if item.media not in queue.media:
+                raise ApiError(
+                    ErrorCode.INVALID_PARAMETER,
+                    f"Queue '{name}' does not take {item.media} interactions.",
+                )
+            item.queue = name
+            session = pick_agent(queue, item.media, self.live_session)
+            if session is None:
+                self._queue.append(item)
+                fx.queued.append(item)
+                return None
+            return self._offer(fx, session, item)
+        agent = self.config.agents.get(target) or self.config.agent_by_number(target)
+        if agent is None:
+            raise ApiError(
+                ErrorCode.NOT_FOUND,
+                f"No agent, number or queue '{target}' (use a username, a DN or queue:<name>).",
+            )
+        session = self.live_session(agent.username)
+        if session is None:
+            raise ApiError(ErrorCode.INVALID_STATE, f"Agent '{agent.username}' is not logged in.")
+        if item.media not in session.media:
+            raise ApiError(
+                ErrorCode.INVALID_STATE, f"Agent '{agent.username}' has no {item.media} media."
+            )
+        return self._offer(fx, session, item)
+
+    def _offer(self, fx: Effects, session: AgentSession, item: QueuedItem) -> Interaction:
+        cc = self.contact_center
+        session.idle_since[item.media] = self.now()  # to the back of the line
+        if item.media == "voice":
+            number = self.config.agents[session.username].number
+            return cc.inbound_call(
+                fx,
+                session,
+                item.sender,
+                item.dnis or number,
+                item.user_data,
+                call_uuid=item.call_uuid,
+            )
+        if item.media == "email":
+            return cc.inbound_email(
+                fx, session, item.sender, item.subject or "", item.body or "", item.user_data
+            )
+        return cc.inbound_chat(
+            fx, session, item.sender, item.message or "", item.user_data, chat_id=item.chat_id
+        )
+
+    def _drain(self, fx: Effects) -> None:
+        """Offer waiting interactions, oldest first, to agents who have become ready."""
+        for item in list(self._queue):
+            queue = self.config.queues.get(item.queue)
+            if queue is None:
+                continue
+            session = pick_agent(queue, item.media, self.live_session)
+            if session is None:
+                continue
+            self._queue.remove(item)
+            fx.dequeued.append(item.item_id)
+            self._offer(fx, session, item)
+
+    def queued(self) -> list[QueuedItem]:
+        return list(self._queue)
+
+    def find(
+        self, predicate: Callable[[Interaction], bool]
+    ) -> tuple[AgentSession, Interaction] | None:
+        for session in self._sessions.values():
+            for interaction in session.interactions.values():
+                if predicate(interaction):
+                    return session, interaction
+        return None
 
     # --- the agent's own operations (desktop) --------------------------------------------
 

@@ -156,3 +156,21 @@ class Agent:
     @property
     def session(self) -> Any:
         return self.engine.session_by_id(self.session_id)
+
+
+QUEUE_INI = """
+[queue:sales]
+media = voice, email, chat
+agents = jdoe, asmith
+"""
+
+
+def make_queue_config() -> Config:
+    text = BASE_INI.format(
+        origins=f"{CRM} (*), {NOTES} (agent.*, interaction.*), {DIALER}",
+        read="*",
+        write="*",
+        extra="",
+        delay=0.05,
+    )
+    return parse_config(text + QUEUE_INI, "<test>")

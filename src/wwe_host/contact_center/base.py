@@ -66,6 +66,7 @@ class ContactCenter(Protocol):
         dnis: str,
         user_data: dict[str, Any],
         call_type: str = "INBOUND",
+        call_uuid: str | None = None,
     ) -> Interaction: ...
 
     def create_email(
@@ -97,6 +98,7 @@ class ContactCenter(Protocol):
         customer: str,
         message: str,
         user_data: dict[str, Any],
+        chat_id: str | None = None,
     ) -> Interaction: ...
 
     def chat_message(

@@ -321,6 +321,7 @@ class Simulator:
         customer: str,
         message: str,
         user_data: dict[str, Any],
+        chat_id: str | None = None,
     ) -> Interaction:
         if "chat" not in session.media:
             raise ApiError(
@@ -331,7 +332,7 @@ class Simulator:
             "chat",
             "INVITED",
             sender=customer,
-            chat_id=uuid.uuid4().hex,
+            chat_id=chat_id or uuid.uuid4().hex,
             parties=[customer],
             user_data=dict(user_data),
             messages=[ChatLine("customer", customer, message, self.host.now())] if message else [],

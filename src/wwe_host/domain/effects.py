@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .model import AgentSession, Interaction
+from .model import AgentSession, Interaction, QueuedItem
 from .views import interaction_view
 
 
@@ -28,7 +28,8 @@ class Effects:
     dirty: dict[str, AgentSession] = field(default_factory=dict)
     ended: list[str] = field(default_factory=list)  # sessions that were logged out
     outbox: list[dict[str, Any]] = field(default_factory=list)
-    timers: list[tuple[str, str, float]] = field(default_factory=list)  # (session, what, due)
+    queued: list[QueuedItem] = field(default_factory=list)
+    dequeued: list[str] = field(default_factory=list)
 
     def touch(self, session: AgentSession) -> None:
         self.dirty[session.session_id] = session

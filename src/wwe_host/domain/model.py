@@ -107,7 +107,7 @@ class AgentSession(msgspec.Struct, kw_only=True):
     next_frame: int = 1
     next_subscription: int = 1
     dynamic_phone_number: str | None = None
-    ready_since: float | None = None  # for routing: idle longest
+    idle_since: dict[str, float] = msgspec.field(default_factory=dict)  # READY media → since
 
     def new_interaction_id(self) -> str:
         value = str(self.next_interaction)
@@ -120,3 +120,20 @@ class AgentSession(msgspec.Struct, kw_only=True):
 
 def is_email_address(value: str) -> bool:
     return _EMAIL_ADDRESS.match(value) is not None
+
+
+class QueuedItem(msgspec.Struct, kw_only=True):
+    """An interaction waiting in a queue for a ready agent (it survives a restart)."""
+
+    item_id: str
+    queue: str
+    media: str  # voice, email, chat
+    sender: str
+    enqueued_at: float
+    user_data: dict[str, Any] = msgspec.field(default_factory=dict)
+    dnis: str | None = None
+    subject: str | None = None
+    body: str | None = None
+    message: str | None = None
+    call_uuid: str | None = None
+    chat_id: str | None = None

@@ -59,6 +59,10 @@ def set_media_states(
         if session.media.get(name) == state:
             continue
         session.media[name] = state
+        if state.type == "READY":
+            session.idle_since[name] = now
+        else:
+            session.idle_since.pop(name, None)
         changed = True
         fx.notify(
             session, "media", {"eventType": "STATE_CHANGED", "media": name, "state": state.wire()}
@@ -67,11 +71,6 @@ def set_media_states(
         return
     fx.touch(session)
     after = aggregate(session.media.values())
-    if after.type == "READY" or any(s.type == "READY" for s in session.media.values()):
-        if before.type not in ("READY", "PARTIAL_READY"):
-            session.ready_since = now
-    else:
-        session.ready_since = None
     if after != before:
         fx.notify(session, "agent", agent_state_data(after))
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from ..domain.model import AgentSession
+from ..domain.model import AgentSession, QueuedItem
 
 
 @dataclass(slots=True)
@@ -31,9 +31,13 @@ class Changes:
     ended: list[str] = field(default_factory=list)
     outbox: list[dict[str, Any]] = field(default_factory=list)
     audit: list[AuditEntry] = field(default_factory=list)
+    queued: list[QueuedItem] = field(default_factory=list)
+    dequeued: list[str] = field(default_factory=list)
 
     def __bool__(self) -> bool:
-        return bool(self.sessions or self.ended or self.outbox or self.audit)
+        return bool(
+            self.sessions or self.ended or self.outbox or self.audit or self.queued or self.dequeued
+        )
 
 
 class Store(Protocol):
@@ -42,6 +46,8 @@ class Store(Protocol):
     async def close(self) -> None: ...
 
     async def load_sessions(self) -> list[AgentSession]: ...
+
+    async def load_queue(self) -> list[QueuedItem]: ...
 
     async def commit(self, changes: Changes) -> None:
         """Write all of ``changes`` or nothing; return only once it is durable."""

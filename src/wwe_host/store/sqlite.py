@@ -15,7 +15,7 @@ from typing import Any
 
 import msgspec
 
-from ..domain.model import AgentSession
+from ..domain.model import AgentSession, QueuedItem
 from .base import AuditEntry, Changes
 
 SCHEMA_VERSION = 1
@@ -44,10 +44,18 @@ MIGRATIONS: dict[int, str] = {
     );
     CREATE INDEX audit_agent ON audit(agent, id);
     """,
+    2: """
+    CREATE TABLE queue (
+        item_id TEXT PRIMARY KEY,
+        seq INTEGER NOT NULL,
+        data BLOB NOT NULL
+    );
+    """,
 }
 
 _encode = msgspec.msgpack.Encoder().encode
 _decode = msgspec.msgpack.Decoder(AgentSession).decode
+_decode_item = msgspec.msgpack.Decoder(QueuedItem).decode
 
 
 class SqliteStore:
@@ -91,6 +99,10 @@ class SqliteStore:
         rows = self.db.execute("SELECT data FROM sessions ORDER BY rowid").fetchall()
         return [_decode(row[0]) for row in rows]
 
+    async def load_queue(self) -> list[QueuedItem]:
+        rows = self.db.execute("SELECT data FROM queue ORDER BY seq").fetchall()
+        return [_decode_item(row[0]) for row in rows]
+
     async def commit(self, changes: Changes) -> None:
         db = self.db
         db.execute("BEGIN")
@@ -104,6 +116,16 @@ class SqliteStore:
             if changes.ended:
                 db.executemany(
                     "DELETE FROM sessions WHERE session_id = ?", [(s,) for s in changes.ended]
+                )
+            if changes.queued:
+                db.executemany(
+                    "INSERT OR REPLACE INTO queue(item_id, seq, data) VALUES (?, "
+                    "(SELECT COALESCE(MAX(seq), 0) + 1 FROM queue), ?)",
+                    [(item.item_id, _encode(item)) for item in changes.queued],
+                )
+            if changes.dequeued:
+                db.executemany(
+                    "DELETE FROM queue WHERE item_id = ?", [(i,) for i in changes.dequeued]
                 )
             if changes.outbox:
                 db.executemany(

@@ -79,7 +79,7 @@ function rebuild(container, signature, build) {
   container.dataset.signature = signature;
   const focused = container.contains(document.activeElement) ? document.activeElement : null;
   const key = focused?.dataset?.key;
-  container.replaceChildren(...build());
+  container.replaceChildren(...build().flat().filter((c) => c !== null && c !== undefined && c !== false));
   if (focused) {
     const again = (key && container.querySelector(`[data-key="${CSS.escape(key)}"]`))
       || container.querySelector("button, input, select, textarea");
@@ -647,8 +647,9 @@ class InteractionCard {
   metaText(i) {
     if (i.media === "voice") {
       const direction = { IN: "Inbound", OUT: "Outbound" }[i.direction] ?? "";
-      const parts = [direction, i.callType && i.callType !== "UNKNOWN" ? i.callType.toLowerCase()
-        : "", i.ani ? `from ${i.ani}` : "", i.dnis ? `to ${i.dnis}` : ""];
+      // INBOUND/OUTBOUND call types repeat the direction; internal and consult calls do not.
+      const type = { INTERNAL: "internal", CONSULT: "consultation" }[i.callType] ?? "";
+      const parts = [direction, type, i.ani ? `from ${i.ani}` : "", i.dnis ? `to ${i.dnis}` : ""];
       return parts.filter(Boolean).join(" \u00B7 ");
     }
     if (i.media === "email") {
@@ -774,7 +775,6 @@ class CaseItem {
       h("span", { class: "state-badge", text: main.state }),
       more ? h("span", { class: "case-more", text: more }) : null,
     ]);
-    setAttr(this.toggle, "aria-label", label);
     setAttr(this.toggle, "aria-expanded", String(expanded));
     setAttr(this.toggle, "aria-current", selected ? "true" : null);
     this.el.classList.toggle("selected", selected);
@@ -910,8 +910,11 @@ const caseData = new (class CaseData {
       if (event.key === "Enter") commit();
       if (event.key === "Escape") input.value = input.dataset.server ?? "";
     });
-    const remove = h("button", { type: "button", class: "kv-delete", "aria-label": `Delete ${key}`,
-      onclick: () => act("deleteUserData", { interactionId: this.interactionId, key }) }, "Delete");
+    // Named by its content ("Delete <key>"), not aria-label, so that a lookup by the
+    // label <key> finds the value field only.
+    const remove = h("button", { type: "button", class: "kv-delete",
+      onclick: () => act("deleteUserData", { interactionId: this.interactionId, key }) },
+    "Delete", h("span", { class: "visually-hidden", text: ` ${key}` }));
     const tr = h("tr", { dataset: { key } }, h("th", { scope: "row", text: key }), h("td", null, input),
       h("td", null, remove));
     const row = { tr, input };

@@ -1,0 +1,29 @@
+"""Routing to queues: offer to the READY agent of the queue, with that media, who has
+been idle longest; otherwise the interaction waits for the first one who becomes ready."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from ..config import QueueConfig
+from ..domain.model import AgentSession
+
+
+def pick_agent(
+    queue: QueueConfig,
+    media: str,
+    live_session: Callable[[str], AgentSession | None],
+) -> AgentSession | None:
+    best: AgentSession | None = None
+    best_since = 0.0
+    for username in queue.agents:
+        session = live_session(username)
+        if session is None:
+            continue
+        state = session.media.get(media)
+        if state is None or state.type != "READY":
+            continue
+        since = session.idle_since.get(media, session.started_at)
+        if best is None or since < best_since:
+            best, best_since = session, since
+    return best
