@@ -10,12 +10,17 @@ from __future__ import annotations
 import argparse
 import getpass
 import importlib
+import json
+import os
 import sys
 from collections.abc import Callable, Sequence
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from wwe_host import __version__
 from wwe_host.config import ConfigError, load_config, parse_listen, render_effective
+
+if TYPE_CHECKING:  # imported when a sim command runs: httpx is not needed by the others
+    from wwe_host.client import Step, WweHostClient, WweHostError
 
 EXIT_OK = 0
 EXIT_FAILURE = 1  # the command ran and failed (e.g. passwords that do not match)
@@ -142,6 +147,205 @@ def _add_hash_password(commands: argparse._SubParsersAction[argparse.ArgumentPar
     parser.set_defaults(handler=_run_hash_password)
 
 
+# --------------------------------------------------------------------------- sim
+
+URL_ENV = "WWE_HOST_URL"
+TOKEN_ENV = "WWE_HOST_TOKEN"
+
+
+def _data_arg(value: str) -> tuple[str, str]:
+    key, sep, text = value.partition("=")
+    if not sep or not key.strip():
+        raise argparse.ArgumentTypeError(f"expected KEY=VALUE, got {value!r}")
+    return key.strip(), text
+
+
+def _sim_client(args: argparse.Namespace) -> WweHostClient:
+    from wwe_host.client import DEFAULT_URL, WweHostClient
+
+    url = args.url or os.environ.get(URL_ENV) or DEFAULT_URL
+    token = args.token or os.environ.get(TOKEN_ENV) or None
+    return WweHostClient(url, token, timeout=args.timeout)
+
+
+def _sim_refused(error: WweHostError, url: str) -> int:
+    """Print why the server (or the network) said no; the exit status for it."""
+    from wwe_host.client import WweHostUnreachable
+
+    if isinstance(error, WweHostUnreachable):
+        print(f"error: {error.message}", file=sys.stderr)
+        print(
+            f"hint: is `wwe-host serve` running at {url}? Give its address with --url or "
+            f"{URL_ENV}.",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    print(
+        f"error: the server refused: {error.status} {error.code}: {error.message}", file=sys.stderr
+    )
+    if error.status == 401:
+        print(f"hint: give the admin token with --token or {TOKEN_ENV}.", file=sys.stderr)
+    return EXIT_FAILURE
+
+
+def _sim_one(args: argparse.Namespace, action: Callable[[WweHostClient], object]) -> int:
+    from wwe_host.client import WweHostError
+
+    with _sim_client(args) as client:
+        try:
+            result = action(client)
+        except WweHostError as error:
+            return _sim_refused(error, client.base_url)
+    print(json.dumps(result, ensure_ascii=False))
+    return EXIT_OK
+
+
+def _user_data(args: argparse.Namespace) -> dict[str, str]:
+    return dict(args.data or [])
+
+
+def _run_sim_call(args: argparse.Namespace) -> int:
+    return _sim_one(args, lambda c: c.call(args.to, args.sender, args.dnis, _user_data(args)))
+
+
+def _run_sim_hangup(args: argparse.Namespace) -> int:
+    return _sim_one(args, lambda c: c.hangup(args.call_uuid))
+
+
+def _run_sim_answer(args: argparse.Namespace) -> int:
+    return _sim_one(args, lambda c: c.answer(args.call_uuid))
+
+
+def _run_sim_email(args: argparse.Namespace) -> int:
+    return _sim_one(
+        args,
+        lambda c: c.email(args.to, args.sender, args.subject, args.body, _user_data(args)),
+    )
+
+
+def _run_sim_chat(args: argparse.Namespace) -> int:
+    return _sim_one(args, lambda c: c.chat(args.to, args.sender, args.message, _user_data(args)))
+
+
+def _run_sim_run(args: argparse.Namespace) -> int:
+    from wwe_host.client import ScenarioError, StepFailed, load_scenario, run_scenario
+
+    try:
+        steps = load_scenario(args.scenario)
+    except ScenarioError as problem:
+        return _error(str(problem))
+
+    def before(number: int, total: int, step: Step) -> None:
+        print(f"[{number}/{total}] {step.describe()}", file=sys.stderr, flush=True)
+
+    def after(number: int, step: Step, result: object) -> None:
+        if result is not None:
+            print(json.dumps(result, ensure_ascii=False), flush=True)
+
+    with _sim_client(args) as client:
+        try:
+            run_scenario(client, steps, before=before, after=after)
+        except StepFailed as failed:
+            print(
+                f"error: step {failed.step.where} ({failed.step.describe()}) failed",
+                file=sys.stderr,
+            )
+            return _sim_refused(failed.error, client.base_url)
+        except KeyboardInterrupt:
+            print("interrupted", file=sys.stderr)
+            return 130
+    print(f"done: {len(steps)} step(s)", file=sys.stderr)
+    return EXIT_OK
+
+
+def _add_sim(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = commands.add_parser(
+        "sim",
+        help="drive the simulated contact center of a running server",
+        description="Push calls, e-mails and chats into a running wwe-host through its admin "
+        f"API. The server is --url (or {URL_ENV}, default http://127.0.0.1:8080); the admin "
+        f"token is --token (or {TOKEN_ENV}). Results are printed as JSON. Exit status: 0 done, "
+        "1 the server refused (its message is printed), 2 bad usage or no server reachable.",
+    )
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--url", metavar="URL", help=f"the server (default: ${URL_ENV} or http://127.0.0.1:8080)"
+    )
+    common.add_argument("--token", metavar="TOKEN", help=f"the admin token (default: ${TOKEN_ENV})")
+    common.add_argument(
+        "--timeout", metavar="SECONDS", type=float, default=10.0, help="per request (default 10)"
+    )
+    data = argparse.ArgumentParser(add_help=False)
+    data.add_argument(
+        "--data",
+        metavar="KEY=VALUE",
+        type=_data_arg,
+        action="append",
+        help="attached data (repeatable); values are strings",
+    )
+    actions = parser.add_subparsers(title="actions", metavar="ACTION")
+
+    call = actions.add_parser(
+        "call",
+        parents=[common, data],
+        help="an inbound call",
+        description="An inbound call to an agent (username or DN) or to queue:<name>. Prints "
+        "{callUuid, state, ...}; state is RINGING (TALKING with auto-answer) or QUEUED.",
+    )
+    call.add_argument("to", metavar="TO", help="a username, a DN or queue:<name>")
+    call.add_argument("--from", dest="sender", metavar="ANI", required=True, help="the caller")
+    call.add_argument("--dnis", metavar="NUMBER", help="the number dialled (default: the DN)")
+    call.set_defaults(handler=_run_sim_call)
+
+    for name, runner, text in (
+        ("hangup", _run_sim_hangup, "the far end releases the call"),
+        ("answer", _run_sim_answer, "the far end answers an outbound call now"),
+    ):
+        action = actions.add_parser(name, parents=[common], help=text, description=text + ".")
+        action.add_argument("call_uuid", metavar="UUID", help="the call's callUuid")
+        action.set_defaults(handler=runner)
+
+    email = actions.add_parser(
+        "email",
+        parents=[common, data],
+        help="an inbound e-mail",
+        description="An inbound e-mail to an agent or to queue:<name>.",
+    )
+    email.add_argument("to", metavar="TO", help="a username, a DN or queue:<name>")
+    email.add_argument("--from", dest="sender", metavar="ADDR", required=True, help="sender")
+    email.add_argument("--subject", metavar="S", required=True, help="the subject")
+    email.add_argument("--body", metavar="B", default="", help="the text (default: empty)")
+    email.set_defaults(handler=_run_sim_email)
+
+    chat = actions.add_parser(
+        "chat",
+        parents=[common, data],
+        help="an inbound chat",
+        description="An inbound chat to an agent or to queue:<name>. Prints {chatId, state, ...}.",
+    )
+    chat.add_argument("to", metavar="TO", help="a username, a DN or queue:<name>")
+    chat.add_argument("--from", dest="sender", metavar="NAME", required=True, help="customer")
+    chat.add_argument("--message", metavar="M", required=True, help="the first message")
+    chat.set_defaults(handler=_run_sim_chat)
+
+    run = actions.add_parser(
+        "run",
+        parents=[common],
+        help="run a scenario file",
+        description="Run SCENARIO.yaml: a list of steps (call, email, chat, hangup, wait, "
+        "repeat; see docs/simulator.md). The whole file is checked first; progress goes to "
+        "stderr, each answer to stdout as one JSON line. Stops at the first refused step.",
+    )
+    run.add_argument("scenario", metavar="SCENARIO.yaml", help="the scenario file")
+    run.set_defaults(handler=_run_sim_run)
+
+    def sim_help(args: argparse.Namespace) -> int:
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
+
+    parser.set_defaults(handler=sim_help)
+
+
 # --------------------------------------------------------------------------- the parser
 
 # One registration function per command, in the order `--help` lists them. A new command
@@ -150,6 +354,7 @@ _COMMANDS: tuple[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]],
     _add_serve,
     _add_check_config,
     _add_hash_password,
+    _add_sim,
 )
 
 

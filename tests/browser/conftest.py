@@ -15,7 +15,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import http.server
-import itertools
 import os
 import signal
 import socket
@@ -33,6 +32,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Frame, Page, expect, sync_playwright
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 PAGES = Path(__file__).parent / "pages"
 CHROMIUM = os.environ.get("WWE_HOST_CHROMIUM", "/usr/bin/chromium")
@@ -47,6 +47,7 @@ CHROMIUM_ARGS = [
 ]
 STARTUP_TIMEOUT = 30.0
 FRAME_TIMEOUT_MS = 15_000
+expect.set_options(timeout=10_000)
 
 # Agents of the shared configuration: a pool handed out one per test.
 POOL = [f"u{n:02d}" for n in range(1, 41)]
@@ -439,9 +440,13 @@ def section_frame(
 
 def wait_ready(frame: Frame, *, timeout_ms: int = FRAME_TIMEOUT_MS) -> dict[str, Any]:
     """Wait for the test app's ``ready()`` to settle; fail if no greeting came."""
-    frame.wait_for_function(
-        "() => window.T && (window.T.ready || window.T.readyError)", timeout=timeout_ms
-    )
+    try:
+        frame.wait_for_function(
+            "() => window.T && (window.T.ready || window.T.readyError)", timeout=timeout_ms
+        )
+    except PlaywrightTimeoutError:
+        state = frame.evaluate("() => window.T ? 'not greeted yet' : 'test app not loaded'")
+        raise AssertionError(f"frame {frame.url}: {state} after {timeout_ms} ms") from None
     info = frame.evaluate("() => ({ready: T.ready, error: T.readyError})")
     assert info["ready"], f"frame {frame.url} was not greeted: {info['error']}"
     return dict(info["ready"])
@@ -507,3 +512,15 @@ def dial_from_desktop(page: Page, number: str) -> None:
     """The agent's own dial pad: Number + Call."""
     page.get_by_label("Number").fill(number)
     page.get_by_role("button", name="Call").click()
+
+
+def wait_state(frame: Frame, interaction_id: str, state: str, timeout_ms: int = 10_000) -> None:
+    """Poll ``interaction.getByInteractionId`` until the interaction is in ``state``."""
+    deadline = time.monotonic() + timeout_ms / 1000
+    current = None
+    while time.monotonic() < deadline:
+        current = ok(frame, "interaction.getByInteractionId", interaction_id)
+        if current is not None and current["state"] == state:
+            return
+        frame.wait_for_timeout(100)
+    raise AssertionError(f"interaction {interaction_id} is not {state}: {current}")

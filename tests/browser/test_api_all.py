@@ -179,7 +179,10 @@ def test_every_request_and_its_events(new_context, server, fresh_agent):
     event = wait_event(crm, "interaction", "ATTACHED_DATA_CHANGED", "1", after=mark)
     assert event["data"]["interaction"]["userData"] == {"PubKey": "v1", "Disposition": "Sale"}
     refused = fails(
-        crm, "interaction.setUserData", "1", {"Forbidden": "x", "PubOk": "y"},
+        crm,
+        "interaction.setUserData",
+        "1",
+        {"Forbidden": "x", "PubOk": "y"},
         code="USER_DATA_NOT_ALLOWED",
     )
     assert "Forbidden" in refused["errorMessage"]
@@ -207,9 +210,9 @@ def test_every_request_and_its_events(new_context, server, fresh_agent):
     assert ok(crm, "interaction.selectCaseByCaseId", case_id) is None
     selected = wait_event(crm, "interaction", "CASE_SELECTED", after=mark)["data"]
     assert selected["selectedCaseId"] == case_id
-    assert wait_event(crm, "interaction", "CASE_EXPANDED", after=mark)["data"]["selectedCaseId"] == (
-        case_id
-    )
+    assert wait_event(crm, "interaction", "CASE_EXPANDED", after=mark)["data"][
+        "selectedCaseId"
+    ] == (case_id)
     fails(crm, "interaction.selectCaseByCaseId", "no-such-case", code="NOT_FOUND")
 
     # --- microphone and speaker (both spellings) ---------------------------------------
@@ -245,7 +248,7 @@ def test_every_request_and_its_events(new_context, server, fresh_agent):
     assert ok(crm, "system.closeToast", toast_id) is False
 
     fails(crm, "no.suchRequest", code="UNKNOWN_REQUEST")
-    fails(crm, "interaction.getInteractions", "extra", code="INVALID_PARAMETER")
+    fails(crm, "agent.get", "extra", code="INVALID_PARAMETER")
 
     # --- outbound call from the frame, with attached data ------------------------------
     fails(crm, "voice.dial", "5550101", {"Forbidden": "x"}, code="USER_DATA_NOT_ALLOWED")

@@ -17,6 +17,7 @@ from conftest import (
     section_frame,
     subscribe,
     wait_event,
+    wait_ready,
 )
 from playwright.sync_api import expect
 
@@ -170,4 +171,31 @@ def test_attached_data_read_filter_in_replies_and_events(context, server, fresh_
 
     # The agent is not a third party: the desktop's case data shows every key.
     case_data = page.get_by_role("region", name="Case data")
-    expect(case_data.get_by_text("SecretB")).to_be_visible()
+    expect(case_data.get_by_role("rowheader", name="SecretB")).to_be_visible()
+
+
+def test_frame_that_navigates_to_another_origin_is_that_origin(context, server, pages, fresh_agent):
+    name, password, _ = fresh_agent()
+    page = open_desktop(context, server, name, password)
+    start_call(page)
+    crm = section_frame(page, "CRM", "1")
+    subscribe(crm, "agent")
+    assert ok(crm, "agent.get")["username"] == name
+
+    # The CRM frame (origin a, every request) navigates itself to origin c (not listed).
+    moved = f"{pages.c}/app.html?host={server.url}&name=moved&interaction=1"
+    crm.evaluate("(url) => { window.location.href = url; }", moved)
+    crm.wait_for_function("() => window.T && T.name === 'moved'")
+    refused = fails(crm, "agent.get", code="NOT_ALLOWED")
+    assert refused["errorMessage"] == not_allowed(pages.c, "agent.get")
+    wait_ready(crm)  # the desktop greeted the new document at its real origin
+    # The old document's subscription does not follow the new one.
+    page.get_by_label("Agent state").select_option("Ready")
+    assert ok(section_frame(page, "Notes", "1"), "agent.getState")["type"] == "READY"
+    assert events(crm) == []
+
+    # Back at origin a: allowed again.
+    back = f"{pages.a}/app.html?host={server.url}&name=back&interaction=1"
+    crm.evaluate("(url) => { window.location.href = url; }", back)
+    crm.wait_for_function("() => window.T && T.name === 'back'")
+    assert ok(crm, "agent.getState")["type"] == "READY"

@@ -21,6 +21,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ..engine import AuthError, Engine
+from . import metrics, rest
 from .desktop_ws import SESSION_COOKIE, desktop_socket
 from .headers import SecurityHeaders, desktop_csp
 
@@ -133,6 +134,7 @@ def build_site(engine: Engine) -> ASGIApp:
         finally:
             await engine.stop()
 
+    meter = metrics.install(engine)
     site = Starlette(
         routes=[
             Route("/", login_page),
@@ -140,6 +142,8 @@ def build_site(engine: Engine) -> ASGIApp:
             Route("/api/v1/login", login, methods=["POST"]),
             Route("/api/v1/logout", logout, methods=["POST"]),
             Route("/healthz", healthz),
+            *rest.routes(engine, meter),
+            metrics.route(meter),
             Route(f"/{LIBRARY}", _library),
             Route(f"/{DECLARATIONS}", _library),
             WebSocketRoute("/desktop/ws", desktop_socket),

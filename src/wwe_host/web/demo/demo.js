@@ -53,9 +53,16 @@ function stateParam(name, value) {
   return { name, kind: "state", value };
 }
 
+// An object as one key per line, each value compact: short enough to edit in a textarea.
+function formatJsonInput(value) {
+  if (value === undefined) return "";
+  if (!value || typeof value !== "object" || Array.isArray(value)) return JSON.stringify(value);
+  const lines = Object.entries(value).map(([key, item]) => `  ${JSON.stringify(key)}: ${JSON.stringify(item)}`);
+  return lines.length ? `{\n${lines.join(",\n")}\n}` : "{}";
+}
+
 function json(name, value, options = {}) {
-  const shown = value === undefined ? "" : JSON.stringify(value, null, 2);
-  return { name, kind: "json", value: shown, ...options };
+  return { name, kind: "json", value: formatJsonInput(value), ...options };
 }
 
 const DEFAULT_TOAST = {
@@ -312,11 +319,11 @@ function renderField(spec, param) {
   );
   let input;
   if (param.kind === "json") {
-    const lines = param.value ? param.value.split("\n").length : 2;
+    const lines = param.value ? param.value.split("\n").length : 1;
     input = el("textarea", {
       id: inputId,
       name: param.name,
-      rows: Math.min(Math.max(lines, 2), 8),
+      rows: Math.min(Math.max(lines, 2), 10),
       spellcheck: "false",
       placeholder: param.placeholder,
       className: "json-input",
@@ -394,6 +401,8 @@ function readParameters(spec, form) {
     firstInvalid.focus();
     return null;
   }
+  // Optional parameters left empty at the end are not sent at all.
+  while (values.length && values[values.length - 1] === undefined) values.pop();
   return values;
 }
 
@@ -595,8 +604,10 @@ async function markAllowedServices() {
       setAllowed(entry, allowed.has(name));
       if (allowed.has(name)) count += 1;
     }
-    line.textContent = `This frame may use ${count} of the ${forms.size} requests; ` +
-      "the others are marked “not allowed” but still send, to show the refusal.";
+    line.textContent = count === forms.size
+      ? `This frame may use all ${count} requests.`
+      : `This frame may use ${count} of the ${forms.size} requests; the others are marked ` +
+        "“not allowed” but still send, to show the refusal.";
     line.classList.remove("error");
   } else if (!outcome.ok && outcome.reply.errorCode === "NOT_ALLOWED") {
     for (const entry of forms.values()) setAllowed(entry, false);

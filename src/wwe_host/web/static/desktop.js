@@ -32,7 +32,7 @@ function h(tag, props = null, ...children) {
       } else el.setAttribute(name, value === true ? "" : String(value));
     }
   }
-  for (const child of children.flat()) {
+  for (const child of children.flat(Infinity)) {
     if (child !== undefined && child !== null && child !== false) el.append(child);
   }
   return el;
@@ -79,7 +79,7 @@ function rebuild(container, signature, build) {
   container.dataset.signature = signature;
   const focused = container.contains(document.activeElement) ? document.activeElement : null;
   const key = focused?.dataset?.key;
-  container.replaceChildren(...build().flat().filter((c) => c !== null && c !== undefined && c !== false));
+  container.replaceChildren(...build().flat(Infinity).filter((c) => c !== null && c !== undefined && c !== false));
   if (focused) {
     const again = (key && container.querySelector(`[data-key="${CSS.escape(key)}"]`))
       || container.querySelector("button, input, select, textarea");
@@ -207,6 +207,10 @@ const inspector = new (class TrafficInspector {
     this.panel.hidden = !open;
     this.toggle.setAttribute("aria-expanded", String(open));
     document.body.classList.toggle("inspector-open", open);
+    if (open) {
+      const scroller = this.body.closest(".inspector-scroll");
+      scroller.scrollTop = scroller.scrollHeight; // the newest rows are at the bottom
+    }
   }
 
   clear() {

@@ -14,7 +14,11 @@ const ENDED = {
 const params = new URLSearchParams(window.location.search);
 const ended = params.get("ended");
 if (ended) notice.textContent = ENDED[ended] ?? "Your session has ended.";
-if (params.get("error") === "login") showError("Unknown username or wrong password.");
+if (params.get("error") === "login") {
+  // Scripts run: the alert below says it, the no-script fallback is not needed.
+  document.getElementById("login-failed")?.remove();
+  showError("Unknown username or wrong password.");
+}
 
 function showError(text) {
   errorBox.textContent = text;

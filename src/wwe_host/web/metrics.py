@@ -1,0 +1,201 @@
+"""``GET /metrics``: Prometheus text exposition (format 0.0.4), written by hand.
+
+An observer on ``engine.observers`` counts every frame request (by request name and
+outcome, with a latency histogram) and every published notice (by topic); gauges are read
+from the engine when scraped. The admin API counts its own answers by route and status, so
+refused credentials (401/403) show here too (security.md: every refusal is visible).
+
+Label values come from closed sets: request names outside the catalog (a frame may send
+anything) are counted as ``unknown``, and ``messenger:<channel>`` topics as ``messenger``,
+so no caller can grow the number of series.
+"""
+
+from __future__ import annotations
+
+import bisect
+import logging
+from collections.abc import Iterable
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from .. import catalog
+from ..engine import Engine
+
+log = logging.getLogger("wwe_host.web")
+
+CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
+BUCKETS: tuple[float, ...] = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0)
+_SUBSCRIPTION_KINDS = frozenset({"subscribe", "unsubscribe"})
+
+
+def request_label(name: object) -> str:
+    """The request label: a canonical request name, ``subscribe``/``unsubscribe``, or
+    ``unknown`` (an unknown or malformed name: the label set stays bounded)."""
+    if not isinstance(name, str):
+        return "unknown"
+    if name in _SUBSCRIPTION_KINDS:
+        return name
+    return catalog.canonical(name) or "unknown"
+
+
+def topic_label(topic: object) -> str:
+    if not isinstance(topic, str):
+        return "unknown"
+    if topic.startswith(catalog.MESSENGER_TOPIC_PREFIX):
+        return "messenger"
+    return topic
+
+
+def escape(value: str) -> str:
+    """A label value as the text format wants it (backslash, double quote, line feed)."""
+    return value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+
+
+def _labels(pairs: Iterable[tuple[str, str]]) -> str:
+    inner = ",".join(f'{name}="{escape(value)}"' for name, value in pairs)
+    return f"{{{inner}}}" if inner else ""
+
+
+def _number(value: float) -> str:
+    if value == int(value) and abs(value) < 1e15:
+        return str(int(value))
+    return repr(value)
+
+
+class _Histogram:
+    __slots__ = ("counts", "total")
+
+    def __init__(self) -> None:
+        self.counts = [0] * (len(BUCKETS) + 1)  # the last slot is +Inf
+        self.total = 0.0
+
+    def observe(self, seconds: float) -> None:
+        self.counts[bisect.bisect_left(BUCKETS, seconds)] += 1
+        self.total += seconds
+
+
+class Metrics:
+    """The counters; ``observe`` is the engine observer, ``render`` the scrape."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.requests: dict[tuple[str, str], int] = {}
+        self.latency: dict[str, _Histogram] = {}
+        self.events: dict[str, int] = {}
+        self.admin: dict[tuple[str, str, str], int] = {}
+        self._failed = False
+
+    # --- feeding -------------------------------------------------------------------------
+
+    def observe(self, entry: dict[str, Any]) -> None:
+        """Engine observer: a frame request (``request``, ``outcome``, ``durationMs``) or a
+        published notice (``topic``). It must never raise into the engine."""
+        try:
+            if "durationMs" in entry and "request" in entry:
+                request = request_label(entry.get("request"))
+                outcome = str(entry.get("outcome", "unknown"))
+                key = (request, outcome)
+                self.requests[key] = self.requests.get(key, 0) + 1
+                histogram = self.latency.get(request)
+                if histogram is None:
+                    histogram = self.latency[request] = _Histogram()
+                histogram.observe(max(0.0, float(entry.get("durationMs") or 0.0)) / 1000.0)
+            elif "topic" in entry:
+                topic = topic_label(entry.get("topic"))
+                self.events[topic] = self.events.get(topic, 0) + 1
+        except Exception:
+            if not self._failed:
+                self._failed = True
+                log.exception("metrics observer failed (reported once)")
+
+    def admin_request(self, route: str, method: str, status: int) -> None:
+        key = (route, method, str(status))
+        self.admin[key] = self.admin.get(key, 0) + 1
+
+    # --- the scrape ----------------------------------------------------------------------
+
+    def render(self) -> str:
+        lines: list[str] = []
+
+        def family(name: str, kind: str, text: str) -> None:
+            lines.append(f"# HELP {name} {text}")
+            lines.append(f"# TYPE {name} {kind}")
+
+        family(
+            "wwe_host_requests_total",
+            "counter",
+            "Service Client API requests from third-party frames, by request and outcome.",
+        )
+        for (request, outcome), count in sorted(self.requests.items()):
+            labels = _labels([("request", request), ("outcome", outcome)])
+            lines.append(f"wwe_host_requests_total{labels} {count}")
+
+        family(
+            "wwe_host_request_duration_seconds",
+            "histogram",
+            "Time from a frame request's arrival to its reply, by request.",
+        )
+        for request, histogram in sorted(self.latency.items()):
+            cumulative = 0
+            for bound, count in zip((*BUCKETS, None), histogram.counts, strict=True):
+                cumulative += count
+                le = "+Inf" if bound is None else _number(bound)
+                labels = _labels([("request", request), ("le", le)])
+                lines.append(f"wwe_host_request_duration_seconds_bucket{labels} {cumulative}")
+            labels = _labels([("request", request)])
+            lines.append(f"wwe_host_request_duration_seconds_sum{labels} {histogram.total!r}")
+            lines.append(f"wwe_host_request_duration_seconds_count{labels} {cumulative}")
+
+        sessions = self.engine.sessions()
+        family("wwe_host_sessions", "gauge", "Agent sessions open now.")
+        lines.append(f"wwe_host_sessions {len(sessions)}")
+        family("wwe_host_frames", "gauge", "Third-party frames registered in open sessions.")
+        lines.append(f"wwe_host_frames {sum(len(s.frames) for s in sessions)}")
+
+        queued: dict[str, int] = dict.fromkeys(self.engine.config.queues, 0)
+        for item in self.engine.queued():
+            queued[item.queue] = queued.get(item.queue, 0) + 1
+        family(
+            "wwe_host_queued_interactions",
+            "gauge",
+            "Simulated interactions waiting in a queue for a ready agent.",
+        )
+        for queue, count in sorted(queued.items()):
+            lines.append(f"wwe_host_queued_interactions{_labels([('queue', queue)])} {count}")
+
+        family("wwe_host_events_total", "counter", "Notices published to desktops, by topic.")
+        for topic, count in sorted(self.events.items()):
+            lines.append(f"wwe_host_events_total{_labels([('topic', topic)])} {count}")
+
+        family(
+            "wwe_host_admin_requests_total",
+            "counter",
+            "Admin and simulation API requests, by route, method and HTTP status.",
+        )
+        for (route, method, status), count in sorted(self.admin.items()):
+            labels = _labels([("route", route), ("method", method), ("status", status)])
+            lines.append(f"wwe_host_admin_requests_total{labels} {count}")
+        return "\n".join(lines) + "\n"
+
+
+def install(engine: Engine) -> Metrics:
+    """Create the metrics of ``engine`` and start observing it."""
+    metrics = Metrics(engine)
+    engine.observers.append(metrics.observe)
+    return metrics
+
+
+def route(metrics: Metrics) -> Route:
+    """``GET /metrics`` (no authentication: counts and names only, no data)."""
+
+    async def scrape(request: Request) -> Response:
+        return Response(
+            metrics.render(),
+            media_type=CONTENT_TYPE,
+            headers={"cache-control": "no-store"},
+        )
+
+    return Route("/metrics", scrape, methods=["GET"])
