@@ -14,6 +14,7 @@ import hashlib
 import logging
 import secrets
 import time
+import uuid
 from collections import deque
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ from . import catalog, protocol
 from .api import HANDLERS, Call
 from .config import AgentConfig, Config, WebContent, expand_field_codes
 from .contact_center.base import ContactCenter
+from .contact_center.mail import SmtpSender
 from .contact_center.routing import pick_agent
 from .contact_center.simulator import Simulator
 from .domain import operations as ops
@@ -99,7 +101,6 @@ class GroupCommit:
     def __init__(self, store: Store) -> None:
         self.store = store
         self._batch: Changes | None = None
-        self._sessions: dict[str, AgentSession] = {}
         self._done: asyncio.Future[None] | None = None
         self._writing: asyncio.Future[None] | None = None
 
@@ -110,19 +111,9 @@ class GroupCommit:
     async def commit(self, changes: Changes) -> None:
         if self._batch is None:
             self._batch = Changes()
-            self._sessions = {}
             self._done = asyncio.get_running_loop().create_future()
             asyncio.get_running_loop().call_soon(self._start)
-        batch = self._batch
-        for session in changes.sessions:
-            self._sessions[session.session_id] = session
-        for ended in changes.ended:
-            self._sessions.pop(ended, None)
-        batch.ended.extend(changes.ended)
-        batch.outbox.extend(changes.outbox)
-        batch.audit.extend(changes.audit)
-        batch.queued.extend(changes.queued)
-        batch.dequeued.extend(changes.dequeued)
+        self._batch.merge(changes)
         done = self._done
         assert done is not None
         await asyncio.shield(done)
@@ -130,8 +121,7 @@ class GroupCommit:
     def _start(self) -> None:
         batch, done = self._batch, self._done
         assert batch is not None and done is not None
-        batch.sessions = list(self._sessions.values())
-        self._batch, self._done, self._sessions = None, None, {}
+        self._batch, self._done = None, None
         self._writing = done
         task = asyncio.ensure_future(self.store.commit(batch))
 
@@ -166,6 +156,7 @@ class Engine:
         self.contact_center.bind(self)
         self.limiter = RateLimiter(config.security.rate_limits, clock)
         self.commits = GroupCommit(store)
+        self._mail = SmtpSender(config.server.smtp) if config.server.smtp else None
         self._read = config.security.read_allowed
         self._sessions: dict[str, AgentSession] = {}
         self._by_user: dict[str, str] = {}
@@ -882,6 +873,9 @@ class Engine:
     async def _finish(self, fx: Effects) -> None:
         if self._queue and any(n.topic == "media" for n in fx.notices):
             self._drain(fx)
+        for mail in fx.outbox:
+            mail.setdefault("messageId", uuid.uuid4().hex)
+            mail["status"] = "pending" if self._mail else "kept"
         if fx.dirty or fx.ended or fx.outbox or fx.queued or fx.dequeued:
             ended = set(fx.ended)
             changes = Changes(
@@ -898,6 +892,32 @@ class Engine:
             self._publish(notice)
         for session_id in fx.ended:
             self._forget(session_id)
+        if self._mail is not None:
+            for mail in fx.outbox:
+                self._spawn(self._send_mail(self._mail, mail))
+
+    async def _send_mail(self, sender: SmtpSender, mail: dict[str, Any]) -> None:
+        """Hand a sent e-mail to SMTP; on failure the interaction shows the error and the
+        message stays in the outbox, marked failed."""
+        try:
+            await sender.send(mail)
+        except Exception as problem:
+            reason = f"SMTP delivery failed: {problem}"
+            log.warning("%s (message %s)", reason, mail.get("messageId"))
+
+            def mark(fx: Effects) -> None:
+                found = self.find(lambda i: i.uuid == mail.get("interactionUUID"))
+                if found is not None:
+                    session, interaction = found
+                    interaction.error = reason
+                    fx.interaction_event(session, interaction, "ERROR")
+
+            await self.run(mark)
+            await self.commits.commit(
+                Changes(outbox_status=[(str(mail["messageId"]), f"failed: {problem}")])
+            )
+            return
+        await self.commits.commit(Changes(outbox_status=[(str(mail["messageId"]), "sent")]))
 
     def _publish(self, notice: Notice) -> None:
         sinks = self._sinks.get(notice.session_id)

@@ -65,8 +65,22 @@ def test_popup_background_and_hidden_apps(context, server, pages):
     assert ok(hidden, "voice.hold", "1") is None
     wait_event(frame, "interaction", "HELD", "1")
 
-    # Hang up and mark done in the desktop: the popup closes and the frames go away.
+    # The agent closes the popup: the interaction offers to open it again, as the same frame.
+    frame_id = info["frameId"]
+    popup.close()
     card = page.locator('article[data-interaction-id="1"]')
+    reopen = card.get_by_role("button", name="Open Popup app")
+    expect(reopen).to_be_visible()
+    with context.expect_page() as popup_info:
+        reopen.click()
+    popup = popup_info.value
+    frame = popup.main_frame
+    assert wait_ready(frame)["frameId"] == frame_id
+    assert ok(frame, "interaction.getByInteractionId", "1")["state"] == "HELD"
+    subscribe(frame, "interaction")
+    expect(reopen).to_have_count(0)
+
+    # Hang up and mark done in the desktop: the popup closes and the frames go away.
     card.get_by_role("button", name="Hang Up").click()
     wait_event(frame, "interaction", "RELEASED", "1")
     with popup.expect_event("close"):

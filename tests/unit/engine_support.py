@@ -16,6 +16,7 @@ DIALER = "http://dialer.example:9003"
 BASE_INI = """
 [wwe-host]
 insecure-plain-password = true
+{server}
 
 [interaction-workspace]
 service-client-api.accepted-web-content-origins = {origins}
@@ -64,8 +65,11 @@ def make_config(
     write: str = "*",
     extra: str = "",
     delay: float = 0.05,
+    server: str = "",
 ) -> Config:
-    text = BASE_INI.format(origins=origins, read=read, write=write, extra=extra, delay=delay)
+    text = BASE_INI.format(
+        origins=origins, read=read, write=write, extra=extra, delay=delay, server=server
+    )
     return parse_config(text, "<test>")
 
 
@@ -172,5 +176,6 @@ def make_queue_config() -> Config:
         write="*",
         extra="",
         delay=0.05,
+        server="",
     )
     return parse_config(text + QUEUE_INI, "<test>")

@@ -33,6 +33,19 @@ class Changes:
     audit: list[AuditEntry] = field(default_factory=list)
     queued: list[QueuedItem] = field(default_factory=list)
     dequeued: list[str] = field(default_factory=list)
+    outbox_status: list[tuple[str, str]] = field(default_factory=list)  # (messageId, status)
+
+    def merge(self, other: Changes) -> None:
+        """Add ``other`` to this batch; a session written twice is written once, as it is
+        now (sessions are the live objects), and an ended one is not written at all."""
+        ended = set(other.ended)
+        known = {s.session_id for s in self.sessions}
+        self.sessions = [s for s in self.sessions if s.session_id not in ended]
+        self.sessions.extend(
+            s for s in other.sessions if s.session_id not in known and s.session_id not in ended
+        )
+        for name in ("ended", "outbox", "audit", "queued", "dequeued", "outbox_status"):
+            getattr(self, name).extend(getattr(other, name))
 
     def __bool__(self) -> bool:
         return bool(

@@ -44,6 +44,11 @@ MIGRATIONS: dict[int, str] = {
     );
     CREATE INDEX audit_agent ON audit(agent, id);
     """,
+    3: """
+    ALTER TABLE outbox ADD COLUMN message_id TEXT;
+    ALTER TABLE outbox ADD COLUMN status TEXT NOT NULL DEFAULT 'kept';
+    CREATE INDEX outbox_message ON outbox(message_id);
+    """,
     2: """
     CREATE TABLE queue (
         item_id TEXT PRIMARY KEY,
@@ -129,8 +134,15 @@ class SqliteStore:
                 )
             if changes.outbox:
                 db.executemany(
-                    "INSERT INTO outbox(at, data) VALUES (?, ?)",
-                    [(m.get("at", 0.0), json.dumps(m)) for m in changes.outbox],
+                    "INSERT INTO outbox(at, data, message_id, status) VALUES (?, ?, ?, ?)",
+                    [
+                        (m.get("at", 0.0), json.dumps(m), m.get("messageId"), m["status"])
+                        for m in changes.outbox
+                    ],
+                )
+            for message_id, status in changes.outbox_status:
+                db.execute(
+                    "UPDATE outbox SET status = ? WHERE message_id = ?", (status, message_id)
                 )
             if changes.audit:
                 db.executemany(
@@ -156,8 +168,8 @@ class SqliteStore:
             raise
 
     async def outbox(self) -> list[dict[str, Any]]:
-        rows = self.db.execute("SELECT data FROM outbox ORDER BY id").fetchall()
-        return [json.loads(row[0]) for row in rows]
+        rows = self.db.execute("SELECT data, status FROM outbox ORDER BY id").fetchall()
+        return [{**json.loads(data), "status": status} for data, status in rows]
 
     async def audit(
         self, *, agent: str | None = None, outcome: str | None = None, limit: int = 1000

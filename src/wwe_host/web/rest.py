@@ -54,6 +54,9 @@ DEFAULT_AUDIT_LIMIT = 100
 MAX_AUDIT_LIMIT = 10_000
 ADMIN_ROLE = "ROLE_ADMIN"
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# An API route takes every method, so that one it does not serve gets a 405 in the API's
+# error shape (with an Allow header) rather than Starlette's plain-text one.
+ROUTE_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 
 _STATUS_OF: dict[ErrorCode, int] = {
     ErrorCode.NOT_FOUND: 404,
@@ -1181,4 +1184,7 @@ def routes(engine: Engine, metrics: Metrics | None = None) -> list[Route]:
 
         return dispatch
 
-    return [Route(PREFIX + path, endpoint(by_method)) for path, by_method in by_path.items()]
+    return [
+        Route(PREFIX + path, endpoint(by_method), methods=ROUTE_METHODS)
+        for path, by_method in by_path.items()
+    ]

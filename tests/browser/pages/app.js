@@ -9,11 +9,17 @@
     name: params.get("name") || "app",
     interactionId: params.get("interaction"),
     events: [],
+    raw: [], // every message from the desktop window, as received (events, replies, greetings)
     ready: null,
     readyError: null,
     service: service
   });
   document.getElementById("name").textContent = T.name;
+  window.addEventListener("message", function (event) {
+    if (event.source === (window.opener || window.parent)) {
+      T.raw.push({ origin: event.origin, data: event.data });
+    }
+  });
   if (params.get("timeout")) {
     service.configure({ timeout: Number(params.get("timeout")) });
   }

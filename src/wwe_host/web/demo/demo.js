@@ -323,7 +323,8 @@ function renderField(spec, param) {
     input = el("textarea", {
       id: inputId,
       name: param.name,
-      rows: Math.min(Math.max(lines, 2), 10),
+      rows: Math.min(Math.max(lines + 1, 2), 10),
+      wrap: "off",
       spellcheck: "false",
       placeholder: param.placeholder,
       className: "json-input",

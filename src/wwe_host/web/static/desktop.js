@@ -167,7 +167,8 @@ function mediaInfo(media) {
   return MEDIA[media] ?? { label: String(media), noun: String(media), path: "M4 4h16v16H4z" };
 }
 
-function mediaIcon(media) {
+/** The media's icon, named for assistive technology unless `decorative` (named elsewhere). */
+function mediaIcon(media, { decorative = false } = {}) {
   const info = mediaInfo(media);
   const ns = "http://www.w3.org/2000/svg";
   const svg = document.createElementNS(ns, "svg");
@@ -177,6 +178,7 @@ function mediaIcon(media) {
   const path = document.createElementNS(ns, "path");
   path.setAttribute("d", info.path);
   svg.append(path);
+  if (decorative) return h("span", { class: `media-icon media-${media}`, "aria-hidden": "true" }, svg);
   return h("span", { class: `media-icon media-${media}`, role: "img", "aria-label": info.label },
     svg);
 }
@@ -489,7 +491,8 @@ function renderHeader(s) {
         const result = await act("setMediaState", { media: mediaName, operationName: select.value });
         if (!result.ok) render();
       });
-      group.append(h("label", { class: "media-state-label" }, mediaIcon(mediaName), select));
+      group.append(h("label", { class: "media-state-label" },
+        mediaIcon(mediaName, { decorative: true }), select));
       mediaSelects.set(mediaName, select);
     }
     stateOptions(select, s.stateList, state);
@@ -609,8 +612,9 @@ class InteractionCard {
     h("div", { class: "interaction-head" }, mediaIcon(this.media), this.title, this.state,
       this.rec, this.timer),
     this.meta, this.detail, this.controls, this.warning, this.apps);
-    this.composer = null;
-    this.transcript = null;
+    this.composer = null; // e-mail: created when first needed, kept (typed text survives)
+    this.mailView = null;
+    this.transcript = null; // chat
     this.chatForm = null;
   }
 
@@ -1266,7 +1270,7 @@ function toastContent(toast) {
   return [
     h("div", { class: "toast-head" },
       isHttpUrl(toast.iconUrl) ? h("img", { src: toast.iconUrl, alt: "", class: "toast-icon",
-        referrerpolicy: "no-referrer" }) : null,
+        referrerpolicy: "no-referrer", onerror: (event) => { event.target.hidden = true; } }) : null,
       h("h3", { id: titleId, class: "toast-title", text: asText(toast.title) })),
     toast.subject ? h("p", { class: "toast-subject", text: asText(toast.subject) }) : null,
     toast.message ? h("p", { class: "toast-message", text: asText(toast.message) }) : null,
