@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs
 
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -79,7 +80,9 @@ async def login(request: Request) -> Response:
         return error(413, "INVALID_PARAMETER", "The login request is too large.")
     form = "application/x-www-form-urlencoded" in request.headers.get("content-type", "")
     if form:
-        data = dict((await request.form()).items())
+        # Parsed here: Starlette's form parser needs an extra package for one small form.
+        fields = parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True)
+        data = {key: values[0] for key, values in fields.items()}
     else:
         try:
             data = await request.json()
@@ -98,7 +101,7 @@ async def login(request: Request) -> Response:
         token, session = await engine.login(username, password)
     except AuthError as refused:
         if form:
-            return RedirectResponse("/?error=login", status_code=303)
+            return RedirectResponse("/?error=login#login-failed", status_code=303)
         return error(401, "UNAUTHORIZED", str(refused))
     response: Response
     if form:

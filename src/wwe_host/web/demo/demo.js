@@ -73,7 +73,7 @@ const DEFAULT_TOAST = {
 
 const UPDATED_TOAST = {
   title: "Hello again",
-  message: "The demo app changed this toast",
+  message: "Changed by the demo app",
 };
 
 function catalogue(context) {
