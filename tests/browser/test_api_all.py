@@ -276,6 +276,21 @@ def test_every_request_and_its_events(new_context, server, fresh_agent):
     fails(crm, "interaction.markdone", "1", code="MARKDONE_BLOCKED")
     assert ok(crm, "interaction.unlockMarkdone", "1") is None  # the guide's other spelling
 
+    # Every message the CRM frame received obeyed the wire format of protocol.md.
+    raw = crm.evaluate("() => T.raw")
+    assert len(raw) > 50
+    for message in raw:
+        data = message["data"]
+        assert message["origin"] == server.url
+        assert data["userAgent"] == "WWE Server" and data["protocolVersion"] == 2, data
+        if "event" in data:
+            assert "referenceId" not in data and "eventType" in data["data"], data
+        elif "referenceId" in data:
+            assert "request" in data and ("data" in data or "errorMessage" in data), data
+            assert ("errorMessage" in data) == ("errorCode" in data), data
+        else:
+            assert set(data) == {"frameId", "userAgent", "protocolVersion"}, data
+
     # Mark done from another frame (interaction 3's CRM): interaction 1 goes away.
     crm3 = section_frame(y, "CRM", "3")
     assert ok(crm3, "interaction.markdone", "1") is None

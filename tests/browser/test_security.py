@@ -200,3 +200,21 @@ def test_frame_that_navigates_to_another_origin_is_that_origin(context, server, 
     crm.evaluate("(url) => { window.location.href = url; }", back)
     crm.wait_for_function("() => window.T && T.name === 'back'")
     assert ok(crm, "agent.getState")["type"] == "READY"
+
+
+def test_oversized_and_unserializable_messages_are_refused(context, server, fresh_agent):
+    name, password, _ = fresh_agent()
+    page = open_desktop(context, server, name, password)
+    start_call(page)
+    crm = section_frame(page, "CRM", "1")
+
+    big = fails(
+        crm, "interaction.setUserData", "1", {"PubBig": "x" * 70_000}, code="INVALID_PARAMETER"
+    )
+    assert "65536" in big["errorMessage"]
+    # Structured clone can carry a BigInt, JSON cannot: the relay answers instead of the server.
+    odd = crm.evaluate("() => T.call('interaction.setUserData', ['1', {PubOdd: BigInt(1)}])")
+    assert not odd["ok"] and odd["errorCode"] == "INVALID_PARAMETER", odd
+    assert "JSON" in odd["errorMessage"]
+    # Nothing was written, and the frame still works.
+    assert ok(crm, "interaction.getByInteractionId", "1")["userData"] == {}

@@ -4,7 +4,7 @@ a frame may update or close only its own toasts, MyMessage keeps what was sent t
 from __future__ import annotations
 
 import pytest
-from conftest import events, ok, open_desktop, section_frame, subscribe, wait_event
+from conftest import event_count, events, ok, open_desktop, section_frame, subscribe, wait_event
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
@@ -113,6 +113,20 @@ def test_show_dismiss_and_auto_close(context, server, fresh_agent):
     toast.get_by_role("button", name="Dismiss").click()
     clicked = wait_event(crm, "system", CLICK)["data"]
     assert (clicked["customToastId"], clicked["buttonIndex"]) == (toast_id, 1)
+
+    # "Show" brings the toast's frame into view: here from behind the Dialer workspace tab.
+    workspace = page.get_by_role("tablist", name="Workspace")
+    workspace.get_by_role("tab", name="Dialer").click()
+    crm_iframe = page.locator('iframe[data-section="CRM"]')
+    expect(crm_iframe).to_be_hidden()
+    show_id = ok(crm, "system.popupToast", {"title": "Look here", "buttonShowDismiss": True})
+    toast = page.get_by_role("status").filter(has_text="Look here")
+    mark = event_count(crm)
+    toast.get_by_role("button", name="Show").click()
+    expect(crm_iframe).to_be_visible()
+    expect(workspace.get_by_role("tab", name="Case")).to_have_attribute("aria-selected", "true")
+    shown = wait_event(crm, "system", CLICK, after=mark)["data"]
+    assert (shown["customToastId"], shown["buttonIndex"]) == (show_id, 0)
 
     ok(crm, "system.popupToast", {"title": "Short-lived", "autoCloseTimeout": 300})
     short = page.get_by_role("status").filter(has_text="Short-lived")

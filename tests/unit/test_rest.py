@@ -184,6 +184,10 @@ async def test_role_admin_session_cookie(env: Env) -> None:
     assert same.status_code == 201, same.text
     no_origin = await env.post("/sim/calls", body, headers=admin)
     assert no_origin.status_code == 201, no_origin.text
+    public = env.engine.config.server.public_url  # the address the pages were served from
+    assert public == "http://127.0.0.1:8080"
+    via_public = await env.post("/sim/calls", body, headers={**admin, "origin": public})
+    assert via_public.status_code == 201, via_public.text
     for foreign in (CRM, "http://testserver:8081", "null"):
         response = await env.post("/sim/calls", body, headers={**admin, "origin": foreign})
         assert_error(response, 403, "FORBIDDEN", "own pages")
@@ -191,7 +195,7 @@ async def test_role_admin_session_cookie(env: Env) -> None:
     assert_error(cross, 403, "FORBIDDEN")
     # The bearer token is not bound to an origin (it is not sent by browsers on their own).
     assert (await env.post("/sim/calls", body, headers={**AUTH, "origin": CRM})).status_code == 201
-    assert len(env.engine.live_session("jdoe").interactions) == 3  # type: ignore[union-attr]
+    assert len(env.engine.live_session("jdoe").interactions) == 4  # type: ignore[union-attr]
 
 
 async def test_openapi_document_needs_no_credentials(env: Env) -> None:

@@ -77,32 +77,47 @@ class _Histogram:
         self.total += seconds
 
 
+class _Series:
+    """One ``(request, outcome)`` counter and its request's histogram: what ``observe``
+    touches for a frame request, looked up once per raw request name and outcome."""
+
+    __slots__ = ("count", "histogram")
+
+    def __init__(self, histogram: _Histogram) -> None:
+        self.count = 0
+        self.histogram = histogram
+
+
 class Metrics:
     """The counters; ``observe`` is the engine observer, ``render`` the scrape."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        self.requests: dict[tuple[str, str], int] = {}
-        self.latency: dict[str, _Histogram] = {}
+        self.series: dict[tuple[str, str], _Series] = {}  # by (request label, outcome)
+        self.latency: dict[str, _Histogram] = {}  # by request label
         self.events: dict[str, int] = {}
         self.admin: dict[tuple[str, str, str], int] = {}
+        # (raw request name, outcome) -> series; only known names are kept (bounded).
+        self._fast: dict[tuple[object, object], _Series] = {}
         self._failed = False
 
     # --- feeding -------------------------------------------------------------------------
 
     def observe(self, entry: dict[str, Any]) -> None:
         """Engine observer: a frame request (``request``, ``outcome``, ``durationMs``) or a
-        published notice (``topic``). It must never raise into the engine."""
+        published notice (``topic``). It runs for every request, so the common case is two
+        dict lookups; it must never raise into the engine."""
         try:
-            if "durationMs" in entry and "request" in entry:
-                request = request_label(entry.get("request"))
-                outcome = str(entry.get("outcome", "unknown"))
-                key = (request, outcome)
-                self.requests[key] = self.requests.get(key, 0) + 1
-                histogram = self.latency.get(request)
-                if histogram is None:
-                    histogram = self.latency[request] = _Histogram()
-                histogram.observe(max(0.0, float(entry.get("durationMs") or 0.0)) / 1000.0)
+            duration = entry.get("durationMs")
+            if duration is not None:
+                raw = entry.get("request")
+                outcome = entry.get("outcome")
+                series = self._fast.get((raw, outcome))
+                if series is None:
+                    series = self._series(raw, outcome)
+                series.count += 1
+                seconds = duration / 1000.0 if duration > 0 else 0.0
+                series.histogram.observe(seconds)
             elif "topic" in entry:
                 topic = topic_label(entry.get("topic"))
                 self.events[topic] = self.events.get(topic, 0) + 1
@@ -110,6 +125,20 @@ class Metrics:
             if not self._failed:
                 self._failed = True
                 log.exception("metrics observer failed (reported once)")
+
+    def _series(self, raw: object, outcome: object) -> _Series:
+        request = request_label(raw)
+        status = outcome if isinstance(outcome, str) else "unknown"
+        key = (request, status)
+        series = self.series.get(key)
+        if series is None:
+            histogram = self.latency.get(request)
+            if histogram is None:
+                histogram = self.latency[request] = _Histogram()
+            series = self.series[key] = _Series(histogram)
+        if request != "unknown" and isinstance(raw, str) and isinstance(outcome, str):
+            self._fast[(raw, outcome)] = series
+        return series
 
     def admin_request(self, route: str, method: str, status: int) -> None:
         key = (route, method, str(status))
@@ -129,9 +158,9 @@ class Metrics:
             "counter",
             "Service Client API requests from third-party frames, by request and outcome.",
         )
-        for (request, outcome), count in sorted(self.requests.items()):
+        for (request, outcome), series in sorted(self.series.items()):
             labels = _labels([("request", request), ("outcome", outcome)])
-            lines.append(f"wwe_host_requests_total{labels} {count}")
+            lines.append(f"wwe_host_requests_total{labels} {series.count}")
 
         family(
             "wwe_host_request_duration_seconds",

@@ -26,6 +26,7 @@ import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 import msgspec
 from starlette.requests import Request
@@ -406,12 +407,19 @@ class RestApi:
         if origin is None:
             site = request.headers.get("sec-fetch-site")
             return site is None or site in ("same-origin", "none")
-        own = {f"{request.url.scheme}://{request.url.netloc}", self.engine.config.server.public_url}
         try:
             wanted = normalize_origin(origin)
-            return any(wanted == normalize_origin(o) for o in own if o)
         except ValueError:
             return False
+        public = urlsplit(self.engine.config.server.public_url)
+        for candidate in (
+            f"{request.url.scheme}://{request.url.netloc}",
+            f"{public.scheme}://{public.netloc}",  # public-url may carry a path
+        ):
+            with contextlib.suppress(ValueError):
+                if normalize_origin(candidate) == wanted:
+                    return True
+        return False
 
     async def settled(self) -> None:
         """A read must not report what is not yet durable: wait for a commit in progress."""
