@@ -238,9 +238,11 @@ const inspector = new (class TrafficInspector {
       duration: h("td", { class: "t-duration" }),
     };
     const tr = h("tr", { class: `kind-${kind}` }, Object.values(cells));
-    // Follow new rows only if the reader is at the bottom already.
+    // Follow new rows only if the reader is at the bottom already. A closed panel reads no
+    // layout: this runs for every message a frame sends or receives.
     const scroller = this.body.closest(".inspector-scroll");
-    const follow = scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 40;
+    const follow = !this.panel.hidden
+      && scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 40;
     const row = { tr, cells, kind, frameId, request,
       pending: kind === "request" && outcome === undefined };
     this.fill(row, outcome ?? (row.pending ? "…" : ""), detail, durationMs);

@@ -1,0 +1,413 @@
+"""Helpers of the browser tests: the wwe-host server process, the test configuration, the
+third-party test pages, and driving a desktop and its frames with Playwright.
+
+The fixtures that use them are in ``conftest.py``. Test modules import from here
+(``from browser_support import ...``), as the unit tests do with ``engine_support``.
+"""
+
+from __future__ import annotations
+
+import http.server
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from playwright.sync_api import BrowserContext, Frame, Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+PAGES = Path(__file__).parent / "pages"
+CHROMIUM = os.environ.get("WWE_HOST_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-quic",
+]
+STARTUP_TIMEOUT = 30.0
+FRAME_TIMEOUT_MS = 15_000
+expect.set_options(timeout=10_000)
+
+# Agents of the shared configuration: a pool handed out one per test.
+POOL = [f"u{n:02d}" for n in range(1, 41)]
+POOL_NUMBER_BASE = 6000
+
+
+def pool_number(username: str) -> str:
+    return str(POOL_NUMBER_BASE + int(username[1:]))
+
+
+# --------------------------------------------------------------------------------------
+# Ports and the third-party pages' server
+# --------------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    """A TCP port that was free a moment ago (bind to port 0, then release it)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+    def end_headers(self) -> None:
+        self.send_header("Cache-Control", "no-store")
+        super().end_headers()
+
+
+@dataclass(frozen=True)
+class Pages:
+    """Origins serving tests/browser/pages: a = accepted (*), b = filtered, c = unlisted."""
+
+    a: str
+    b: str
+    c: str
+
+
+# --------------------------------------------------------------------------------------
+# The wwe-host server process and its configuration
+# --------------------------------------------------------------------------------------
+
+
+def _wwe_host_command() -> list[str]:
+    script = Path(sys.executable).parent / "wwe-host"
+    if script.exists():
+        return [str(script)]
+    return [sys.executable, "-m", "wwe_host"]
+
+
+class WweServer:
+    """One ``wwe-host serve`` process; ``kill()`` is SIGKILL, ``start()`` (re)starts it."""
+
+    def __init__(self, config_text: str, directory: Path, port: int) -> None:
+        self.port = port
+        self.url = f"http://127.0.0.1:{port}"
+        self.directory = directory
+        self.config_path = directory / "wwe-host.ini"
+        self.data_dir = directory / "data"
+        self.log_path = directory / "server.log"
+        self.config_path.write_text(config_text)
+        self.data_dir.mkdir(exist_ok=True)
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.command = [
+            *_wwe_host_command(),
+            "serve",
+            "--config",
+            str(self.config_path),
+            "--listen",
+            f"127.0.0.1:{port}",
+            "--data-dir",
+            str(self.data_dir),
+        ]
+
+    def start(self) -> None:
+        assert self.proc is None or self.proc.poll() is not None, "already running"
+        log = self.log_path.open("ab")
+        try:
+            self.proc = subprocess.Popen(
+                self.command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
+            )
+        finally:
+            log.close()
+        self.wait_healthy()
+
+    def wait_healthy(self) -> None:
+        deadline = time.monotonic() + STARTUP_TIMEOUT
+        while time.monotonic() < deadline:
+            assert self.proc is not None
+            if self.proc.poll() is not None:
+                raise RuntimeError(
+                    f"wwe-host exited with {self.proc.returncode}:\n{self.log_tail()}"
+                )
+            try:
+                with urllib.request.urlopen(self.url + "/healthz", timeout=1) as response:
+                    if response.status == 200:
+                        return
+            except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
+                pass
+            time.sleep(0.05)
+        raise RuntimeError(f"wwe-host did not become healthy:\n{self.log_tail()}")
+
+    def kill(self) -> None:
+        """SIGKILL: no shutdown code runs (what a crash or an OOM kill does)."""
+        assert self.proc is not None
+        self.proc.kill()
+        self.proc.wait(10)
+
+    def stop(self) -> None:
+        if self.proc is None or self.proc.poll() is not None:
+            return
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            self.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait(10)
+
+    def log_tail(self, lines: int = 40) -> str:
+        try:
+            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+        except OSError:
+            return "(no log)"
+
+
+def agent_section(username: str, number: str, extra: str = "") -> str:
+    return (
+        f"[agent:{username}]\n"
+        f"firstname = First{username}\n"
+        f"lastname = Last{username}\n"
+        f"employeeId = E{number}\n"
+        f"password = pw-{username}\n"
+        f"number = {number}\n"
+        f"{extra}\n"
+    )
+
+
+def standard_config(server_url: str, pages: Pages, agents: str = "") -> str:
+    """The test configuration.
+
+    - origin ``a`` may use every request, ``b`` only ``agent.*`` and ``system.*``; ``c`` is
+      not listed (but is web content, so the desktop's CSP lets it load);
+    - ``Dialer`` (a) is the agent-level workspace tab (click-to-dial only);
+    - every interaction gets ``CRM`` (a) and ``Notes`` (b) tabs; pool agents ``u01``…;
+    - special agents override the interaction web content or the inactivity timeout.
+    """
+    host = f"host={server_url}"
+    pool = "".join(agent_section(name, pool_number(name)) for name in POOL)
+    return f"""
+[wwe-host]
+insecure-plain-password = true
+admin-token = browser-test-token
+
+[interaction-workspace]
+service-client-api.accepted-web-content-origins = {pages.a} (*), {pages.b} (agent.*, system.*)
+service-client-api.rate-limit.voice.isSpeakerMute = 3
+service-client-api.rate-limit-quarantine-delay = 30
+service-client-api.user-data.read-allowed = Pub*, Disposition
+service-client-api.user-data.write-allowed = Pub*, Secret*, Disposition
+workspace.web-content = Dialer
+interaction.web-content = CRM, Notes
+agent-status.not-ready-reasons = Break, Lunch
+sim.voice.answer-delay = 0.2
+
+[action-codes]
+Break = 1511
+Lunch = 1512
+
+[Dialer]
+label = Dialer
+url = {pages.a}/app.html?{host}&name=dialer
+
+[CRM]
+label = CRM
+url = {pages.a}/app.html?{host}&name=crm&interaction=$Interaction.Id$
+
+[Notes]
+label = Notes
+url = {pages.b}/app.html?{host}&name=notes&interaction=$Interaction.Id$
+
+[Stranger]
+label = Stranger
+url = {pages.c}/app.html?{host}&name=stranger&interaction=$Interaction.Id$&timeout=3000
+
+[PopupApp]
+label = Popup app
+mode = popup
+url = {pages.a}/app.html?{host}&name=popup&interaction=$Interaction.Id$
+
+[BackgroundApp]
+label = Background app
+mode = background
+url = {pages.b}/app.html?{host}&name=background&interaction=$Interaction.Id$
+
+[HiddenApp]
+label = Hidden app
+mode = hidden
+url = {pages.a}/app.html?{host}&name=hidden&interaction=$Interaction.Id$
+
+[Guide]
+label = Guide example
+url = {pages.a}/guide.html?{host}&interaction=$Interaction.Id$
+
+[Promises]
+label = Promise example
+url = {pages.b}/promise.html?{host}&interaction=$Interaction.Id$
+
+{pool}
+{agent_section("stranger", "7001", "interaction.web-content = CRM, Stranger")}
+{agent_section("modes", "7002", "interaction.web-content = PopupApp, BackgroundApp, HiddenApp")}
+{agent_section("guide", "7003", "interaction.web-content = Guide, Promises")}
+{agent_section("idle", "7004", IDLE_OVERRIDES)}
+{agents}
+"""
+
+
+IDLE_OVERRIDES = (
+    "security.inactivity-timeout = 0.05\nsecurity.inactivity-alert-dialog-before-timeout = 2"
+)
+
+
+# --------------------------------------------------------------------------------------
+# The desktop
+# --------------------------------------------------------------------------------------
+
+
+def login(page: Page, base_url: str, username: str, password: str) -> None:
+    """Log in through the login form and wait until the desktop is up."""
+    page.goto(base_url + "/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url("**/desktop")
+    expect(page.get_by_label("Agent state")).to_be_enabled()
+
+
+def open_desktop(context: BrowserContext, server: WweServer, username: str, password: str) -> Page:
+    page = context.new_page()
+    login(page, server.url, username, password)
+    return page
+
+
+# --------------------------------------------------------------------------------------
+# Frames: find them, send requests, wait for events
+# --------------------------------------------------------------------------------------
+
+
+def _query(url: str) -> dict[str, str]:
+    return {k: v[0] for k, v in parse_qs(urlsplit(url).query).items()}
+
+
+def section_frame(
+    page: Page,
+    section: str,
+    interaction_id: str | None = None,
+    *,
+    timeout_ms: int = FRAME_TIMEOUT_MS,
+    ready: bool = True,
+) -> Frame:
+    """The Frame of the iframe with ``data-section=section`` (for that interaction, matched
+    by the ``interaction=`` of its URL), once its test app has been greeted by the desktop."""
+    deadline = time.monotonic() + timeout_ms / 1000
+    seen: list[str] = []
+    while time.monotonic() < deadline:
+        seen = []
+        for handle in page.locator(f'iframe[data-section="{section}"]').element_handles():
+            frame = handle.content_frame()
+            if frame is None:
+                continue
+            seen.append(frame.url)
+            if not frame.url.startswith("http"):
+                continue
+            if interaction_id is not None and _query(frame.url).get("interaction") != (
+                interaction_id
+            ):
+                continue
+            if ready:
+                wait_ready(frame, timeout_ms=max(1000, int((deadline - time.monotonic()) * 1000)))
+            return frame
+        page.wait_for_timeout(100)
+    raise AssertionError(
+        f"no iframe data-section={section!r} interaction={interaction_id!r}; saw {seen}"
+    )
+
+
+def wait_ready(frame: Frame, *, timeout_ms: int = FRAME_TIMEOUT_MS) -> dict[str, Any]:
+    """Wait for the test app's ``ready()`` to settle; fail if no greeting came."""
+    try:
+        frame.wait_for_function(
+            "() => window.T && (window.T.ready || window.T.readyError)", timeout=timeout_ms
+        )
+    except PlaywrightTimeoutError:
+        state = frame.evaluate("() => window.T ? 'not greeted yet' : 'test app not loaded'")
+        raise AssertionError(f"frame {frame.url}: {state} after {timeout_ms} ms") from None
+    info = frame.evaluate("() => ({ready: T.ready, error: T.readyError})")
+    assert info["ready"], f"frame {frame.url} was not greeted: {info['error']}"
+    return dict(info["ready"])
+
+
+def call(frame: Frame, request: str, *params: Any, timeout_ms: int | None = None) -> dict[str, Any]:
+    """Send a request from the frame's test app; the reply (``ok`` True) or failure."""
+    result = frame.evaluate(
+        "([request, params, timeout]) => T.call(request, params, timeout === null ? undefined"
+        " : timeout)",
+        [request, list(params), timeout_ms],
+    )
+    return dict(result)
+
+
+def ok(frame: Frame, request: str, *params: Any) -> Any:
+    reply = call(frame, request, *params)
+    assert reply["ok"], f"{request}{list(params)} failed: {reply}"
+    assert "errorMessage" not in reply
+    return reply["data"]
+
+
+def fails(frame: Frame, request: str, *params: Any, code: str) -> dict[str, Any]:
+    reply = call(frame, request, *params)
+    assert not reply["ok"], f"{request}{list(params)} succeeded: {reply}"
+    assert reply["errorCode"] == code, reply
+    return reply
+
+
+def subscribe(frame: Frame, *topics: str) -> str:
+    reply = frame.evaluate("(topics) => T.subscribe(topics)", list(topics))
+    assert reply["ok"], reply
+    return str(reply["subscriptionId"])
+
+
+def wait_event(
+    frame: Frame,
+    topic: str,
+    event_type: str,
+    interaction_id: str | None = None,
+    *,
+    after: int = 0,
+    timeout_ms: int = 10_000,
+) -> dict[str, Any]:
+    """Wait until the frame recorded a matching event (from index ``after`` on)."""
+    handle = frame.wait_for_function(
+        "([t, e, i, a]) => T.find(t, e, i, a)",
+        arg=[topic, event_type, interaction_id, after],
+        timeout=timeout_ms,
+    )
+    return dict(handle.json_value())
+
+
+def events(frame: Frame) -> list[dict[str, Any]]:
+    return list(frame.evaluate("() => T.events"))
+
+
+def event_count(frame: Frame) -> int:
+    return int(frame.evaluate("() => T.events.length"))
+
+
+def dial_from_desktop(page: Page, number: str) -> None:
+    """The agent's own dial pad: Number + Call."""
+    page.get_by_label("Number").fill(number)
+    page.get_by_role("button", name="Call").click()
+
+
+def wait_state(frame: Frame, interaction_id: str, state: str, timeout_ms: int = 10_000) -> None:
+    """Poll ``interaction.getByInteractionId`` until the interaction is in ``state``."""
+    deadline = time.monotonic() + timeout_ms / 1000
+    current = None
+    while time.monotonic() < deadline:
+        current = ok(frame, "interaction.getByInteractionId", interaction_id)
+        if current is not None and current["state"] == state:
+            return
+        frame.wait_for_timeout(100)
+    raise AssertionError(f"interaction {interaction_id} is not {state}: {current}")
