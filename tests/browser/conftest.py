@@ -32,6 +32,7 @@ from browser_support import (
     WweServer,
     _QuietHandler,
     free_port,
+    login,
     pool_number,
     standard_config,
 )
@@ -61,17 +62,26 @@ def pages() -> Iterator[Pages]:
             httpd.server_close()
 
 
+ConfigText = str | Callable[[str], str]
+
+
 @pytest.fixture(scope="session")
 def wwe_server_factory(
     tmp_path_factory: pytest.TempPathFactory,
-) -> Iterator[Callable[[Callable[[str], str]], WweServer]]:
-    """``factory(config_for_url)``: start a server; its config may name its own URL."""
+) -> Iterator[Callable[[ConfigText], WweServer]]:
+    """``factory(config)``: start ``wwe-host serve`` on a free port with a temp data dir.
+
+    ``config`` is the INI text, or a function of the server's URL that returns it (the
+    test pages' URLs name the server, to load the client library from it).
+    """
     started: list[WweServer] = []
 
-    def factory(config_for_url: Callable[[str], str]) -> WweServer:
+    def factory(config: ConfigText) -> WweServer:
         port = free_port()
+        url = f"http://127.0.0.1:{port}"
         directory = tmp_path_factory.mktemp("wwe-host")
-        server = WweServer(config_for_url(f"http://127.0.0.1:{port}"), directory, port)
+        text = config if isinstance(config, str) else config(url)
+        server = WweServer(text, directory, port)
         started.append(server)
         server.start()
         return server
@@ -82,9 +92,7 @@ def wwe_server_factory(
 
 
 @pytest.fixture(scope="session")
-def server(
-    wwe_server_factory: Callable[[Callable[[str], str]], WweServer], pages: Pages
-) -> WweServer:
+def server(wwe_server_factory: Callable[[ConfigText], WweServer], pages: Pages) -> WweServer:
     return wwe_server_factory(lambda url: standard_config(url, pages))
 
 
@@ -139,3 +147,13 @@ def context(new_context: Callable[[], BrowserContext]) -> BrowserContext:
 @pytest.fixture
 def page(context: BrowserContext) -> Page:
     return context.new_page()
+
+
+@pytest.fixture(name="login")
+def login_fixture(server: WweServer) -> Callable[[Page, str, str], None]:
+    """``login(page, username, password)`` on the shared server, through the login form."""
+
+    def do_login(page: Page, username: str, password: str) -> None:
+        login(page, server.url, username, password)
+
+    return do_login

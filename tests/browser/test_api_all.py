@@ -9,7 +9,7 @@ call's lifecycle events.
 from __future__ import annotations
 
 import pytest
-from conftest import (
+from browser_support import (
     call,
     event_count,
     events,

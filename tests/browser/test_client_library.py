@@ -8,7 +8,7 @@ import json
 import re
 
 import pytest
-from conftest import dial_from_desktop, open_desktop, section_frame
+from browser_support import dial_from_desktop, open_desktop, section_frame
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser

@@ -4,7 +4,7 @@ and a frame that blocked mark done hears the agent's attempt (markdone topic).""
 from __future__ import annotations
 
 import pytest
-from conftest import (
+from browser_support import (
     dial_from_desktop,
     event_count,
     events,

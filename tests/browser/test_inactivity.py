@@ -8,14 +8,14 @@ import re
 import time
 
 import pytest
-from conftest import dial_from_desktop, ok, open_desktop, section_frame
+from browser_support import dial_from_desktop, ok, section_frame
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
 
-def test_warning_postponed_by_frame_and_by_agent_then_logout(context, server):
-    page = open_desktop(context, server, "idle", "pw-idle")
+def test_warning_postponed_by_frame_and_by_agent_then_logout(page, login, server):
+    login(page, "idle", "pw-idle")
     dial_from_desktop(page, "5550030")  # the agent's input, and a call for the CRM frame
     crm = section_frame(page, "CRM", "1")
     dialog = page.get_by_role("alertdialog")

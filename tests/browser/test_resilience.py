@@ -5,7 +5,7 @@ the frames (not reloaded) and their subscriptions, and a request made during the
 from __future__ import annotations
 
 import pytest
-from conftest import (
+from browser_support import (
     call,
     dial_from_desktop,
     event_count,

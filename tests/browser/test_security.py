@@ -7,7 +7,7 @@ import json
 import time
 
 import pytest
-from conftest import (
+from browser_support import (
     call,
     event_count,
     events,

@@ -4,7 +4,15 @@ a frame may update or close only its own toasts, MyMessage keeps what was sent t
 from __future__ import annotations
 
 import pytest
-from conftest import event_count, events, ok, open_desktop, section_frame, subscribe, wait_event
+from browser_support import (
+    event_count,
+    events,
+    ok,
+    open_desktop,
+    section_frame,
+    subscribe,
+    wait_event,
+)
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser

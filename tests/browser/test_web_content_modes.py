@@ -4,7 +4,7 @@ makes from the desktop's dial pad, and closed after mark done."""
 from __future__ import annotations
 
 import pytest
-from conftest import (
+from browser_support import (
     call,
     dial_from_desktop,
     ok,

@@ -98,29 +98,32 @@ class Simulator:
                 f"Cannot dial '{destination}': it is this agent's own number.",
             )
         callee = self.host.agent_by_number(destination)
-        options = me.options
+        callee_session = self.host.live_session(callee.username) if callee else None
         if callee is not None:
-            call = self._new(
-                session,
-                "voice",
-                "DIALING",
-                call_uuid=new_call_uuid(),
-                direction="OUT",
-                call_type="INTERNAL",
-                ani=me.number,
-                dnis=destination,
-                parties=[destination],
-                recording_state="STOPPED",
-                user_data=dict(user_data),
-                far_end="agent",
-            )
-            ops.add_interaction(fx, session, call, "DIALING")
-            callee_session = self.host.live_session(callee.username)
-            if callee_session is None or "voice" not in callee_session.media:
-                call.far_end = "busy"
-                call.answer_due = self.host.now() + options.answer_delay
-                self._arm_answer(session.session_id, call.interaction_id, call.answer_due)
-                return call
+            reachable = callee_session is not None and "voice" in callee_session.media
+            far_end = "agent" if reachable else "busy"
+        elif destination.startswith("busy-"):
+            far_end = "busy"
+        elif destination.startswith("noanswer-"):
+            far_end = "noanswer"
+        else:
+            far_end = "answer"
+        call = self._new(
+            session,
+            "voice",
+            "DIALING",
+            call_uuid=new_call_uuid(),
+            direction="OUT",
+            call_type="OUTBOUND" if callee is None else "INTERNAL",
+            ani=me.number,
+            dnis=destination,
+            parties=[destination],
+            recording_state="STOPPED",
+            user_data=dict(user_data),
+            far_end=far_end,
+        )
+        ops.add_interaction(fx, session, call, "DIALING")
+        if far_end == "agent" and callee_session is not None:
             ring = self.inbound_call(
                 fx,
                 callee_session,
@@ -134,29 +137,8 @@ class Simulator:
             call.peer_interaction = ring.interaction_id
             ring.peer_session = session.session_id
             ring.peer_interaction = call.interaction_id
-            return call
-        far_end = "answer"
-        if destination.startswith("busy-"):
-            far_end = "busy"
-        elif destination.startswith("noanswer-"):
-            far_end = "noanswer"
-        call = self._new(
-            session,
-            "voice",
-            "DIALING",
-            call_uuid=new_call_uuid(),
-            direction="OUT",
-            call_type="OUTBOUND",
-            ani=me.number,
-            dnis=destination,
-            parties=[destination],
-            recording_state="STOPPED",
-            user_data=dict(user_data),
-            far_end=far_end,
-        )
-        ops.add_interaction(fx, session, call, "DIALING")
-        if far_end != "noanswer":
-            call.answer_due = self.host.now() + options.answer_delay
+        elif far_end != "noanswer":
+            call.answer_due = self.host.now() + me.options.answer_delay
             self._arm_answer(session.session_id, call.interaction_id, call.answer_due)
         return call
 
