@@ -117,8 +117,18 @@ def main(count: int) -> None:
         static = http.server.ThreadingHTTPServer(("127.0.0.1", page_port), handler)
         threading.Thread(target=static.serve_forever, daemon=True).start()
         server = subprocess.Popen(
-            [sys.executable, "-m", "wwe_host", "serve", "--config", str(root / "bench.ini"),
-             "--listen", f"127.0.0.1:{host_port}", "--data-dir", str(root / "data")],
+            [
+                sys.executable,
+                "-m",
+                "wwe_host",
+                "serve",
+                "--config",
+                str(root / "bench.ini"),
+                "--listen",
+                f"127.0.0.1:{host_port}",
+                "--data-dir",
+                str(root / "data"),
+            ],
             stdout=subprocess.DEVNULL,
             env={**os.environ, "PYTHONUNBUFFERED": "1"},
         )

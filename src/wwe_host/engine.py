@@ -171,7 +171,10 @@ class Engine:
         self._timers: dict[tuple[str, str], asyncio.TimerHandle] = {}
         self._started = False
         self.traffic: deque[dict[str, Any]] = deque(maxlen=TRAFFIC_KEEP)
-        self.observers: list[Callable[[dict[str, Any]], None]] = []
+        # Watchers (metrics, tools): every frame request's (request, outcome, duration ms),
+        # and every published notice's (topic, session id, data). They must not raise.
+        self.request_observers: list[Callable[[str, str, float], None]] = []
+        self.notice_observers: list[Callable[[str, str, dict[str, Any]], None]] = []
 
     # --- lifecycle -----------------------------------------------------------------------
 
@@ -226,6 +229,10 @@ class Engine:
                 await self._check_inactivity()
             except Exception:
                 log.exception("housekeeping failed")
+
+    async def flush_audit(self) -> None:
+        """Write the audit entries gathered so far (they are batched every 0.25 s)."""
+        await self._flush_audit()
 
     async def _flush_audit(self) -> None:
         if self._audit:
@@ -742,8 +749,10 @@ class Engine:
             duration,
         )
         self._audit.append(entry)
+        for watch in self.request_observers:
+            watch(request, outcome.outcome, duration)
         sinks = self._sinks.get(frame.session_id)
-        if sinks or self.observers:
+        if sinks:
             traffic = {
                 "at": entry.at,
                 "frameId": entry.frame,
@@ -753,10 +762,8 @@ class Engine:
                 "detail": entry.detail,
                 "durationMs": round(duration, 3),
             }
-            for sink in sinks or ():
+            for sink in sinks:
                 sink.ui("traffic", traffic)
-            for observer in self.observers:
-                observer(traffic)
 
     async def _subscription(
         self, frame: FrameHandle, message: Message, reference: object, started: float
@@ -871,7 +878,9 @@ class Engine:
         return result
 
     async def _finish(self, fx: Effects) -> None:
-        if self._queue and any(n.topic == "media" for n in fx.notices):
+        if self._queue and any(
+            n.topic == "media" or n.data.get("eventType") == "REMOVED" for n in fx.notices
+        ):
             self._drain(fx)
         for mail in fx.outbox:
             mail.setdefault("messageId", uuid.uuid4().hex)
@@ -923,8 +932,8 @@ class Engine:
         sinks = self._sinks.get(notice.session_id)
         for sink in sinks or ():
             sink.ui(notice.topic, notice.data)
-        for observer in self.observers:
-            observer({"topic": notice.topic, "session": notice.session_id, **notice.data})
+        for observer in self.notice_observers:
+            observer(notice.topic, notice.session_id, notice.data)
         if notice.ui_only or not sinks:
             return
         session = self._sessions.get(notice.session_id)
@@ -1021,6 +1030,15 @@ class Engine:
             self._queue.remove(item)
             fx.dequeued.append(item.item_id)
             self._offer(fx, session, item)
+
+    def abandon(self, fx: Effects, predicate: Callable[[QueuedItem], bool]) -> QueuedItem | None:
+        """The customer gave up while waiting: the first matching item leaves its queue."""
+        for item in self._queue:
+            if predicate(item):
+                self._queue.remove(item)
+                fx.dequeued.append(item.item_id)
+                return item
+        return None
 
     def queued(self) -> list[QueuedItem]:
         return list(self._queue)

@@ -442,8 +442,9 @@ def test_sdk_drives_the_server(server: Server) -> None:
         queued = client.call("queue:sales", "5550134")
         assert queued["state"] == "QUEUED"
         with pytest.raises(WweHostError) as waiting:
-            client.hangup(queued["callUuid"])
+            client.answer(queued["callUuid"])
         assert waiting.value.status == 409
+        assert client.hangup(queued["callUuid"])["state"] == "ABANDONED"
     with server.client(token="wrong") as stranger, pytest.raises(WweHostError) as forbidden:
         stranger.agents()
     assert (forbidden.value.status, forbidden.value.code) == (403, "FORBIDDEN")

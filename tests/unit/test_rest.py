@@ -255,10 +255,16 @@ async def test_call_to_a_queue_waits_then_rings_a_ready_agent(env: Env) -> None:
     assert result["queue"] == "sales"
     assert "interactionUUID" not in result
     assert [q.call_uuid for q in env.engine.queued()] == [result["callUuid"]]
-    # Hanging up a call that nobody has yet is refused, naming the queue.
+    # Answering a call that nobody has yet is refused, naming the queue.
     assert_error(
-        await env.post(f"/sim/calls/{result['callUuid']}/hangup"), 409, "INVALID_STATE", "'sales'"
+        await env.post(f"/sim/calls/{result['callUuid']}/answer"), 409, "INVALID_STATE", "'sales'"
     )
+    # The caller who hangs up while waiting leaves the queue.
+    gone = await env.post(f"/sim/calls/{result['callUuid']}/hangup")
+    assert gone.status_code == 200, gone.text
+    assert gone.json() == {"callUuid": result["callUuid"], "state": "ABANDONED", "queue": "sales"}
+    assert env.engine.queued() == []
+    result = await env.call("queue:sales", userData={"Source": "ivr"})
     await set_state(env.engine, jdoe, "Ready")
     [call] = jdoe.session.interactions.values()
     assert (call.call_uuid, call.state) == (result["callUuid"], "RINGING")
@@ -445,6 +451,9 @@ async def test_chat_messages_and_end(env: Env) -> None:
     assert queued.json()["state"] == "QUEUED"
     waiting = await env.post(f"/sim/chats/{queued.json()['chatId']}/messages", {"message": "?"})
     assert_error(waiting, 409, "INVALID_STATE", "waiting in queue 'sales'")
+    left = await env.post(f"/sim/chats/{queued.json()['chatId']}/end")
+    assert left.status_code == 200 and left.json()["state"] == "ABANDONED"
+    assert env.engine.queued() == []
 
 
 # --------------------------------------------------------------------------- administration
@@ -786,3 +795,11 @@ def test_metrics_label_values_are_bounded_and_escaped() -> None:
     assert request_label("interaction.unlockMarkdone") == "interaction.unblockMarkdone"
     assert topic_label("messenger:any-channel-at-all") == "messenger"
     assert escape('a"b\\c\nd') == 'a\\"b\\\\c\\nd'
+
+
+async def test_unknown_api_paths_answer_json(env: Env) -> None:
+    response = await env.http.get("/api/v1/nothing-here", headers=AUTH)
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "NOT_FOUND"
+    page = await env.http.get("/no-such-page")
+    assert page.status_code == 404 and "error" not in page.text

@@ -89,3 +89,23 @@ async def test_direct_delivery_ignores_readiness_but_needs_a_login(tmp_path: Pat
         await push(engine, "queue:nope", call_item(engine, "1"))
     assert len(jdoe.session.interactions) == 1
     await engine.stop()
+
+
+async def test_an_agent_with_a_call_on_the_desktop_is_not_idle(tmp_path: Path) -> None:
+    engine = await started_engine(tmp_path, make_queue_config())
+    jdoe = await Agent.login(engine)
+    await set_state(engine, jdoe, "Ready")
+    assert await push(engine, "queue:sales", call_item(engine, "111")) is not None
+    assert await push(engine, "queue:sales", call_item(engine, "222")) is None
+    [first] = jdoe.session.interactions.values()
+    from wwe_host.api.desktop import ACTIONS
+
+    for op in ("answer", "hangUp", "markDone"):
+        await engine.agent_operation(
+            jdoe.session_id,
+            lambda call, op=op: ACTIONS[op](call, {"interactionId": first.interaction_id}),
+        )
+    # marked done: the waiting call is offered to the agent who is idle again
+    assert [i.ani for i in jdoe.session.interactions.values()] == ["222"]
+    assert engine.queued() == []
+    await engine.stop()

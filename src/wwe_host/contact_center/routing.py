@@ -1,5 +1,8 @@
 """Routing to queues: offer to the READY agent of the queue, with that media, who has
-been idle longest; otherwise the interaction waits for the first one who becomes ready."""
+been idle longest; otherwise the interaction waits for the first one who becomes ready.
+
+Idle means READY on that media with no interaction of that media still on the desktop
+(ringing, talking, or waiting to be marked done)."""
 
 from __future__ import annotations
 
@@ -22,6 +25,8 @@ def pick_agent(
             continue
         state = session.media.get(media)
         if state is None or state.type != "READY":
+            continue
+        if any(i.media == media for i in session.interactions.values()):
             continue
         since = session.idle_since.get(media, session.started_at)
         if best is None or since < best_since:

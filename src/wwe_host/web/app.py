@@ -15,8 +15,15 @@ from typing import Any
 from urllib.parse import parse_qs
 
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import FileResponse, JSONResponse, RedirectResponse, Response
+from starlette.responses import (
+    FileResponse,
+    JSONResponse,
+    PlainTextResponse,
+    RedirectResponse,
+    Response,
+)
 from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -35,8 +42,18 @@ DECLARATIONS = "wwe-service-client-api.d.ts"
 MAX_LOGIN_BODY = 16 * 1024
 
 
-def error(status: int, code: str, message: str) -> JSONResponse:
-    return JSONResponse({"error": {"code": code, "message": message}}, status_code=status)
+async def http_error(request: Request, problem: Exception) -> Response:
+    """Errors under /api/v1 are JSON like every other API answer; pages keep plain text."""
+    assert isinstance(problem, HTTPException)
+    if request.url.path.startswith("/api/v1"):
+        code = {404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED"}.get(problem.status_code, "ERROR")
+        message = (
+            f"No API endpoint at {request.url.path}."
+            if problem.status_code == 404
+            else f"{request.method} is not allowed on {request.url.path}."
+        )
+        return rest.error_response(problem.status_code, code, message)
+    return PlainTextResponse(str(problem.detail), status_code=problem.status_code)
 
 
 def _library(request: Request) -> Response:
@@ -77,7 +94,7 @@ async def login(request: Request) -> Response:
     engine = _engine(request)
     body = await request.body()
     if len(body) > MAX_LOGIN_BODY:
-        return error(413, "INVALID_PARAMETER", "The login request is too large.")
+        return rest.error_response(413, "INVALID_PARAMETER", "The login request is too large.")
     form = "application/x-www-form-urlencoded" in request.headers.get("content-type", "")
     if form:
         # Parsed here: Starlette's form parser needs an extra package for one small form.
@@ -87,22 +104,24 @@ async def login(request: Request) -> Response:
         try:
             data = await request.json()
         except ValueError:
-            return error(
+            return rest.error_response(
                 400,
                 "INVALID_PARAMETER",
                 'The body must be JSON: {"username": "...", "password": "..."}.',
             )
     if not isinstance(data, dict):
-        return error(400, "INVALID_PARAMETER", "The body must be a JSON object.")
+        return rest.error_response(400, "INVALID_PARAMETER", "The body must be a JSON object.")
     username, password = data.get("username"), data.get("password")
     if not isinstance(username, str) or not username or not isinstance(password, str):
-        return error(400, "INVALID_PARAMETER", "'username' and 'password' are required strings.")
+        return rest.error_response(
+            400, "INVALID_PARAMETER", "'username' and 'password' are required strings."
+        )
     try:
         token, session = await engine.login(username, password)
     except AuthError as refused:
         if form:
             return RedirectResponse("/?error=login#login-failed", status_code=303)
-        return error(401, "UNAUTHORIZED", str(refused))
+        return rest.error_response(401, "UNAUTHORIZED", str(refused))
     response: Response
     if form:
         response = RedirectResponse("/desktop", status_code=303)
@@ -153,6 +172,7 @@ def build_site(engine: Engine) -> ASGIApp:
             Mount("/static", StaticFiles(directory=STATIC)),
         ],
         lifespan=lifespan,
+        exception_handlers={HTTPException: http_error},
     )
     site.state.engine = engine
     config = engine.config

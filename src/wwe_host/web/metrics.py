@@ -103,28 +103,29 @@ class Metrics:
 
     # --- feeding -------------------------------------------------------------------------
 
-    def observe(self, entry: dict[str, Any]) -> None:
-        """Engine observer: a frame request (``request``, ``outcome``, ``durationMs``) or a
-        published notice (``topic``). It runs for every request, so the common case is two
+    def observe_request(self, raw: str, outcome: str, duration_ms: float) -> None:
+        """Engine request observer. It runs for every request, so the common case is two
         dict lookups; it must never raise into the engine."""
         try:
-            duration = entry.get("durationMs")
-            if duration is not None:
-                raw = entry.get("request")
-                outcome = entry.get("outcome")
-                series = self._fast.get((raw, outcome))
-                if series is None:
-                    series = self._series(raw, outcome)
-                series.count += 1
-                seconds = duration / 1000.0 if duration > 0 else 0.0
-                series.histogram.observe(seconds)
-            elif "topic" in entry:
-                topic = topic_label(entry.get("topic"))
-                self.events[topic] = self.events.get(topic, 0) + 1
+            series = self._fast.get((raw, outcome))
+            if series is None:
+                series = self._series(raw, outcome)
+            series.count += 1
+            series.histogram.observe(duration_ms / 1000.0 if duration_ms > 0 else 0.0)
         except Exception:
-            if not self._failed:
-                self._failed = True
-                log.exception("metrics observer failed (reported once)")
+            self._report_failure()
+
+    def observe_notice(self, topic: str, session_id: str, data: dict[str, Any]) -> None:
+        try:
+            label = topic_label(topic)
+            self.events[label] = self.events.get(label, 0) + 1
+        except Exception:
+            self._report_failure()
+
+    def _report_failure(self) -> None:
+        if not self._failed:
+            self._failed = True
+            log.exception("metrics observer failed (reported once)")
 
     def _series(self, raw: object, outcome: object) -> _Series:
         request = request_label(raw)
@@ -213,7 +214,8 @@ class Metrics:
 def install(engine: Engine) -> Metrics:
     """Create the metrics of ``engine`` and start observing it."""
     metrics = Metrics(engine)
-    engine.observers.append(metrics.observe)
+    engine.request_observers.append(metrics.observe_request)
+    engine.notice_observers.append(metrics.observe_notice)
     return metrics
 
 

@@ -560,6 +560,11 @@ class RestApi:
                     )
             else:
                 found = engine.find(lambda i: ours(i) and i.live) or engine.find(ours)
+                if found is None:
+                    # The caller hangs up while still waiting in a queue: abandoned.
+                    gone = engine.abandon(fx, lambda q: q.call_uuid == call_uuid)
+                    if gone is not None:
+                        return {"callUuid": call_uuid, "state": "ABANDONED", "queue": gone.queue}
             if found is None:
                 raise self._queued(lambda q: q.call_uuid == call_uuid, f"Call '{call_uuid}'")
             session, interaction = found
@@ -575,13 +580,20 @@ class RestApi:
         return await self._on_call(request, self.engine.contact_center.far_end_release, False)
 
     async def _on_chat(
-        self, request: Request, action: Callable[[Effects, AgentSession, Interaction], None]
+        self,
+        request: Request,
+        action: Callable[[Effects, AgentSession, Interaction], None],
+        abandons: bool = False,
     ) -> Response:
         engine = self.engine
         chat_id = request.path_params["chatId"]
 
         def run(fx: Effects) -> dict[str, Any]:
             found = engine.find(lambda i: i.media == "chat" and i.chat_id == chat_id)
+            if found is None and abandons:
+                gone = engine.abandon(fx, lambda q: q.chat_id == chat_id)
+                if gone is not None:
+                    return {"chatId": chat_id, "state": "ABANDONED", "queue": gone.queue}
             if found is None:
                 raise self._queued(lambda q: q.chat_id == chat_id, f"Chat '{chat_id}'")
             session, interaction = found
@@ -600,7 +612,7 @@ class RestApi:
         return await self._on_chat(request, write)
 
     async def sim_chat_end(self, request: Request) -> Response:
-        return await self._on_chat(request, self.engine.contact_center.end_chat)
+        return await self._on_chat(request, self.engine.contact_center.end_chat, abandons=True)
 
     # --- administration ------------------------------------------------------------------
 
@@ -680,7 +692,7 @@ class RestApi:
             limit = int(text)
         # The engine writes audit rows in batches; write what is pending so the answer is
         # complete. (A public Engine.flush_audit() is requested; this is the one private use.)
-        await self.engine._flush_audit()
+        await self.engine.flush_audit()
         entries = await self.engine.store.audit(
             agent=query.get("agent") or None, outcome=query.get("outcome") or None, limit=limit
         )
