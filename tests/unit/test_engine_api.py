@@ -277,3 +277,25 @@ async def test_trigger_activity_moves_the_deadline(tmp_path: Path) -> None:
     after = engine.activity_deadline(agent.session)
     assert after is not None and after >= before
     await engine.stop()
+
+
+async def test_requests_without_parameters_refuse_extras(tmp_path: Path) -> None:
+    engine = await started_engine(tmp_path, make_config())
+    agent = await Agent.login(engine)
+    crm, _ = await crm_frame(agent)
+    for name in (
+        "agent.get",
+        "agent.getState",
+        "agent.getStateList",
+        "media.getMediaList",
+        "interaction.getInteractions",
+        "voice.isMicrophoneMute",
+        "voice.isSpeakerMute",
+        "system.getAllowedServices",
+        "system.triggerActivity",
+    ):
+        reply = await agent.fails(crm, name, "surplus")
+        assert reply["errorCode"] == "INVALID_PARAMETER", name
+        assert f"'{name}' takes at most 0 parameter(s)" in reply["errorMessage"]
+        assert "errorMessage" not in await agent.request(crm, name, None)  # a null is tolerated
+    await engine.stop()

@@ -17,11 +17,13 @@ def get(call: Call, params: list[Any]) -> Any:
 
 @handler("agent.getState")
 def get_state(call: Call, params: list[Any]) -> Any:
+    arity(call, params, 0)
     return aggregate(call.session.media.values()).wire()
 
 
 @handler("agent.getStateList")
 def get_state_list(call: Call, params: list[Any]) -> Any:
+    arity(call, params, 0)
     return [s.wire() for s in call.engine.state_list(call.session.username)]
 
 

@@ -110,8 +110,10 @@ def _bad(call: Call, index: int, name: str, problem: str) -> ApiError:
 
 
 def arity(call: Call, params: list[Any], most: int) -> None:
-    extra = [p for p in params[most:] if p is not None]
-    if extra:
+    """Refuse parameters a request does not take (trailing nulls are tolerated)."""
+    if len(params) <= most:
+        return
+    if any(p is not None for p in params[most:]):
         raise ApiError(
             ErrorCode.INVALID_PARAMETER,
             f"'{call.request}' takes at most {most} parameter(s); got {len(params)}.",

@@ -10,6 +10,7 @@ from .context import Call, arity, handler, interaction_id, string, user_data
 
 @handler("interaction.getInteractions")
 def get_interactions(call: Call, params: list[Any]) -> Any:
+    arity(call, params, 0)
     return [call.engine.view(call.session, i) for i in call.session.interactions.values()]
 
 

@@ -30,6 +30,7 @@ def _media_name(call: Call, params: list[Any]) -> str:
 
 @handler("media.getMediaList")
 def get_media_list(call: Call, params: list[Any]) -> Any:
+    arity(call, params, 0)
     return [media_view(call, name) for name in call.session.media]
 
 

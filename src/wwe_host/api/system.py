@@ -83,12 +83,14 @@ def _toast_params(call: Call, raw: dict[str, Any], *, creating: bool) -> dict[st
 
 @handler("system.getAllowedServices")
 def get_allowed_services(call: Call, params: list[Any]) -> Any:
+    arity(call, params, 0)
     allowed = call.frame.allowed if call.frame is not None else None
     return sorted(allowed or ())
 
 
 @handler("system.triggerActivity")
 def trigger_activity(call: Call, params: list[Any]) -> Any:
+    arity(call, params, 0)
     call.engine.record_activity(call.fx, call.session)
     return None
 

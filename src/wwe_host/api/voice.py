@@ -91,11 +91,13 @@ def _mute(microphone: bool | None = None, speaker: bool | None = None) -> Any:
 
 @handler("voice.isMicrophoneMute")
 def is_microphone_mute(call: Call, params: list[Any]) -> Any:
+    arity(call, params, 0)
     return call.session.mic_muted
 
 
 @handler("voice.isSpeakerMute")
 def is_speaker_mute(call: Call, params: list[Any]) -> Any:
+    arity(call, params, 0)
     return call.session.speaker_muted
 
 

@@ -7,6 +7,7 @@ the request's local port picks the site, so one process and one event loop host 
 
 from __future__ import annotations
 
+import html
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -19,6 +20,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import (
     FileResponse,
+    HTMLResponse,
     JSONResponse,
     PlainTextResponse,
     RedirectResponse,
@@ -88,6 +90,38 @@ async def desktop_page(request: Request) -> Response:
     response = FileResponse(STATIC / "desktop.html", media_type="text/html")
     response.headers["cache-control"] = "no-store"
     return response
+
+
+ADMIN_QUEUES_MARK = "<!-- queue options -->"
+
+
+async def admin_page(request: Request) -> Response:
+    """The admin page (simulator.md): ROLE_ADMIN sessions only. Not logged in: to the
+    login page; logged in without the role: 403 with a short explanation. The configured
+    queues go into the page's list of destinations (its REST API lists no queues)."""
+    session = _session_of(request)
+    if session is None:
+        return RedirectResponse("/", status_code=303)
+    config = _engine(request).config
+    agent = config.agents.get(session.username)
+    if agent is None or rest.ADMIN_ROLE not in agent.roles:
+        user = html.escape(session.username)
+        page = (
+            '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
+            "<title>Forbidden \u2013 wwe-host admin</title></head><body>"
+            "<h1>403 Forbidden</h1>"
+            f"<p>The admin page needs {rest.ADMIN_ROLE}; user '{user}' does not have it.</p>"
+            '<p><a href="/desktop">Back to the desktop</a></p></body></html>\n'
+        )
+        return HTMLResponse(page, status_code=403, headers={"cache-control": "no-store"})
+    options = "".join(
+        f'<option value="queue:{html.escape(name)}">queue {html.escape(name)}</option>'
+        for name in sorted(config.queues)
+    )
+    text = (STATIC / "admin.html").read_text(encoding="utf-8")
+    return HTMLResponse(
+        text.replace(ADMIN_QUEUES_MARK, options), headers={"cache-control": "no-store"}
+    )
 
 
 async def login(request: Request) -> Response:
@@ -161,6 +195,7 @@ def build_site(engine: Engine) -> ASGIApp:
         routes=[
             Route("/", login_page),
             Route("/desktop", desktop_page),
+            Route("/admin", admin_page),
             Route("/api/v1/login", login, methods=["POST"]),
             Route("/api/v1/logout", logout, methods=["POST"]),
             Route("/healthz", healthz),

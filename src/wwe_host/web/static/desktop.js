@@ -1364,7 +1364,15 @@ const inactivity = new (class Inactivity {
   }
 
   activity() {
-    if (this.deadline === null || Date.now() - this.lastSent < ACTIVITY_EVERY_MS) return;
+    if (this.deadline === null) return;
+    // Report input at most every few seconds, but often enough for short timeouts, and at
+    // once while the warning is showing.
+    const now = Date.now();
+    const untilWarning = (this.deadline - this.alertSeconds) * 1000 - now;
+    const every = this.dialog.open
+      ? 250
+      : Math.max(250, Math.min(ACTIVITY_EVERY_MS, untilWarning / 2));
+    if (now - this.lastSent < every) return;
     this.stay();
   }
 })();

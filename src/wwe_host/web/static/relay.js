@@ -78,7 +78,13 @@ export class Relay {
     };
     if (element) {
       // Each load (the first one and every reload or navigation) gets a greeting.
-      entry.onLoad = () => this.greet(entry, this.originOf(entry), "load");
+      // The new document may be of the expected origin again after a detour elsewhere:
+      // greet both; the browser delivers only the one whose origin matches.
+      entry.onLoad = () => {
+        this.greet(entry, entry.expectedOrigin, "load");
+        const current = this.originOf(entry);
+        if (current !== entry.expectedOrigin) this.greet(entry, current, "load");
+      };
       element.addEventListener("load", entry.onLoad);
     }
     this.frames.set(frameId, entry);
