@@ -11,30 +11,13 @@ port, logs in with headless Chromium, and prints p50/p99 for both.
 from __future__ import annotations
 
 import argparse
-import functools
-import http.server
-import os
-import socket
-import subprocess
-import sys
 import tempfile
 import textwrap
-import threading
-import time
-import urllib.request
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-    "--disable-quic",
-]
+from wwe_host.testing import ServerProcess, StaticSite, launch_chromium, login
 
 PAGE = """<!doctype html>
 <meta charset="utf-8"><title>bench</title>
@@ -88,17 +71,6 @@ number = 7001
 """
 
 
-class Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
@@ -107,48 +79,16 @@ def percentile(values: list[float], fraction: float) -> float:
 def main(count: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
-        host_port, page_port = free_port(), free_port()
-        host = f"http://127.0.0.1:{host_port}"
-        page_origin = f"http://127.0.0.1:{page_port}"
         (root / "site").mkdir()
-        (root / "site" / "bench.html").write_text(PAGE.format(host=host))
-        (root / "bench.ini").write_text(CONFIG.format(page_origin=page_origin))
-        handler = functools.partial(Quiet, directory=str(root / "site"))
-        static = http.server.ThreadingHTTPServer(("127.0.0.1", page_port), handler)
-        threading.Thread(target=static.serve_forever, daemon=True).start()
-        server = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "wwe_host",
-                "serve",
-                "--config",
-                str(root / "bench.ini"),
-                "--listen",
-                f"127.0.0.1:{host_port}",
-                "--data-dir",
-                str(root / "data"),
-            ],
-            stdout=subprocess.DEVNULL,
-            env={**os.environ, "PYTHONUNBUFFERED": "1"},
-        )
+        site = StaticSite(root / "site")
+        server = ServerProcess(CONFIG.format(page_origin=site.url), root / "server")
+        (root / "site" / "bench.html").write_text(PAGE.format(host=server.url))
+        server.start()
         try:
-            for _ in range(100):
-                try:
-                    urllib.request.urlopen(f"{host}/healthz", timeout=1)
-                    break
-                except OSError:
-                    time.sleep(0.1)
             with sync_playwright() as playwright:
-                browser = playwright.chromium.launch(
-                    executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
-                )
+                browser = launch_chromium(playwright)
                 page = browser.new_page()
-                page.goto(f"{host}/")
-                page.get_by_label("Username").fill("bench")
-                page.get_by_label("Password").fill("bench")
-                page.get_by_role("button", name="Log in").click()
-                page.wait_for_url("**/desktop")
+                login(page, server.url, "bench", "bench")
                 # The baseline's other end: an echo in the desktop page itself.
                 page.evaluate(
                     textwrap.dedent(
@@ -159,18 +99,20 @@ def main(count: int) -> None:
                         })"""
                     )
                 )
-                frame = page.frame_locator("iframe[data-section=Bench]").first
-                frame.locator("body").wait_for(state="attached")
-                target = next(f for f in page.frames if f.url.endswith("/bench.html"))
+                page.locator("iframe[data-section=Bench]").wait_for(state="attached")
+                target = None
+                while target is None:
+                    target = next((f for f in page.frames if f.url.endswith("/bench.html")), None)
+                    page.wait_for_timeout(50)
+                target.wait_for_load_state()
                 target.evaluate("(n) => measure('echo', n)", 200)  # warm up
                 target.evaluate("(n) => measure('api', n)", 200)
                 echo = target.evaluate("(n) => measure('echo', n)", count)
                 api = target.evaluate("(n) => measure('api', n)", count)
                 browser.close()
         finally:
-            server.terminate()
-            server.wait(10)
-            static.shutdown()
+            server.stop()
+            site.close()
     print(f"{'round trip (ms)':<44} {'p50':>8} {'p99':>8}  target")
     for name, values, target_text in (
         ("baseline: postMessage echo iframe<->page", echo, "-"),

@@ -7,15 +7,7 @@ The fixtures that use them are in ``conftest.py``. Test modules import from here
 
 from __future__ import annotations
 
-import http.server
-import os
-import signal
-import socket
-import subprocess
-import sys
 import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,18 +16,11 @@ from urllib.parse import parse_qs, urlsplit
 from playwright.sync_api import BrowserContext, Frame, Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
+# The package's own test helpers, shared with integrators.
+from wwe_host.testing import ServerProcess as WweServer
+from wwe_host.testing import login
+
 PAGES = Path(__file__).parent / "pages"
-CHROMIUM = os.environ.get("WWE_HOST_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-    "--disable-quic",
-]
-STARTUP_TIMEOUT = 30.0
 FRAME_TIMEOUT_MS = 15_000
 expect.set_options(timeout=10_000)
 
@@ -53,22 +38,6 @@ def pool_number(username: str) -> str:
 # --------------------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    """A TCP port that was free a moment ago (bind to port 0, then release it)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-    def end_headers(self) -> None:
-        self.send_header("Cache-Control", "no-store")
-        super().end_headers()
-
-
 @dataclass(frozen=True)
 class Pages:
     """Origins serving tests/browser/pages: a = accepted (*), b = filtered, c = unlisted."""
@@ -81,88 +50,6 @@ class Pages:
 # --------------------------------------------------------------------------------------
 # The wwe-host server process and its configuration
 # --------------------------------------------------------------------------------------
-
-
-def _wwe_host_command() -> list[str]:
-    script = Path(sys.executable).parent / "wwe-host"
-    if script.exists():
-        return [str(script)]
-    return [sys.executable, "-m", "wwe_host"]
-
-
-class WweServer:
-    """One ``wwe-host serve`` process; ``kill()`` is SIGKILL, ``start()`` (re)starts it."""
-
-    def __init__(self, config_text: str, directory: Path, port: int) -> None:
-        self.port = port
-        self.url = f"http://127.0.0.1:{port}"
-        self.directory = directory
-        self.config_path = directory / "wwe-host.ini"
-        self.data_dir = directory / "data"
-        self.log_path = directory / "server.log"
-        self.config_path.write_text(config_text)
-        self.data_dir.mkdir(exist_ok=True)
-        self.proc: subprocess.Popen[bytes] | None = None
-        self.command = [
-            *_wwe_host_command(),
-            "serve",
-            "--config",
-            str(self.config_path),
-            "--listen",
-            f"127.0.0.1:{port}",
-            "--data-dir",
-            str(self.data_dir),
-        ]
-
-    def start(self) -> None:
-        assert self.proc is None or self.proc.poll() is not None, "already running"
-        log = self.log_path.open("ab")
-        try:
-            self.proc = subprocess.Popen(
-                self.command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
-            )
-        finally:
-            log.close()
-        self.wait_healthy()
-
-    def wait_healthy(self) -> None:
-        deadline = time.monotonic() + STARTUP_TIMEOUT
-        while time.monotonic() < deadline:
-            assert self.proc is not None
-            if self.proc.poll() is not None:
-                raise RuntimeError(
-                    f"wwe-host exited with {self.proc.returncode}:\n{self.log_tail()}"
-                )
-            try:
-                with urllib.request.urlopen(self.url + "/healthz", timeout=1) as response:
-                    if response.status == 200:
-                        return
-            except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
-                pass
-            time.sleep(0.05)
-        raise RuntimeError(f"wwe-host did not become healthy:\n{self.log_tail()}")
-
-    def kill(self) -> None:
-        """SIGKILL: no shutdown code runs (what a crash or an OOM kill does)."""
-        assert self.proc is not None
-        self.proc.kill()
-        self.proc.wait(10)
-
-    def stop(self) -> None:
-        if self.proc is None or self.proc.poll() is not None:
-            return
-        self.proc.send_signal(signal.SIGTERM)
-        try:
-            self.proc.wait(10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait(10)
-
-    def log_tail(self, lines: int = 40) -> str:
-        try:
-            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
-        except OSError:
-            return "(no log)"
 
 
 def agent_section(username: str, number: str, extra: str = "") -> str:
@@ -264,16 +151,6 @@ IDLE_OVERRIDES = (
 # --------------------------------------------------------------------------------------
 # The desktop
 # --------------------------------------------------------------------------------------
-
-
-def login(page: Page, base_url: str, username: str, password: str) -> None:
-    """Log in through the login form and wait until the desktop is up."""
-    page.goto(base_url + "/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/desktop")
-    expect(page.get_by_label("Agent state")).to_be_enabled()
 
 
 def open_desktop(context: BrowserContext, server: WweServer, username: str, password: str) -> Page:

@@ -16,27 +16,21 @@ The helpers (``login``, ``section_frame``, ``call``, ``wait_event`` ...) are in
 from __future__ import annotations
 
 import contextlib
-import functools
-import http.server
-import threading
 from collections.abc import Callable, Iterator
 
 import pytest
 from browser_support import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
     FRAME_TIMEOUT_MS,
     PAGES,
     POOL,
     Pages,
     WweServer,
-    _QuietHandler,
-    free_port,
-    login,
     pool_number,
     standard_config,
 )
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+
+from wwe_host.testing import StaticSite, free_port, launch_chromium, login
 
 
 @pytest.fixture(name="free_port")
@@ -46,20 +40,12 @@ def free_port_fixture() -> Callable[[], int]:
 
 @pytest.fixture(scope="session")
 def pages() -> Iterator[Pages]:
-    handler = functools.partial(_QuietHandler, directory=str(PAGES))
-    servers = []
-    for _ in range(3):
-        httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        httpd.daemon_threads = True
-        threading.Thread(target=httpd.serve_forever, daemon=True).start()
-        servers.append(httpd)
-    origins = [f"http://127.0.0.1:{s.server_address[1]}" for s in servers]
+    sites = [StaticSite(PAGES) for _ in range(3)]
     try:
-        yield Pages(*origins)
+        yield Pages(*(site.url for site in sites))
     finally:
-        for httpd in servers:
-            httpd.shutdown()
-            httpd.server_close()
+        for site in sites:
+            site.close()
 
 
 ConfigText = str | Callable[[str], str]
@@ -115,7 +101,7 @@ def fresh_agent(agent_pool: Iterator[str]) -> Callable[[], tuple[str, str, str]]
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = launch_chromium(playwright)
         try:
             yield browser
         finally:

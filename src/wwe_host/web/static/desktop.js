@@ -1073,6 +1073,7 @@ const webContent = new (class WebContent {
       allow: inst.allow || null,
       referrerpolicy: "no-referrer",
     });
+    if (inst.interactionId) iframe.dataset.interactionId = inst.interactionId;
     // Registered before it has a src, so the relay sees its very first load.
     relay.register(inst.frameId, { ...common, element: iframe });
     iframe.src = inst.url;
