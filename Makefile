@@ -31,14 +31,15 @@ test-unit: venv
 	$(BIN)/pytest -q tests/unit
 
 test-browser: venv chromium
-	$(BIN)/pytest -q tests/browser
+	$(BIN)/pytest -q tests/browser tests/integration
 
 test: venv chromium lint typecheck
 	node --test tests/js/
 	$(BIN)/pytest -q tests
 
-bench: venv
+bench: venv chromium
 	$(BIN)/python bench/dispatch.py
+	$(BIN)/python bench/browser.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info src/*.egg-info
