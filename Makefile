@@ -35,7 +35,7 @@ test-browser: venv chromium
 
 test: venv chromium lint typecheck
 	node --test tests/js/
-	$(BIN)/pytest -q tests
+	$(BIN)/pytest -q
 
 bench: venv chromium
 	$(BIN)/python bench/dispatch.py

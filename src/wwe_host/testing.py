@@ -336,8 +336,10 @@ def wwe_host_agent(wwe_host: ServerProcess) -> tuple[str, str]:
     return first_agent(wwe_host.config_path.read_text())
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def wwe_host_browser() -> Iterator[Any]:
+    """Chromium for one test module. Not for the whole session: while Playwright's sync API
+    is open it keeps an event loop running, and asyncio tests in later modules would fail."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
