@@ -92,9 +92,6 @@ async def desktop_page(request: Request) -> Response:
     return response
 
 
-ADMIN_QUEUES_MARK = "<!-- queue options -->"
-
-
 async def admin_page(request: Request) -> Response:
     """The admin page (simulator.md): ROLE_ADMIN sessions only. Not logged in: to the
     login page; logged in without the role: 403 with a short explanation. The configured
@@ -120,7 +117,7 @@ async def admin_page(request: Request) -> Response:
     )
     text = (STATIC / "admin.html").read_text(encoding="utf-8")
     return HTMLResponse(
-        text.replace(ADMIN_QUEUES_MARK, options), headers={"cache-control": "no-store"}
+        text.replace("<!-- queue options -->", options), headers={"cache-control": "no-store"}
     )
 
 

@@ -304,8 +304,12 @@ def _query(request: Request, allowed: tuple[str, ...]) -> dict[str, str]:
 
 
 def interaction_body(session: AgentSession, interaction: Interaction) -> dict[str, Any]:
-    """An interaction as the admin sees it: unfiltered attached data, plus its agent."""
-    return {**interaction_view(session, interaction), "agent": session.username}
+    """An interaction as the admin sees it: unfiltered attached data, its agent, and the
+    chat id the simulation API addresses a chat by."""
+    body = {**interaction_view(session, interaction), "agent": session.username}
+    if interaction.chat_id is not None:
+        body["chatId"] = interaction.chat_id
+    return body
 
 
 def audit_row(entry: AuditEntry) -> dict[str, Any]:
