@@ -84,6 +84,11 @@ def serve(config_path: str | None, listen: str | None, data_dir: str | None) -> 
     for warning in config.warnings:
         log.warning("%s", warning)
     try:
+        if config.server.bus != "memory":
+            raise ConfigError(
+                f"[wwe-host] bus = '{config.server.bus}': only 'memory' is available in this "
+                "version (one server process)"
+            )
         store = open_store(config)
     except ConfigError as problem:
         print(f"error: {problem}", file=sys.stderr)
