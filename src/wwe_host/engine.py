@@ -49,6 +49,9 @@ Message = dict[str, Any]
 
 _json_decode = msgspec.json.Decoder().decode
 AUDIT_FLUSH_SECONDS = 0.25
+# The section name the desktop reports for the page that embeds it (protocol.md: a page
+# that embeds the desktop and targets it explicitly).
+EMBEDDER_SECTION = "@embedder"
 TRAFFIC_KEEP = 500
 
 
@@ -479,13 +482,19 @@ class Engine:
                 if existing.record.origin != origin:
                     return await self.frame_navigated(existing, origin)
                 return existing
-        found = self.web_content(session.username, section)
-        if found is None:
-            raise ApiError(
-                ErrorCode.NOT_FOUND, f"No web-content section '{section}' for this agent."
-            )
-        _, agent_level = found
-        if not agent_level:
+        if section == EMBEDDER_SECTION:
+            # The page that embeds the desktop: its origin's filter, like an
+            # interaction-level frame, but bound to no interaction.
+            agent_level = False
+            interaction_id = None
+        else:
+            found = self.web_content(session.username, section)
+            if found is None:
+                raise ApiError(
+                    ErrorCode.NOT_FOUND, f"No web-content section '{section}' for this agent."
+                )
+            agent_level = found[1]
+        if not agent_level and section != EMBEDDER_SECTION:
             if interaction_id is None:
                 raise ApiError(
                     ErrorCode.INVALID_PARAMETER,

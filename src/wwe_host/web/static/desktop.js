@@ -7,7 +7,7 @@
 // createElement), never as HTML.
 
 import { Connection } from "./connection.js";
-import { Relay } from "./relay.js";
+import { EMBEDDER_SECTION, Relay } from "./relay.js";
 
 const SANDBOX = "allow-scripts allow-forms allow-popups allow-same-origin allow-downloads";
 const ACTIVITY_EVERY_MS = 5_000;
@@ -289,6 +289,9 @@ const inspector = new (class TrafficInspector {
 const relay = new Relay({
   send: (message) => connection.send(message),
   log: (row) => inspector.add(row),
+  openEmbedder: (origin) => connection
+    .request({ type: "frame.open", section: EMBEDDER_SECTION, origin }, { retry: true })
+    .then((answer) => answer.frameId),
 });
 
 const connection = new Connection({

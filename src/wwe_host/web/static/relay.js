@@ -13,6 +13,7 @@
 export const HOST_USER_AGENT = "WWE Server";
 export const PROTOCOL_VERSION = 2;
 
+export const EMBEDDER_SECTION = "@embedder";
 const POPUP_GREETING_INTERVAL_MS = 250;
 const POPUP_GREETING_FOR_MS = 15_000;
 
@@ -31,10 +32,16 @@ export class Relay {
    * @param {object} hooks
    * @param {(message: object) => void} hooks.send  to the server (queued when offline)
    * @param {(row: object) => void} hooks.log        one row for the traffic inspector
+   * @param {(origin: string) => Promise<string>} [hooks.openEmbedder]  registers the page
+   *        that embeds the desktop (window.parent) as a frame; resolves with its frame id
    */
-  constructor({ send, log }) {
+  constructor({ send, log, openEmbedder = null }) {
     this.send = send;
     this.log = log;
+    this.openEmbedder = openEmbedder;
+    // The page embedding the desktop, if it talks to us (protocol.md: a page that embeds
+    // the desktop and targets it with targetWWEWindow). Messages wait while it registers.
+    this.embedder = { pending: null, queue: [] };
     /** @type {Map<string, object>} frameId → entry */
     this.frames = new Map();
     this.onMessage = this.onMessage.bind(this);
@@ -42,6 +49,12 @@ export class Relay {
 
   start() {
     window.addEventListener("message", this.onMessage);
+    // Embedded in a page whose origin the browser tells us (Chromium, Safari): register and
+    // greet it now, so that it can wait for the greeting before its first request.
+    const parentOrigin = window.location.ancestorOrigins?.[0];
+    if (this.openEmbedder && window.parent !== window && parentOrigin && parentOrigin !== "null") {
+      this.registerEmbedder(parentOrigin);
+    }
   }
 
   stop() {
@@ -193,7 +206,11 @@ export class Relay {
 
   onMessage(event) {
     const entry = this.entryForSource(event.source);
-    if (!entry) return; // not a window we created (ourselves included)
+    if (!entry) {
+      // Not a window we created (ourselves included) — unless it is the page that embeds us.
+      if (this.isEmbedder(event.source)) this.fromEmbedder(event);
+      return;
+    }
     const data = event.data;
     if (!isPlainObject(data)) return;
     if (typeof data.userAgent === "string" && data.userAgent.includes(HOST_USER_AGENT)) return;
@@ -224,6 +241,40 @@ export class Relay {
     this.log({ kind: "request", frameId: entry.frameId, origin, request,
       referenceId: data.referenceId ?? null });
     this.send({ type: "frame.message", frameId: entry.frameId, origin, message: text });
+  }
+
+  isEmbedder(source) {
+    return this.openEmbedder !== null && window.parent !== window && source === window.parent;
+  }
+
+  // The embedding page is registered on its first request, as a frame of its own origin;
+  // the server applies that origin's policy like for any other frame.
+  fromEmbedder(event) {
+    const data = event.data;
+    if (!isPlainObject(data) || (!hasOwn(data, "request") && !hasOwn(data, "event"))) return;
+    if (typeof data.userAgent === "string" && data.userAgent.includes(HOST_USER_AGENT)) return;
+    this.embedder.queue.push(event);
+    this.registerEmbedder(event.origin);
+  }
+
+  registerEmbedder(origin) {
+    const embedder = this.embedder;
+    if (embedder.pending) return;
+    embedder.pending = this.openEmbedder(origin)
+      .then((frameId) => {
+        // Greeted like a popup (no load event to wait for) until it speaks; messages that
+        // arrived meanwhile are replayed, and the first of them is greeted again.
+        this.register(frameId, {
+          window: window.parent,
+          expectedOrigin: origin,
+          section: EMBEDDER_SECTION,
+        });
+        for (const queued of embedder.queue.splice(0)) this.onMessage(queued);
+      })
+      .catch(() => {
+        embedder.queue.length = 0;
+        embedder.pending = null;
+      });
   }
 
   // Structured clone carries things JSON cannot (BigInt, cycles). The server never sees such a
