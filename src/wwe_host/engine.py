@@ -40,7 +40,7 @@ from .security import Decision, RateLimiter, frame_allowed, normalize_origin
 from .security.origins import not_allowed_message
 from .security.passwords import verify_password
 from .security.ratelimit import rate_limit_message
-from .store.base import AuditEntry, Changes, Store
+from .store.base import AuditRow, Changes, Store
 
 log = logging.getLogger("wwe_host.engine")
 
@@ -167,7 +167,7 @@ class Engine:
         self._frames: dict[tuple[str, str], FrameHandle] = {}
         self._sinks: dict[str, list[DesktopSink]] = {}
         self._state_lists: dict[str, list[State]] = {}
-        self._audit: list[AuditEntry] = []
+        self._audit: list[AuditRow] = []
         self._queue: list[QueuedItem] = []
         self._failed_logins: dict[str, int] = {}
         self._tasks: set[asyncio.Task[Any]] = set()
@@ -747,28 +747,30 @@ class Engine:
     def _record(self, frame: FrameHandle, request: str, outcome: Outcome, started: float) -> None:
         duration = (time.perf_counter() - started) * 1000.0 if started else 0.0
         record = frame.record
-        entry = AuditEntry(
-            self.clock(),
-            frame.username,
-            record.frame_id,
-            record.origin,
-            request,
-            outcome.outcome,
-            outcome.detail,
-            duration,
+        at = self.clock()
+        self._audit.append(
+            (
+                at,
+                frame.username,
+                record.frame_id,
+                record.origin,
+                request,
+                outcome.outcome,
+                outcome.detail,
+                duration,
+            )
         )
-        self._audit.append(entry)
         for watch in self.request_observers:
             watch(request, outcome.outcome, duration)
         sinks = self._sinks.get(frame.session_id)
         if sinks:
             traffic = {
-                "at": entry.at,
-                "frameId": entry.frame,
-                "origin": entry.origin,
+                "at": at,
+                "frameId": record.frame_id,
+                "origin": record.origin,
                 "request": request,
-                "outcome": entry.outcome,
-                "detail": entry.detail,
+                "outcome": outcome.outcome,
+                "detail": outcome.detail,
                 "durationMs": round(duration, 3),
             }
             for sink in sinks:

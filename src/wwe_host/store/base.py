@@ -8,13 +8,18 @@ default; PostgreSQL implements the same methods.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from ..domain.model import AgentSession, QueuedItem
 
+# What the engine records per request: (at, agent, frame, origin, request, outcome, detail,
+# duration ms). A plain tuple: it is made for every request.
+AuditRow = tuple[float, str, str, str, str, str, str, float]
 
-@dataclass(slots=True)
-class AuditEntry:
+
+class AuditEntry(NamedTuple):
+    """One frame request in the audit log (a tuple: the store writes it as it is)."""
+
     at: float
     agent: str
     frame: str
@@ -30,7 +35,7 @@ class Changes:
     sessions: list[AgentSession] = field(default_factory=list)
     ended: list[str] = field(default_factory=list)
     outbox: list[dict[str, Any]] = field(default_factory=list)
-    audit: list[AuditEntry] = field(default_factory=list)
+    audit: list[AuditRow] = field(default_factory=list)
     queued: list[QueuedItem] = field(default_factory=list)
     dequeued: list[str] = field(default_factory=list)
     outbox_status: list[tuple[str, str]] = field(default_factory=list)  # (messageId, status)

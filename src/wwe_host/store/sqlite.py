@@ -16,7 +16,7 @@ from typing import Any
 import msgspec
 
 from ..domain.model import AgentSession, QueuedItem
-from .base import AuditEntry, Changes
+from .base import AuditEntry, AuditRow, Changes
 
 SCHEMA_VERSION = 1
 MIGRATIONS: dict[int, str] = {
@@ -44,6 +44,13 @@ MIGRATIONS: dict[int, str] = {
     );
     CREATE INDEX audit_agent ON audit(agent, id);
     """,
+    4: """
+    CREATE TABLE audit_batch (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        data BLOB NOT NULL
+    );
+    DROP TABLE audit;
+    """,
     3: """
     ALTER TABLE outbox ADD COLUMN message_id TEXT;
     ALTER TABLE outbox ADD COLUMN status TEXT NOT NULL DEFAULT 'kept';
@@ -61,6 +68,7 @@ MIGRATIONS: dict[int, str] = {
 _encode = msgspec.msgpack.Encoder().encode
 _decode = msgspec.msgpack.Decoder(AgentSession).decode
 _decode_item = msgspec.msgpack.Decoder(QueuedItem).decode
+_decode_audit = msgspec.msgpack.Decoder(list[AuditRow]).decode
 
 
 class SqliteStore:
@@ -145,23 +153,9 @@ class SqliteStore:
                     "UPDATE outbox SET status = ? WHERE message_id = ?", (status, message_id)
                 )
             if changes.audit:
-                db.executemany(
-                    "INSERT INTO audit(at, agent, frame, origin, request, outcome, detail, "
-                    "duration_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    [
-                        (
-                            a.at,
-                            a.agent,
-                            a.frame,
-                            a.origin,
-                            a.request,
-                            a.outcome,
-                            a.detail,
-                            a.duration_ms,
-                        )
-                        for a in changes.audit
-                    ],
-                )
+                # One row per batch: the audit sees every request, and a row per request
+                # would cost more than the request itself.
+                db.execute("INSERT INTO audit_batch(data) VALUES (?)", (_encode(changes.audit),))
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")
@@ -174,18 +168,18 @@ class SqliteStore:
     async def audit(
         self, *, agent: str | None = None, outcome: str | None = None, limit: int = 1000
     ) -> list[AuditEntry]:
-        sql = (
-            "SELECT at, agent, frame, origin, request, outcome, detail, duration_ms "
-            "FROM audit WHERE 1=1"
-        )
-        args: list[Any] = []
-        if agent is not None:
-            sql += " AND agent = ?"
-            args.append(agent)
-        if outcome is not None:
-            sql += " AND (outcome = ? OR outcome LIKE ?)"
-            args.extend([outcome, outcome + ":%"])
-        sql += " ORDER BY id DESC LIMIT ?"
-        args.append(limit)
-        rows = self.db.execute(sql, args).fetchall()
-        return [AuditEntry(*row) for row in reversed(rows)]
+        found: list[AuditEntry] = []
+        batches = self.db.execute("SELECT data FROM audit_batch ORDER BY id DESC")
+        for (data,) in batches:
+            for row in reversed(_decode_audit(data)):
+                entry = AuditEntry(*row)
+                if agent is not None and entry.agent != agent:
+                    continue
+                if outcome is not None and not (
+                    entry.outcome == outcome or entry.outcome.startswith(outcome + ":")
+                ):
+                    continue
+                found.append(entry)
+                if len(found) >= limit:
+                    return found[::-1]
+        return found[::-1]
