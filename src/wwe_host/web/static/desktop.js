@@ -200,9 +200,15 @@ const inspector = new (class TrafficInspector {
     this.panel = $("inspector");
     this.toggle = $("inspector-toggle");
     this.count = $("inspector-count");
-    this.rows = []; // oldest first: {tr, cells, kind, frameId, request, pending}
+    // Oldest first. A row is data; its <tr> is built only while the panel is open, because
+    // this runs for every message a frame sends or receives.
+    this.rows = []; // {at, kind, frameId, origin, request, outcome, detail, durationMs, pending, tr}
     this.toggle.addEventListener("click", () => this.setOpen(this.panel.hidden));
     $("inspector-clear").addEventListener("click", () => this.clear());
+  }
+
+  get open() {
+    return !this.panel.hidden;
   }
 
   setOpen(open) {
@@ -210,6 +216,8 @@ const inspector = new (class TrafficInspector {
     this.toggle.setAttribute("aria-expanded", String(open));
     document.body.classList.toggle("inspector-open", open);
     if (open) {
+      this.body.replaceChildren(...this.rows.map((row) => this.build(row)));
+      this.updateCount();
       const scroller = this.body.closest(".inspector-scroll");
       scroller.scrollTop = scroller.scrollHeight; // the newest rows are at the bottom
     }
@@ -227,34 +235,49 @@ const inspector = new (class TrafficInspector {
 
   /** A row the relay saw: request (from a frame), reply / event (to a frame), greeting. */
   add({ kind, frameId = "", origin = "", request = "", outcome, detail = "", durationMs, at }) {
-    const cells = {
-      time: h("td", { class: "t-time", text: clock(at ?? Date.now()) }),
-      kind: h("td", { class: "t-kind", text: kind }),
-      frame: h("td", { class: "t-frame" }, frameId,
-        frameId ? h("span", { class: "detail", text: frameLabel(frameId) }) : null),
-      origin: h("td", { class: "t-origin", text: origin }),
-      request: h("td", { class: "t-request", text: request }),
-      outcome: h("td", { class: "t-outcome" }),
-      duration: h("td", { class: "t-duration" }),
-    };
-    const tr = h("tr", { class: `kind-${kind}` }, Object.values(cells));
-    // Follow new rows only if the reader is at the bottom already. A closed panel reads no
-    // layout: this runs for every message a frame sends or receives.
-    const scroller = this.body.closest(".inspector-scroll");
-    const follow = !this.panel.hidden
-      && scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 40;
-    const row = { tr, cells, kind, frameId, request,
-      pending: kind === "request" && outcome === undefined };
-    this.fill(row, outcome ?? (row.pending ? "…" : ""), detail, durationMs);
+    const pending = kind === "request" && outcome === undefined;
+    const row = { at: at ?? Date.now(), kind, frameId, origin, request,
+      outcome: outcome ?? (pending ? "…" : ""), detail, durationMs, pending, tr: null };
     this.rows.push(row);
-    this.body.append(tr);
-    while (this.rows.length > INSPECTOR_ROWS) this.rows.shift().tr.remove();
-    if (follow && !this.panel.hidden) scroller.scrollTop = scroller.scrollHeight;
-    this.updateCount();
+    while (this.rows.length > INSPECTOR_ROWS) this.rows.shift().tr?.remove();
+    if (this.open) {
+      // Follow new rows only if the reader is at the bottom already.
+      const scroller = this.body.closest(".inspector-scroll");
+      const follow = scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 40;
+      this.body.append(this.build(row));
+      if (follow) scroller.scrollTop = scroller.scrollHeight;
+      this.updateCount();
+    }
     return row;
   }
 
+  build(row) {
+    if (row.tr) return row.tr;
+    const cells = {
+      time: h("td", { class: "t-time", text: clock(row.at) }),
+      kind: h("td", { class: "t-kind", text: row.kind }),
+      frame: h("td", { class: "t-frame" }, row.frameId,
+        row.frameId ? h("span", { class: "detail", text: frameLabel(row.frameId) }) : null),
+      origin: h("td", { class: "t-origin", text: row.origin }),
+      request: h("td", { class: "t-request", text: row.request }),
+      outcome: h("td", { class: "t-outcome" }),
+      duration: h("td", { class: "t-duration" }),
+    };
+    row.cells = cells;
+    row.tr = h("tr", { class: `kind-${row.kind}` }, Object.values(cells));
+    this.paint(row);
+    return row.tr;
+  }
+
   fill(row, outcome, detail, durationMs) {
+    row.outcome = outcome;
+    row.detail = detail;
+    row.durationMs = durationMs;
+    if (row.tr) this.paint(row);
+  }
+
+  paint(row) {
+    const { outcome, detail, durationMs } = row;
     const cell = row.cells.outcome;
     cell.replaceChildren(h("span", { class: "outcome", text: outcome }));
     if (detail) cell.append(h("span", { class: "detail", text: detail }));
@@ -272,7 +295,10 @@ const inspector = new (class TrafficInspector {
       && (r.request === request || request === "?"));
     if (row) {
       row.pending = false;
-      if (entry.origin) setText(row.cells.origin, entry.origin);
+      if (entry.origin) {
+        row.origin = entry.origin;
+        if (row.tr) setText(row.cells.origin, entry.origin);
+      }
       this.fill(row, String(entry.outcome ?? ""), entry.detail ?? "", entry.durationMs);
       return;
     }
