@@ -24,7 +24,7 @@ import msgspec
 
 from . import catalog, protocol
 from .api import HANDLERS, Call
-from .config import AgentConfig, Config, WebContent, expand_field_codes
+from .config import AgentConfig, Config, WebContent
 from .contact_center.base import ContactCenter
 from .contact_center.mail import SmtpSender
 from .contact_center.routing import pick_agent
@@ -33,7 +33,7 @@ from .domain import operations as ops
 from .domain import toasts
 from .domain.effects import Effects, Notice
 from .domain.model import AgentSession, FrameRecord, Interaction, QueuedItem
-from .domain.states import LOGOUT, NOT_READY, READY, State, aggregate, build_state_list
+from .domain.states import LOGOUT, NOT_READY, READY, State, build_state_list
 from .domain.views import interaction_view
 from .errors import ApiError, ErrorCode
 from .security import Decision, RateLimiter, frame_allowed, normalize_origin
@@ -41,6 +41,7 @@ from .security.origins import not_allowed_message
 from .security.passwords import verify_password
 from .security.ratelimit import rate_limit_message
 from .store.base import AuditRow, Changes, Store
+from .store.group_commit import GroupCommit
 
 log = logging.getLogger("wwe_host.engine")
 
@@ -92,53 +93,6 @@ class Outcome:
 
     outcome: str  # allowed | failed | refused:<origin|filter|rate-limit|user-data> | quarantined
     detail: str = ""
-
-
-class GroupCommit:
-    """Commit the changes of every operation that finished in the same loop turn together.
-
-    Each caller still waits for its own changes to be durable before it replies; callers
-    that arrive while a commit is being written join the next one.
-    """
-
-    def __init__(self, store: Store) -> None:
-        self.store = store
-        self._batch: Changes | None = None
-        self._done: asyncio.Future[None] | None = None
-        self._writing: asyncio.Future[None] | None = None
-
-    def pending(self) -> asyncio.Future[None] | None:
-        """What a reader must wait for so that it never reports an uncommitted change."""
-        return self._done or self._writing
-
-    async def commit(self, changes: Changes) -> None:
-        if self._batch is None:
-            self._batch = Changes()
-            self._done = asyncio.get_running_loop().create_future()
-            asyncio.get_running_loop().call_soon(self._start)
-        self._batch.merge(changes)
-        done = self._done
-        assert done is not None
-        await asyncio.shield(done)
-
-    def _start(self) -> None:
-        batch, done = self._batch, self._done
-        assert batch is not None and done is not None
-        self._batch, self._done = None, None
-        self._writing = done
-        task = asyncio.ensure_future(self.store.commit(batch))
-
-        def finished(task: asyncio.Task[None]) -> None:
-            if self._writing is done:
-                self._writing = None
-            if task.cancelled():
-                done.cancel()
-            elif task.exception() is not None:
-                done.set_exception(task.exception())  # type: ignore[arg-type]
-            else:
-                done.set_result(None)
-
-        task.add_done_callback(finished)
 
 
 ALLOWED = Outcome("allowed")
@@ -1075,89 +1029,6 @@ class Engine:
             return operation(Call(self, session, None, fx, "desktop"))
 
         return await self.run(run)
-
-    def snapshot(self, session: AgentSession) -> dict[str, Any]:
-        """Everything the desktop shows, unfiltered (the agent is not a third party)."""
-        agent = self.config.agents[session.username]
-        return {
-            "agent": self.agent_view(session.username),
-            "number": agent.number,
-            "state": aggregate(session.media.values()).wire(),
-            "stateList": [s.wire() for s in self.state_list(session.username)],
-            "media": {name: state.wire() for name, state in session.media.items()},
-            "microphoneMuted": session.mic_muted,
-            "speakerMuted": session.speaker_muted,
-            "interactions": [
-                {
-                    **interaction_view(session, i),
-                    "markdoneBlocked": next(reversed(i.markdone_blocks.values()), None),
-                    "createdAt": i.created_at,
-                    "body": i.body,
-                    "transcript": [
-                        {"sender": m.sender, "name": m.name, "text": m.text, "at": m.at}
-                        for m in i.messages
-                    ],
-                }
-                for i in session.interactions.values()
-            ],
-            "selectedCase": session.selected_case,
-            "toasts": [toasts.toast_wire(t) for t in session.toasts.values()],
-            "myMessages": list(session.my_messages),
-            "frames": [
-                {
-                    "frameId": r.frame_id,
-                    "section": r.section,
-                    "origin": r.origin,
-                    "interactionId": r.interaction_id,
-                }
-                for r in session.frames.values()
-            ],
-            "webContent": self.web_content_for(session),
-            "activityDeadline": self.activity_deadline(session),
-            "inactivityAlertSeconds": agent.options.inactivity_alert_seconds,
-        }
-
-    def web_content_for(self, session: AgentSession) -> dict[str, Any]:
-        """The session's web content with field codes expanded (read list applied)."""
-        agent = self.config.agents[session.username]
-        base = {
-            "Agent.UserName": agent.username,
-            "Agent.EmployeeId": agent.employee_id,
-            "Agent.FullName": f"{agent.firstname} {agent.lastname}".strip(),
-        }
-
-        def describe(wc: WebContent, values: dict[str, str]) -> dict[str, Any]:
-            return {
-                "section": wc.section,
-                "label": wc.label,
-                "url": expand_field_codes(wc.url, values),
-                "mode": wc.mode,
-                "icon": wc.icon,
-                "allow": wc.allow,
-                "origin": wc.origin,
-            }
-
-        per_interaction: dict[str, list[dict[str, Any]]] = {}
-        for interaction in session.interactions.values():
-            values = dict(base)
-            values.update(
-                {
-                    "Interaction.Id": interaction.interaction_id,
-                    "Interaction.CaseId": interaction.case_id,
-                    "Interaction.ANI": interaction.ani or "",
-                    "Interaction.DNIS": interaction.dnis or "",
-                    "Interaction.UUID": interaction.uuid,
-                }
-            )
-            for key, value in self._read.filter(interaction.user_data).items():
-                values[f"AttachedData.{key}"] = str(value)
-            per_interaction[interaction.interaction_id] = [
-                describe(wc, values) for wc in agent.options.interaction_web_content
-            ]
-        return {
-            "workspace": [describe(wc, base) for wc in agent.options.workspace_web_content],
-            "interaction": per_interaction,
-        }
 
     def frames_of(self, session_id: str) -> Iterable[FrameHandle]:
         return [h for (sid, _), h in self._frames.items() if sid == session_id]

@@ -18,6 +18,7 @@ from ..api.context import Call
 from ..api.desktop import ACTIONS
 from ..engine import Engine
 from ..errors import ApiError, ErrorCode
+from .snapshot import snapshot
 
 log = logging.getLogger("wwe_host.web")
 
@@ -72,7 +73,7 @@ class DesktopConnection:
         self._snapshot_due = False
         session = self.engine.session_by_id(self.session_id)
         if session is not None:
-            self._put({"type": "snapshot", "data": self.engine.snapshot(session)})
+            self._put({"type": "snapshot", "data": snapshot(self.engine, session)})
 
     async def writer(self) -> None:
         while True:
