@@ -39,6 +39,7 @@ test: venv chromium lint typecheck
 
 bench: venv chromium
 	$(BIN)/python bench/dispatch.py
+	$(BIN)/python bench/websocket.py
 	$(BIN)/python bench/browser.py
 
 clean:
