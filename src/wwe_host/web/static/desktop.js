@@ -7,6 +7,7 @@
 // createElement), never as HTML.
 
 import { Connection } from "./connection.js";
+import { $, h, setAttr, setHidden, setText, syncInput } from "./dom.js";
 import { EMBEDDER_SECTION, Relay } from "./relay.js";
 
 const SANDBOX = "allow-scripts allow-forms allow-popups allow-same-origin allow-downloads";
@@ -14,60 +15,6 @@ const ACTIVITY_EVERY_MS = 5_000;
 const INSPECTOR_ROWS = 500;
 
 // --- DOM helpers ----------------------------------------------------------------------------
-
-const $ = (id) => document.getElementById(id);
-
-/** createElement with attributes; children are nodes or strings (added as text). */
-function h(tag, props = null, ...children) {
-  const el = document.createElement(tag);
-  if (props) {
-    for (const [name, value] of Object.entries(props)) {
-      if (value === undefined || value === null || value === false) continue;
-      if (name === "class") el.className = value;
-      else if (name === "text") el.textContent = value;
-      else if (name === "value") el.value = value;
-      else if (name === "dataset") Object.assign(el.dataset, value);
-      else if (name.startsWith("on") && typeof value === "function") {
-        el.addEventListener(name.slice(2), value);
-      } else el.setAttribute(name, value === true ? "" : String(value));
-    }
-  }
-  for (const child of children.flat(Infinity)) {
-    if (child !== undefined && child !== null && child !== false) el.append(child);
-  }
-  return el;
-}
-
-function setText(el, text) {
-  const value = text ?? "";
-  if (el.textContent !== value) el.textContent = value;
-}
-
-function setAttr(el, name, value) {
-  if (value === null || value === undefined || value === false) {
-    if (el.hasAttribute(name)) el.removeAttribute(name);
-  } else {
-    const text = value === true ? "" : String(value);
-    if (el.getAttribute(name) !== text) el.setAttribute(name, text);
-  }
-}
-
-function setHidden(el, hidden) {
-  if (el.hidden !== hidden) el.hidden = hidden;
-}
-
-/**
- * Keep an input in step with the server without fighting the agent: the server value is
- * written only when the agent is not in the field and has not typed over the last one.
- */
-function syncInput(input, serverValue) {
-  const value = serverValue === null || serverValue === undefined ? "" : String(serverValue);
-  const previous = input.dataset.server;
-  if (previous === value) return;
-  const untouched = previous === undefined || input.value === previous;
-  if (document.activeElement !== input && untouched) input.value = value;
-  input.dataset.server = value;
-}
 
 /**
  * Replace the children of `container` when `signature` changed. If focus was inside, it
