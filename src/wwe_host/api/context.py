@@ -102,6 +102,14 @@ def type_name(value: object) -> str:
     return type(value).__name__
 
 
+def described(value: object) -> str:
+    """A JSON value's type with its article, for messages: "a string", "an array", "null"."""
+    name = type_name(value)
+    if name == "null":
+        return name
+    return f"an {name}" if name[0] in "aeiou" else f"a {name}"
+
+
 def _bad(call: Call, index: int, name: str, problem: str) -> ApiError:
     return ApiError(
         ErrorCode.INVALID_PARAMETER,

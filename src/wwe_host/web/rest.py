@@ -33,6 +33,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from ..api.context import described
 from ..contact_center.simulator import new_call_uuid
 from ..domain import operations as ops
 from ..domain.effects import Effects
@@ -98,22 +99,6 @@ def _invalid(message: str) -> RestError:
     return RestError(422, "INVALID_PARAMETER", message)
 
 
-def _type_name(value: object) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int | float):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "an array"
-    if isinstance(value, dict):
-        return "an object"
-    return type(value).__name__
-
-
 # --------------------------------------------------------------------------- bodies
 
 
@@ -122,7 +107,7 @@ def check_user_data(where: str | None, value: object, *, deletions: bool = False
     ``deletions``, ``null`` for a key to delete). ``where`` names the field in messages
     (None: the whole body is the attached data, its keys are the fields)."""
     if not isinstance(value, dict):
-        raise _invalid(f"'{where}' must be an object, got {_type_name(value)}.")
+        raise _invalid(f"'{where}' must be an object, got {described(value)}.")
     allowed = "a string, a number or a boolean"
     if deletions:
         allowed = "a string, a number, a boolean or null (to delete the key)"
@@ -137,7 +122,7 @@ def check_user_data(where: str | None, value: object, *, deletions: bool = False
         if isinstance(item, float) and not math.isfinite(item):
             raise _invalid(f"'{name}' must be a finite number.")
         if not isinstance(item, str | int | float):
-            raise _invalid(f"'{name}' must be {allowed}, got {_type_name(item)}.")
+            raise _invalid(f"'{name}' must be {allowed}, got {described(item)}.")
     return dict(value)
 
 
@@ -156,7 +141,7 @@ class Field:
         if self.kind == "userData":
             return check_user_data(self.name, value)
         if not isinstance(value, str):
-            raise _invalid(f"'{self.name}' must be a string, got {_type_name(value)}.")
+            raise _invalid(f"'{self.name}' must be a string, got {described(value)}.")
         if self.kind != "text" and not value.strip():
             raise _invalid(f"'{self.name}' must not be empty.")
         if len(value) > self.max_length:
@@ -286,7 +271,7 @@ async def read_object(request: Request) -> dict[str, Any]:
     data = await read_json(request)
     if not isinstance(data, dict):
         raise RestError(
-            400, "BAD_REQUEST", f"The body must be a JSON object, got {_type_name(data)}."
+            400, "BAD_REQUEST", f"The body must be a JSON object, got {described(data)}."
         )
     return data
 
