@@ -6,7 +6,7 @@
 // keyed: rows and cards are created once and updated in place, so focus and typed text stay.
 // Everything from the server is rendered as text (textContent, createElement), never HTML.
 
-import { $, h, setAttr, setHidden, setText, syncInput } from "./dom.js";
+import { $, h, keyValueRow, setAttr, setHidden, setText, syncInput } from "./dom.js";
 
 const POLL_MS = 1_000;
 const AUDIT_LIMIT = 100;
@@ -401,34 +401,12 @@ class InteractionCard {
   }
 
   makeRow(key) {
-    const input = h("input", { type: "text", "aria-label": key, autocomplete: "off",
-      class: "kv-value" });
-    // Enter and the change event both commit; each new value is sent once.
-    let sending = null;
-    const commit = async () => {
-      const text = input.value;
-      if (text === input.dataset.server || text === sending) return;
-      sending = text;
-      const result = await act("PATCH", `/interactions/${segment(this.uuid)}/user-data`,
-        { [key]: typedValue(this.data[key], text) });
-      sending = null;
-      // Refused: show what is really stored (the error says why), unless still typing.
-      if (!result.ok && document.activeElement !== input) input.value = input.dataset.server ?? "";
-    };
-    input.addEventListener("change", commit);
-    input.addEventListener("keydown", (event) => {
-      if (event.key === "Enter") commit();
-      if (event.key === "Escape") input.value = input.dataset.server ?? "";
+    const path = () => `/interactions/${segment(this.uuid)}/user-data`;
+    const { tr, input } = keyValueRow(key, {
+      save: (text) => act("PATCH", path(), { [key]: typedValue(this.data[key], text) }),
+      remove: () => act("PATCH", path(), { [key]: null }),
     });
-    // Named by its content ("Delete <key>"), not aria-label, so that a lookup by the label
-    // <key> finds the value field only.
-    const remove = h("button", { type: "button", class: "kv-delete",
-      onclick: () => act("PATCH", `/interactions/${segment(this.uuid)}/user-data`,
-        { [key]: null }) },
-    "Delete", h("span", { class: "visually-hidden", text: ` ${key}` }));
-    const el = h("tr", { dataset: { key } }, h("th", { scope: "row", text: key }),
-      h("td", null, input), h("td", null, remove));
-    return { el, input };
+    return { el: tr, input };
   }
 
   async add() {

@@ -7,7 +7,7 @@
 // createElement), never as HTML.
 
 import { Connection } from "./connection.js";
-import { $, h, setAttr, setHidden, setText, syncInput } from "./dom.js";
+import { $, h, keyValueRow, setAttr, setHidden, setText, syncInput } from "./dom.js";
 import { EMBEDDER_SECTION, Relay } from "./relay.js";
 
 const SANDBOX = "allow-scripts allow-forms allow-popups allow-same-origin allow-downloads";
@@ -877,33 +877,10 @@ const caseData = new (class CaseData {
   }
 
   makeRow(key) {
-    const input = h("input", { type: "text", "aria-label": key, autocomplete: "off",
-      class: "kv-value" });
-    // Enter and the change event both commit; send each new value once.
-    let sending = null;
-    const commit = () => {
-      const value = input.value;
-      if (value === input.dataset.server || value === sending) return;
-      sending = value;
-      act("setUserData", { interactionId: this.interactionId, key, value }).then((result) => {
-        sending = null;
-        // Refused: show what is really stored (the error says why), unless still typing.
-        if (!result.ok && document.activeElement !== input) input.value = input.dataset.server ?? "";
-      });
-    };
-    input.addEventListener("change", commit);
-    input.addEventListener("keydown", (event) => {
-      if (event.key === "Enter") commit();
-      if (event.key === "Escape") input.value = input.dataset.server ?? "";
+    const row = keyValueRow(key, {
+      save: (value) => act("setUserData", { interactionId: this.interactionId, key, value }),
+      remove: () => act("deleteUserData", { interactionId: this.interactionId, key }),
     });
-    // Named by its content ("Delete <key>"), not aria-label, so that a lookup by the
-    // label <key> finds the value field only.
-    const remove = h("button", { type: "button", class: "kv-delete",
-      onclick: () => act("deleteUserData", { interactionId: this.interactionId, key }) },
-    "Delete", h("span", { class: "visually-hidden", text: ` ${key}` }));
-    const tr = h("tr", { dataset: { key } }, h("th", { scope: "row", text: key }), h("td", null, input),
-      h("td", null, remove));
-    const row = { tr, input };
     this.rows.set(key, row);
     return row;
   }

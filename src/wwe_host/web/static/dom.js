@@ -54,3 +54,34 @@ export function syncInput(input, serverValue) {
   if (document.activeElement !== input && untouched) input.value = value;
   input.dataset.server = value;
 }
+
+/**
+ * One row of an attached-data table: the key, its value as an input that saves on Enter or
+ * change (each new value once; a refused one shows the stored value again unless the person
+ * is still typing), and a "Delete <key>" button. `save(text)` resolves with `{ok}`.
+ */
+export function keyValueRow(key, { save, remove }) {
+  const input = h("input", { type: "text", "aria-label": key, autocomplete: "off",
+    class: "kv-value" });
+  let sending = null;
+  const commit = async () => {
+    const text = input.value;
+    if (text === input.dataset.server || text === sending) return;
+    sending = text;
+    const result = await save(text);
+    sending = null;
+    if (!result.ok && document.activeElement !== input) input.value = input.dataset.server ?? "";
+  };
+  input.addEventListener("change", commit);
+  input.addEventListener("keydown", (event) => {
+    if (event.key === "Enter") commit();
+    if (event.key === "Escape") input.value = input.dataset.server ?? "";
+  });
+  // Named by its content ("Delete <key>"), not aria-label, so that a lookup by the label
+  // <key> finds the value field only.
+  const button = h("button", { type: "button", class: "kv-delete", onclick: remove },
+    "Delete", h("span", { class: "visually-hidden", text: ` ${key}` }));
+  const tr = h("tr", { dataset: { key } }, h("th", { scope: "row", text: key }),
+    h("td", null, input), h("td", null, button));
+  return { tr, input };
+}
