@@ -265,6 +265,7 @@ const relay = new Relay({
   openEmbedder: (origin) => connection
     .request({ type: "frame.open", section: EMBEDDER_SECTION, origin }, { retry: true })
     .then((answer) => answer.frameId),
+  limits: () => snapshot?.limits,
 });
 
 const connection = new Connection({
