@@ -68,7 +68,8 @@ def nesting_depth(text: str, limit: int = MAX_DEPTH) -> int:
     brackets = raw.translate(None, _DELETE)
     if b'"' in brackets:
         brackets = b"".join(brackets.split(b'"')[::2])
-    return max(accumulate(array("b", brackets.translate(_DELTAS))), default=0)
+    # A stray ']' first makes the running sum negative: the decoder stops there.
+    return max(0, max(accumulate(array("b", brackets.translate(_DELTAS))), default=0))
 
 
 def too_large(size: int, limit: int, what: str = "max-message-bytes") -> str:

@@ -30,10 +30,11 @@ async def test_a_1000_deep_message_gets_its_own_refusal(tmp_path: Path) -> None:
     engine = await started_engine(tmp_path, make_config())
     agent = await Agent.login(engine)
     crm, iid = await crm_frame(agent)
-    deep = '{"request":"interaction.setUserData","referenceId":"9","parameters":["%s",%s]}' % (
-        iid,
-        "[" * 1000 + "]" * 1000,
+    arrays = "[" * 1000 + "]" * 1000
+    deep = (
+        f'{{"request":"interaction.setUserData","referenceId":"9","parameters":["{iid}",{arrays}]}}'
     )
+
     assert len(deep) < 2100
     reply = await engine.handle_raw(crm, deep)
     assert reply is not None

@@ -81,7 +81,7 @@ def test_a_continuing_flood_gives_one_line_per_window(setup) -> None:
 
 
 def test_exceptions_are_rate_limited_by_their_message(setup) -> None:
-    logger, handler, repeat, clock = setup
+    logger, handler, _, clock = setup
     for _ in range(5):
         try:
             raise RuntimeError("boom")

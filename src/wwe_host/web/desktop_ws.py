@@ -116,10 +116,10 @@ class DesktopConnection:
             self._actions.get_nowait()
         self._frames.put_nowait(None)
         self._actions.put_nowait(None)
-        writer, *lanes = self._tasks
+        writer, frames, actions, *_ = self._tasks
         writer.cancel()
         try:
-            await asyncio.gather(*lanes)
+            await asyncio.gather(frames, actions)
         finally:
             for task in self._tasks:
                 task.cancel()
@@ -158,16 +158,30 @@ class DesktopConnection:
         self._wake.set()
 
     def close(self, reason: str) -> None:
-        """Close the socket from the server side; the log says why (once)."""
+        """Close the socket from the server side; the log says why (once). What waits to
+        be sent is dropped, and so is a send that the page does not take."""
         if self._closing is not None:
             return
         self._closing = reason
         self._main.clear()
         self._bulk.clear()
-        self._wake.set()
         log.warning(
             "desktop connection of session %s closed by the server: %s", self.session_id, reason
         )
+        if self._tasks:
+            self._tasks[0].cancel()  # the writer, perhaps stuck in a send
+            self._tasks.append(asyncio.create_task(self._close_socket(NOT_READING, reason)))
+
+    async def _close_socket(self, code: int, reason: str) -> None:
+        try:
+            await self.websocket.close(code, reason[:120])
+        except Exception as problem:
+            log.info(
+                "desktop connection of session %s: closing failed (%s: %s)",
+                self.session_id,
+                type(problem).__name__,
+                problem,
+            )
 
     @property
     def closed_by_server(self) -> bool:
@@ -184,12 +198,11 @@ class DesktopConnection:
 
     async def _writer(self) -> None:
         try:
-            while True:
+            while self._closing is None:
                 while not self._main and not self._bulk and self._closing is None:
                     self._wake.clear()
                     await self._wake.wait()
                 if self._closing is not None:
-                    await self.websocket.close(NOT_READING, self._closing[:120])
                     return
                 data = self._main.popleft() if self._main else self._bulk.popleft()
                 await self.websocket.send_text(data.decode())
@@ -209,8 +222,7 @@ class DesktopConnection:
                 type(problem).__name__,
                 problem,
             )
-            with contextlib.suppress(Exception):
-                await self.websocket.close(1011, "sending failed")
+            await self._close_socket(1011, "sending failed")
 
     # --- coming in (the reader) ----------------------------------------------------------
 
