@@ -247,7 +247,8 @@ def frame_messages(draw: st.DrawFn) -> tuple[dict[str, Any] | str, str | None, P
         message["request"] = draw(REQUESTS)
     else:
         message["event"] = draw(st.sampled_from(["subscribe", "unsubscribe"]) | SCALARS)
-        message["data"] = draw(st.sampled_from([*catalog.TOPICS, "messenger:x", "nope"]) | SHAPES)
+        topics = st.sampled_from([*catalog.TOPICS, "messenger:x", "nope"])
+        message["data"] = draw(st.one_of(topics, st.lists(topics, max_size=3), SHAPES))
     parameters = draw(PAYLOADS) if draw(st.integers(0, 4)) < 2 else None
     if parameters is not None:
         message["parameters"] = PARAMETERS
