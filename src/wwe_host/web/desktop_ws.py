@@ -496,7 +496,7 @@ async def desktop_socket(websocket: WebSocket) -> None:
                     level = logging.INFO if code in (1000, 1001, 1005) else logging.WARNING
                     log.log(
                         level,
-                        "desktop connection of session %s closed by the page: %s",
+                        "desktop connection of session %s closed: %s",
                         session_id,
                         close_reason(code, str(event.get("reason") or "")),
                     )
