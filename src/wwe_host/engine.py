@@ -15,8 +15,7 @@ import logging
 import secrets
 import time
 import uuid
-from collections import deque
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
@@ -40,7 +39,7 @@ from .security import Decision, RateLimiter, frame_allowed, normalize_origin
 from .security.origins import not_allowed_message
 from .security.passwords import verify_password
 from .security.ratelimit import rate_limit_message
-from .store.base import AuditRow, Changes, Store
+from .store.base import AuditRow, Changes, Store, decode_session, encode_session
 from .store.group_commit import GroupCommit
 
 log = logging.getLogger("wwe_host.engine")
@@ -54,6 +53,9 @@ AUDIT_FLUSH_SECONDS = 0.25
 # that embeds the desktop and targets it explicitly).
 EMBEDDER_SECTION = "@embedder"
 TRAFFIC_KEEP = 500
+# Audit rows kept in memory while the store cannot write (the oldest go first beyond it).
+AUDIT_BUFFER_MAX = 100_000
+UNSTORED = "The change could not be stored; nothing was changed. Retry later."
 
 
 class DesktopSink(Protocol):
@@ -112,7 +114,7 @@ class Engine:
         self.contact_center: ContactCenter = contact_center or Simulator()
         self.contact_center.bind(self)
         self.limiter = RateLimiter(config.security.rate_limits, clock)
-        self.commits = GroupCommit(store)
+        self.commits = GroupCommit(store, on_failure=self._rollback)
         self._mail = SmtpSender(config.server.smtp) if config.server.smtp else None
         self._read = config.security.read_allowed
         self._sessions: dict[str, AgentSession] = {}
@@ -126,8 +128,13 @@ class Engine:
         self._failed_logins: dict[str, int] = {}
         self._tasks: set[asyncio.Task[Any]] = set()
         self._timers: dict[tuple[str, str], asyncio.TimerHandle] = {}
+        # While an operation runs, the timers it arms wait here for its commit.
+        self._deferred: list[Callable[[], None]] | None = None
+        self._durable_queue: list[QueuedItem] = []
+        # Why the last commit failed, while the store cannot write (None when it can).
+        self.store_problem: str | None = None
+        self._failures = 0
         self._started = False
-        self.traffic: deque[dict[str, Any]] = deque(maxlen=TRAFFIC_KEEP)
         # Watchers (metrics, tools): every frame request's (request, outcome, duration ms),
         # and every published notice's (topic, session id, data). They must not raise.
         self.request_observers: list[Callable[[str, str, float], None]] = []
@@ -142,7 +149,9 @@ class Engine:
                 log.warning("dropping stored session of unknown agent %r", session.username)
                 continue
             self._index(session)
+            self.commits.durable[session.session_id] = encode_session(session)
         self._queue = await self.store.load_queue()
+        self._durable_queue = list(self._queue)
         self.contact_center.restore(self._sessions.values())
         for session in self._sessions.values():
             for toast in session.toasts.values():
@@ -194,7 +203,9 @@ class Engine:
     async def _flush_audit(self) -> None:
         if self._audit:
             entries, self._audit = self._audit, []
-            await self.commits.commit(Changes(audit=entries))
+            # A failure puts the rows back (see _rollback) and has been logged there.
+            with contextlib.suppress(Exception):
+                await self.commits.commit(Changes(audit=entries))
 
     # --- Host (for the contact center) ---------------------------------------------------
 
@@ -215,11 +226,20 @@ class Engine:
         return self.config.agents[username]
 
     def schedule(self, delay: float, operation: Callable[[Effects], None]) -> None:
-        loop = asyncio.get_running_loop()
-        loop.call_later(delay, lambda: self._spawn(self._run_logged(operation)))
+        """Run ``operation`` after ``delay`` seconds. Asked for inside an operation, the
+        timer is armed only once that operation's changes are durable."""
 
-    def run_soon(self, operation: Callable[[Effects], None]) -> Awaitable[None]:
-        return self._run_logged(operation)
+        def arm() -> None:
+            loop = asyncio.get_running_loop()
+            loop.call_later(delay, lambda: self._spawn(self._run_logged(operation)))
+
+        self._after_commit(arm)
+
+    def _after_commit(self, action: Callable[[], None]) -> None:
+        if self._deferred is not None:
+            self._deferred.append(action)
+        else:
+            action()
 
     async def _run_logged(self, operation: Callable[[Effects], None]) -> None:
         try:
@@ -363,9 +383,6 @@ class Engine:
 
     def arm_toast(self, session_id: str, toast_id: str, close_at: float) -> None:
         key = (session_id, toast_id)
-        old = self._timers.pop(key, None)
-        if old is not None:
-            old.cancel()
 
         def close(fx: Effects) -> None:
             self._timers.pop(key, None)
@@ -375,10 +392,16 @@ class Engine:
                 return
             toasts.close(fx, session, None, toast_id)
 
-        loop = asyncio.get_running_loop()
-        self._timers[key] = loop.call_later(
-            max(0.0, close_at - self.now()), lambda: self._spawn(self._run_logged(close))
-        )
+        def arm() -> None:
+            old = self._timers.pop(key, None)
+            if old is not None:
+                old.cancel()
+            loop = asyncio.get_running_loop()
+            self._timers[key] = loop.call_later(
+                max(0.0, close_at - self.now()), lambda: self._spawn(self._run_logged(close))
+            )
+
+        self._after_commit(arm)
 
     # --- desktops and frames -------------------------------------------------------------
 
@@ -632,10 +655,14 @@ class Engine:
         frame.in_flight += 1
         try:
             try:
-                result = HANDLERS[name](call, params)
-            except ApiError as error:
+                result = self._operate(call, HANDLERS[name], params)
+            except ApiError as refused:
+                error = refused
                 if call.changed is not None:
-                    await self._finish(call.changed)
+                    try:
+                        await self._finish(call.changed)
+                    except ApiError as unstored:
+                        error = unstored
                 outcome = (
                     Outcome("refused:user-data", error.message)
                     if error.code is ErrorCode.USER_DATA_NOT_ALLOWED
@@ -659,23 +686,25 @@ class Engine:
             if fx is not None:
                 try:
                     await self._finish(fx)
-                except Exception:
-                    log.exception("commit of %s failed", request)
+                except ApiError as unstored:
                     return self._refuse(
                         frame,
                         reference,
                         request,
-                        ErrorCode.UNAVAILABLE,
-                        "The change could not be stored; nothing was changed. Retry later.",
+                        unstored.code,
+                        unstored.message,
                         Outcome("failed", "store unavailable"),
                         started,
                     )
             else:
                 pending = self.commits.pending()
                 if pending is not None:
-                    # A read must not report what is not yet durable.
-                    with contextlib.suppress(Exception):
+                    # A read must not report what is not yet durable. If that commit
+                    # failed, memory is back to what is durable: read again.
+                    try:
                         await asyncio.shield(pending)
+                    except Exception:
+                        result = HANDLERS[name](call, params)
         finally:
             frame.in_flight -= 1
         self._record(frame, request, ALLOWED, started)
@@ -797,7 +826,12 @@ class Engine:
                 fx.touch(session)
                 return subscription_id
 
-            subscription_id = await self.run(subscribe)
+            try:
+                subscription_id = await self.run(subscribe)
+            except ApiError as error:
+                return self._refuse(
+                    frame, reference, kind, error.code, error.message, Outcome("failed"), started
+                )
             self._record(frame, "subscribe", Outcome("allowed", ",".join(topics)), started)
             if reference is None:
                 return None
@@ -819,7 +853,12 @@ class Engine:
             record.subscriptions.pop(data, None)
             fx.touch(session)
 
-        await self.run(unsubscribe)
+        try:
+            await self.run(unsubscribe)
+        except ApiError as error:
+            return self._refuse(
+                frame, reference, kind, error.code, error.message, Outcome("failed"), started
+            )
         self._record(frame, "unsubscribe", Outcome("allowed", data), started)
         if reference is None:
             return None
@@ -831,16 +870,94 @@ class Engine:
         """Run an operation; commit what it changed, then publish what it said.
 
         An ``ApiError`` still publishes the notices the operation made before refusing
-        (a blocked mark done tells the blocking frame), then propagates.
+        (a blocked mark done tells the blocking frame), then propagates. A failed commit
+        raises ``ApiError(UNAVAILABLE)`` and leaves nothing of the operation behind.
         """
         fx = Effects()
         try:
-            result = operation(fx)
+            result = self._deferring(fx, operation)
         except ApiError:
             await self._finish(fx)
             raise
         await self._finish(fx)
         return result
+
+    def _operate(self, call: Call, handler: Callable[[Call, list[Any]], T], params: Any) -> T:
+        """Run a request's handler; timers it arms wait for its commit (if it changed
+        anything, its Effects exist by then)."""
+        deferred: list[Callable[[], None]] = []
+        self._deferred = deferred
+        try:
+            return handler(call, params)
+        finally:
+            self._deferred = None
+            if deferred:
+                call.fx.after_commit.extend(deferred)
+
+    def _deferring(self, fx: Effects, operation: Callable[[Effects], T]) -> T:
+        self._deferred = fx.after_commit
+        try:
+            return operation(fx)
+        finally:
+            self._deferred = None
+
+    def _rollback(self, batch: Changes, problem: BaseException) -> None:
+        """A commit failed: put every session it held back to its durable record (a session
+        never stored disappears), the queue too, and keep its audit rows for the next one."""
+        touched = {s.session_id for s in batch.sessions} | set(batch.ended)
+        self.store_problem = f"{type(problem).__name__}: {problem}"
+        log.log(
+            logging.DEBUG if self._failures else logging.ERROR,
+            "commit failed (%s); %d session(s) put back to their stored state",
+            self.store_problem,
+            len(touched),
+        )
+        self._failures += 1
+        for session_id in touched:
+            data = self.commits.durable.get(session_id)
+            if data is None:
+                self._forget(session_id)
+            else:
+                self._restore(decode_session(data))
+        if batch.queued or batch.dequeued:
+            self._queue = list(self._durable_queue)
+        if batch.audit:
+            kept = batch.audit + self._audit
+            if len(kept) > AUDIT_BUFFER_MAX:
+                log.warning(
+                    "audit buffer full: %d oldest rows dropped", len(kept) - AUDIT_BUFFER_MAX
+                )
+                kept = kept[-AUDIT_BUFFER_MAX:]
+            self._audit = kept
+
+    def _restore(self, stored: AgentSession) -> None:
+        """Put the live session back to ``stored`` (decoded from the store), in place, so
+        that whoever holds the session object holds the restored one; re-point the token
+        index and the frame handles the desktops hold."""
+        session_id = stored.session_id
+        session = self._sessions.get(session_id)
+        if session is None:
+            self._index(stored)
+            return
+        for digest in session.tokens:
+            if self._by_token.get(digest) == session_id:
+                del self._by_token[digest]
+        for name in session.__struct_fields__:
+            setattr(session, name, getattr(stored, name))
+        self._by_user[session.username] = session_id
+        for digest in session.tokens:
+            self._by_token[digest] = session_id
+        for key in [k for k in self._frames if k[0] == session_id]:
+            record = session.frames.get(key[1])
+            if record is None:
+                del self._frames[key]
+            else:
+                handle = self._frames[key]
+                handle.record = record
+                handle.allowed = self._handle_for(session, record).allowed
+        for frame_id, record in session.frames.items():
+            if (session_id, frame_id) not in self._frames:
+                self._frames[(session_id, frame_id)] = self._handle_for(session, record)
 
     async def _finish(self, fx: Effects) -> None:
         if self._queue and any(
@@ -861,7 +978,21 @@ class Engine:
             )
             if self._audit:
                 changes.audit, self._audit = self._audit, []
-            await self.commits.commit(changes)
+            try:
+                await self.commits.commit(changes)
+            except Exception as problem:
+                raise ApiError(ErrorCode.UNAVAILABLE, UNSTORED) from problem
+            if self._failures:
+                log.warning("the store writes again, after %d failed commit(s)", self._failures)
+                self._failures = 0
+                self.store_problem = None
+            if fx.queued or fx.dequeued:
+                gone = set(fx.dequeued)
+                self._durable_queue = [i for i in self._durable_queue if i.item_id not in gone] + [
+                    i for i in fx.queued if i.item_id not in gone
+                ]
+        for action in fx.after_commit:
+            action()
         for notice in fx.notices:
             self._publish(notice)
         for session_id in fx.ended:
@@ -1029,9 +1160,6 @@ class Engine:
             return operation(Call(self, session, None, fx, "desktop"))
 
         return await self.run(run)
-
-    def frames_of(self, session_id: str) -> Iterable[FrameHandle]:
-        return [h for (sid, _), h in self._frames.items() if sid == session_id]
 
 
 def _digest(token: str) -> str:

@@ -31,6 +31,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ..engine import AuthError, Engine
+from ..errors import ApiError
 from . import metrics, rest
 from .desktop_ws import SESSION_COOKIE, desktop_socket
 from .headers import SecurityHeaders, desktop_csp
@@ -153,6 +154,10 @@ async def login(request: Request) -> Response:
         if form:
             return RedirectResponse("/?error=login#login-failed", status_code=303)
         return rest.error_response(401, "UNAUTHORIZED", str(refused))
+    except ApiError as refused:  # the store cannot write: no session was opened
+        return rest.error_response(
+            rest.status_of(refused.code), refused.code.value, refused.message
+        )
     response: Response
     if form:
         response = RedirectResponse("/desktop", status_code=303)
@@ -168,7 +173,12 @@ async def login(request: Request) -> Response:
 async def logout(request: Request) -> Response:
     session = _session_of(request)
     if session is not None:
-        await _engine(request).logout(session.session_id)
+        try:
+            await _engine(request).logout(session.session_id)
+        except ApiError as refused:  # the store cannot write: the session goes on
+            return rest.error_response(
+                rest.status_of(refused.code), refused.code.value, refused.message
+            )
     response = JSONResponse({"loggedOut": True})
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response
