@@ -28,6 +28,7 @@ from .contact_center.base import ContactCenter
 from .contact_center.mail import SmtpSender
 from .contact_center.routing import pick_agent
 from .contact_center.simulator import Simulator
+from .core.time import Clock, LoopScheduler, Scheduler, Timer, system_clock
 from .domain import operations as ops
 from .domain import toasts
 from .domain.effects import Effects, Notice
@@ -106,11 +107,13 @@ class Engine:
         config: Config,
         store: Store,
         contact_center: ContactCenter | None = None,
-        clock: Callable[[], float] = time.time,
+        clock: Clock = system_clock,
+        scheduler: Scheduler | None = None,
     ) -> None:
         self.config = config
         self.store = store
         self.clock = clock
+        self.scheduler: Scheduler = scheduler or LoopScheduler(clock)
         self.contact_center: ContactCenter = contact_center or Simulator()
         self.contact_center.bind(self)
         self.limiter = RateLimiter(config.security.rate_limits, clock)
@@ -127,7 +130,8 @@ class Engine:
         self._queue: list[QueuedItem] = []
         self._failed_logins: dict[str, int] = {}
         self._tasks: set[asyncio.Task[Any]] = set()
-        self._timers: dict[tuple[str, str], asyncio.TimerHandle] = {}
+        self._timers: dict[tuple[str, str], Timer] = {}
+        self._ticker: Timer | None = None
         # While an operation runs, the timers it arms wait here for its commit.
         self._deferred: list[Callable[[], None]] | None = None
         self._durable_queue: list[QueuedItem] = []
@@ -157,10 +161,13 @@ class Engine:
             for toast in session.toasts.values():
                 if toast.close_at is not None:
                     self.arm_toast(session.session_id, toast.toast_id, toast.close_at)
-        self._spawn(self._housekeeping())
         self._started = True
+        self._tick()
 
     async def stop(self) -> None:
+        self._started = False
+        if self._ticker is not None:
+            self._ticker.cancel()
         for task in list(self._tasks):
             task.cancel()
         for task in list(self._tasks):
@@ -186,15 +193,25 @@ class Engine:
         for record in session.frames.values():
             self._frames[(session.session_id, record.frame_id)] = self._handle_for(session, record)
 
+    def _tick(self) -> None:
+        self._spawn(self._housekeeping())
+
     async def _housekeeping(self) -> None:
-        """Flush the audit log in batches and log out agents who went inactive."""
-        while True:
-            await asyncio.sleep(AUDIT_FLUSH_SECONDS)
-            try:
-                await self._flush_audit()
-                await self._check_inactivity()
-            except Exception:
-                log.exception("housekeeping failed")
+        """Flush the audit log in batches and log out agents who went inactive; then arm
+        the next round (one round at a time, whatever the scheduler)."""
+        try:
+            await self._flush_audit()
+            await self._check_inactivity()
+        except Exception:
+            log.exception("housekeeping failed")
+        finally:
+            if self._started:
+                self._ticker = self.scheduler.call_at(self.now() + AUDIT_FLUSH_SECONDS, self._tick)
+
+    async def settle(self) -> None:
+        """Wait for the operations that timers have started (tests with manual time)."""
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
 
     async def flush_audit(self) -> None:
         """Write the audit entries gathered so far (they are batched every 0.25 s)."""
@@ -230,8 +247,9 @@ class Engine:
         timer is armed only once that operation's changes are durable."""
 
         def arm() -> None:
-            loop = asyncio.get_running_loop()
-            loop.call_later(delay, lambda: self._spawn(self._run_logged(operation)))
+            self.scheduler.call_at(
+                self.now() + delay, lambda: self._spawn(self._run_logged(operation))
+            )
 
         self._after_commit(arm)
 
@@ -396,9 +414,8 @@ class Engine:
             old = self._timers.pop(key, None)
             if old is not None:
                 old.cancel()
-            loop = asyncio.get_running_loop()
-            self._timers[key] = loop.call_later(
-                max(0.0, close_at - self.now()), lambda: self._spawn(self._run_logged(close))
+            self._timers[key] = self.scheduler.call_at(
+                close_at, lambda: self._spawn(self._run_logged(close))
             )
 
         self._after_commit(arm)

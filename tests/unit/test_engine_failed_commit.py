@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +16,7 @@ import pytest
 from engine_support import CRM, DIALER, Agent, make_config
 
 from wwe_host.api.desktop import ACTIONS
+from wwe_host.core.time import ManualClock, ManualScheduler
 from wwe_host.engine import Engine
 from wwe_host.store.base import Changes
 from wwe_host.store.sqlite import SqliteStore
@@ -38,7 +39,13 @@ class FlakyStore(SqliteStore):
 @pytest.fixture
 async def flaky(tmp_path: Path) -> AsyncIterator[tuple[Engine, FlakyStore]]:
     store = FlakyStore(tmp_path / "wwe-host.db")
-    engine = Engine(make_config(server=f"admin-token = {TOKEN}"), store)
+    clock = ManualClock()
+    engine = Engine(
+        make_config(server=f"admin-token = {TOKEN}"),
+        store,
+        clock=clock,
+        scheduler=ManualScheduler(clock),
+    )
     await engine.start()
     try:
         yield engine, store
@@ -53,18 +60,11 @@ async def reopened(tmp_path: Path) -> Engine:
     return engine
 
 
-def spy_timers(monkeypatch: pytest.MonkeyPatch) -> list[float]:
-    """Every timer the running loop arms from now on (its delay)."""
-    loop = asyncio.get_running_loop()
-    armed: list[float] = []
-    real: Callable[..., asyncio.TimerHandle] = loop.call_later
-
-    def call_later(delay: float, callback: Callable[..., Any], *args: Any) -> asyncio.TimerHandle:
-        armed.append(delay)
-        return real(delay, callback, *args)
-
-    monkeypatch.setattr(loop, "call_later", call_later)
-    return armed
+def timers(engine: Engine) -> list[float]:
+    """When the engine's armed timers are due (manual time)."""
+    scheduler = engine.scheduler
+    assert isinstance(scheduler, ManualScheduler)
+    return scheduler.pending()
 
 
 async def call_with_crm(agent: Agent) -> tuple[str, Any]:
@@ -108,13 +108,13 @@ async def test_refused_set_user_data_is_not_in_memory_nor_in_a_later_commit(
 
 
 async def test_refused_dial_dials_nothing_arms_nothing_and_a_retry_dials_once(
-    flaky: tuple[Engine, FlakyStore], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    flaky: tuple[Engine, FlakyStore], tmp_path: Path
 ) -> None:
     engine, store = flaky
     agent = await Agent.login(engine)
     dialer = await agent.frame("Dialer", DIALER)
     await agent.subscribe(dialer, "interaction")
-    armed = spy_timers(monkeypatch)
+    armed = timers(engine)
 
     store.failing = True
     for _ in range(2):
@@ -123,7 +123,7 @@ async def test_refused_dial_dials_nothing_arms_nothing_and_a_retry_dials_once(
     store.failing = False
 
     assert agent.session.interactions == {}
-    assert armed == []  # the far end's answer was never scheduled
+    assert timers(engine) == armed  # the far end's answer was never scheduled
     assert agent.desktop.events_for(dialer.record.frame_id, "interaction") == []
 
     await engine.agent_operation(  # an unrelated write: the agent sets a state
@@ -131,7 +131,7 @@ async def test_refused_dial_dials_nothing_arms_nothing_and_a_retry_dials_once(
     )
     await agent.ok(dialer, "voice.dial", "5551234")  # the retry
     assert len(agent.session.interactions) == 1
-    assert len(armed) == 1
+    assert len(timers(engine)) == len(armed) + 1
     await engine.stop()
     again = await reopened(tmp_path)
     try:
@@ -141,14 +141,12 @@ async def test_refused_dial_dials_nothing_arms_nothing_and_a_retry_dials_once(
         await again.stop()
 
 
-async def test_refused_toast_arms_no_auto_close(
-    flaky: tuple[Engine, FlakyStore], monkeypatch: pytest.MonkeyPatch
-) -> None:
+async def test_refused_toast_arms_no_auto_close(flaky: tuple[Engine, FlakyStore]) -> None:
     engine, store = flaky
     agent = await Agent.login(engine)
     # The page that embeds the desktop gets its origin's full filter (CRM: every request).
     embedder = await engine.open_frame(agent.session_id, "@embedder", CRM)
-    armed = spy_timers(monkeypatch)
+    armed = timers(engine)
     store.failing = True
     reply = await agent.fails(
         embedder, "system.popupToast", {"title": "t", "message": "m", "autoCloseTimeout": 5}
@@ -156,7 +154,7 @@ async def test_refused_toast_arms_no_auto_close(
     store.failing = False
     assert reply["errorCode"] == "UNAVAILABLE"
     assert agent.session.toasts == {}
-    assert armed == []
+    assert timers(engine) == armed
 
 
 async def test_refused_login_opens_no_session(flaky: tuple[Engine, FlakyStore]) -> None:
