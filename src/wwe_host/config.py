@@ -595,7 +595,7 @@ class _Parser:
                 s,
                 option,
                 values.get(option, server.public_url),
-                f"a URL whose host can be an origin ({exc})",
+                f"a host that can be part of an origin ({exc})",
             ) from None
         return server
 
