@@ -140,8 +140,13 @@ class ServerSettings:
     @property
     def accepted_desktop_origins(self) -> frozenset[str]:
         """The origins whose pages may log in, log out, open the desktop WebSocket and
-        make cookie-authenticated changes: public-url's origin plus ``desktop-origins``."""
-        return frozenset((self.public_origin, *self.desktop_origins))
+        make cookie-authenticated changes: public-url's origin plus ``desktop-origins``.
+        (Listening on port 0, the derived public-url has no origin until ``serve`` knows
+        the port it got.)"""
+        try:
+            return frozenset((self.public_origin, *self.desktop_origins))
+        except ValueError:
+            return frozenset(self.desktop_origins)
 
 
 @dataclass(frozen=True)
@@ -587,10 +592,13 @@ class _Parser:
             if option in values:
                 kwargs[name] = _decimal(s, option, values[option], "minutes (0 = no limit)")
         server = ServerSettings(**kwargs)  # type: ignore[arg-type]
+        derived = "public-url" not in values
         try:
             server.public_origin  # noqa: B018 - validates the origin the doors compare with
         except ValueError as exc:
-            option = "public-url" if "public-url" in values else "listen"
+            if derived and server.listen_port == 0:
+                return server  # `serve` derives it again from the port it gets
+            option = "listen" if derived else "public-url"
             raise _bad(
                 s,
                 option,
@@ -1091,7 +1099,7 @@ def render_effective(config: Config) -> str:
         f"  plain-text passwords: {plain}",
         f"  frame-ancestors: {s.frame_ancestors}",
         "  desktop origins (login, logout, desktop WebSocket, cookie changes): "
-        + ", ".join(sorted(s.accepted_desktop_origins)),
+        + (", ".join(sorted(s.accepted_desktop_origins)) or "(none)"),
         f"  desktop connections per session: at most {s.max_desktop_connections}",
         f"  session tokens: {_lifetimes(s)}",
         f"  web-content origins (frame-src): {frame_src}",

@@ -359,6 +359,11 @@ def test_the_desktops_origin_follows_a_derived_public_url() -> None:
         parse_config("[wwe-host]\npublic-url = https://wwe.example.com\n"), listen="0.0.0.0:9100"
     )
     assert kept.server.accepted_desktop_origins == {"https://wwe.example.com"}
+    # Port 0: no origin yet; `serve` derives public-url again from the port it got.
+    anywhere = parse_config("[wwe-host]\nlisten = 127.0.0.1:0\n")
+    assert anywhere.server.accepted_desktop_origins == frozenset()
+    bound = with_server_overrides(anywhere, listen="127.0.0.1:41234")
+    assert bound.server.accepted_desktop_origins == {"http://127.0.0.1:41234"}
 
 
 def test_server_options_other_values() -> None:

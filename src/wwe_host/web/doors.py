@@ -60,7 +60,7 @@ def origin_problem(server: ServerSettings, door: str, origin: str | None) -> str
                 return None
         except ValueError:
             pass
-    own = ", ".join(sorted(accepted))
+    own = ", ".join(sorted(accepted)) or "none is configured"
     what = _WHAT[door]
     if origin is None:
         return (
