@@ -1000,6 +1000,10 @@ OPERATIONS: tuple[Operation, ...] = (
     ),
 )
 
+_DOOR_REFUSED = (
+    "The request's Origin is not the desktop's own (public-url's origin or one of "
+    "desktop-origins), or it has none: nothing was done."
+)
 # Routes of the same site that this API does not serve but documents, so the document
 # covers every /api/v1 path and the operational endpoints.
 _OTHER_PATHS: dict[str, Any] = {
@@ -1025,6 +1029,7 @@ _OTHER_PATHS: dict[str, Any] = {
                 "200": {"description": "Logged in; the `wwe_session` cookie is set."},
                 "400": {"$ref": "#/components/responses/400"},
                 "401": {"description": "Unknown username or wrong password."},
+                "403": {"description": _DOOR_REFUSED},
             },
         }
     },
@@ -1034,7 +1039,10 @@ _OTHER_PATHS: dict[str, Any] = {
             "operationId": "logout",
             "tags": ["session"],
             "security": [],
-            "responses": {"200": {"description": "Logged out; the cookie is cleared."}},
+            "responses": {
+                "200": {"description": "Logged out; the cookie is cleared."},
+                "403": {"description": _DOOR_REFUSED},
+            },
         }
     },
     "/healthz": {
