@@ -66,10 +66,16 @@ def test_prune_removes_expired_tokens_from_the_record_and_reports_the_session() 
     assert tokens.prune([s, other], IDLE + 1) == [s]
     assert [t.digest for t in s.auth_tokens] == ["new"]
     assert len(tokens) == 2
-    # A use since the last prune: the record's last use is stale, so it is reported too.
+    # A use reaches the store once it is an eighth of the idle timeout newer than the
+    # stored one (an open desktop's pings must not rewrite the record every minute).
     assert tokens.lookup("theirs", IDLE + 2) == "s2"
-    assert tokens.prune([s, other], IDLE + 3) == [other]
-    assert other.auth_tokens[0].last_used == IDLE + 2
+    assert tokens.prune([s, other], IDLE + 3) == []
+    later = IDLE - 10 + IDLE / 8
+    assert tokens.lookup("theirs", later) == "s2"
+    assert tokens.prune([s, other], later) == [other]
+    assert other.auth_tokens[0].last_used == later
+    assert tokens.lookup("theirs", later + 1) == "s2"
+    assert tokens.prune([s, other], later + 2) == []
 
 
 def test_a_login_drops_the_sessions_expired_tokens_and_keeps_at_most_the_cap() -> None:

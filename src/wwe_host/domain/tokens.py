@@ -8,11 +8,17 @@ keeps at most ``MAX_TOKENS`` (the least recently used goes first), so repeated l
 cannot grow its record. The session itself is not ended by its tokens expiring: logging
 in again joins it.
 
+A token's last use is exact in memory. It reaches the store when it is an eighth of the
+idle timeout newer than the stored one (an open desktop pings every 20 s: storing each
+use would rewrite every session record every minute), so after a restart a token may
+idle out up to that much early.
+
 Plain bookkeeping: the engine passes the time and persists the sessions ``prune`` returns.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -41,7 +47,9 @@ class TokenBook:
         self.lifetimes = lifetimes
         self.keep = keep
         self._owners: dict[str, tuple[str, SessionToken]] = {}
-        # Sessions whose tokens were used since their record was last handed to ``prune``.
+        self._stored: dict[str, float] = {}  # digest -> the last use the store has
+        self._store_after = lifetimes.idle / 8 if lifetimes.idle > 0 else math.inf
+        # Sessions with a token whose last use is to be stored.
         self._used: set[str] = set()
 
     def __len__(self) -> int:
@@ -51,11 +59,13 @@ class TokenBook:
         """Know the tokens of a session loaded from the store."""
         for token in session.auth_tokens:
             self._owners[token.digest] = (session.session_id, token)
+            self._stored[token.digest] = token.last_used
 
     def forget(self, session: AgentSession) -> None:
         """The session ended: none of its tokens opens anything any more."""
         for token in session.auth_tokens:
             self._owners.pop(token.digest, None)
+            self._stored.pop(token.digest, None)
         self._used.discard(session.session_id)
 
     def issue(self, session: AgentSession, digest: str, now: float) -> None:
@@ -64,6 +74,7 @@ class TokenBook:
         token = SessionToken(digest, now, now)
         session.auth_tokens.append(token)
         self._owners[digest] = (session.session_id, token)
+        self._stored[digest] = now
         excess = len(session.auth_tokens) - self.keep
         if excess > 0:
             oldest = sorted(session.auth_tokens, key=lambda t: t.last_used)[:excess]
@@ -81,17 +92,20 @@ class TokenBook:
             return None
         if touch and now > token.last_used:
             token.last_used = now
-            self._used.add(session_id)
+            if now - self._stored.get(digest, now) >= self._store_after:
+                self._used.add(session_id)
         return session_id
 
     def prune(self, sessions: Iterable[AgentSession], now: float) -> list[AgentSession]:
         """Remove expired tokens; the sessions whose record changed (tokens removed, or
-        last uses that the store does not have yet), to be persisted."""
+        last uses the store should have), to be persisted by the caller."""
         changed: list[AgentSession] = []
         for session in sessions:
             dropped = self._drop(session, lambda token: self.lifetimes.expired(token, now))
             if dropped or session.session_id in self._used:
                 changed.append(session)
+                for token in session.auth_tokens:
+                    self._stored[token.digest] = token.last_used
         self._used.clear()
         return changed
 
@@ -100,6 +114,7 @@ class TokenBook:
         for token in session.auth_tokens:
             if doomed(token):
                 self._owners.pop(token.digest, None)
+                self._stored.pop(token.digest, None)
             else:
                 keep.append(token)
         dropped = len(session.auth_tokens) - len(keep)
