@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import hashlib
 import logging
+import math
 import secrets
 import time
 import uuid
@@ -34,6 +35,7 @@ from .domain import toasts
 from .domain.effects import Effects, Notice
 from .domain.model import AgentSession, FrameRecord, Interaction, QueuedItem
 from .domain.states import LOGOUT, NOT_READY, READY, State, build_state_list
+from .domain.tokens import TokenBook, TokenLifetimes
 from .domain.views import interaction_view
 from .errors import ApiError, ErrorCode
 from .security import Decision, RateLimiter, frame_allowed, normalize_origin
@@ -57,6 +59,10 @@ TRAFFIC_KEEP = 500
 # Audit rows kept in memory while the store cannot write (the oldest go first beyond it).
 AUDIT_BUFFER_MAX = 100_000
 UNSTORED = "The change could not be stored; nothing was changed. Retry later."
+# Expired login tokens are removed from session records (and token uses persisted) this often.
+TOKEN_PRUNE_SECONDS = 60.0
+# The audit outcome of a refused door (docs/architecture.md, "Doors").
+REFUSED_DOOR = "refused:door"
 
 
 class DesktopSink(Protocol):
@@ -122,7 +128,14 @@ class Engine:
         self._read = config.security.read_allowed
         self._sessions: dict[str, AgentSession] = {}
         self._by_user: dict[str, str] = {}
-        self._by_token: dict[str, str] = {}
+        server = config.server
+        self.tokens = TokenBook(
+            TokenLifetimes(
+                idle=server.session_idle_timeout_minutes * 60.0,
+                absolute=server.session_max_lifetime_minutes * 60.0,
+            )
+        )
+        self._tokens_pruned_at = -math.inf
         self._frames: dict[tuple[str, str], FrameHandle] = {}
         self._sinks: dict[str, list[DesktopSink]] = {}
         self._state_lists: dict[str, list[State]] = {}
@@ -143,6 +156,8 @@ class Engine:
         # and every published notice's (topic, session id, data). They must not raise.
         self.request_observers: list[Callable[[str, str, float], None]] = []
         self.notice_observers: list[Callable[[str, str, dict[str, Any]], None]] = []
+        # ...and every refused door's (door, reason): see ``refused_door``.
+        self.door_observers: list[Callable[[str, str], None]] = []
 
     # --- lifecycle -----------------------------------------------------------------------
 
@@ -188,8 +203,7 @@ class Engine:
     def _index(self, session: AgentSession) -> None:
         self._sessions[session.session_id] = session
         self._by_user[session.username] = session.session_id
-        for digest in session.tokens:
-            self._by_token[digest] = session.session_id
+        self.tokens.index(session)
         for record in session.frames.values():
             self._frames[(session.session_id, record.frame_id)] = self._handle_for(session, record)
 
@@ -197,11 +211,14 @@ class Engine:
         self._spawn(self._housekeeping())
 
     async def _housekeeping(self) -> None:
-        """Flush the audit log in batches and log out agents who went inactive; then arm
-        the next round (one round at a time, whatever the scheduler)."""
+        """Flush the audit log in batches, log out agents who went inactive and prune
+        expired login tokens; then arm the next round (one round at a time, whatever the
+        scheduler)."""
         try:
             await self._flush_audit()
             await self._check_inactivity()
+            if self.now() - self._tokens_pruned_at >= TOKEN_PRUNE_SECONDS:
+                await self.prune_tokens()
         except Exception:
             log.exception("housekeeping failed")
         finally:
@@ -334,17 +351,60 @@ class Engine:
                         session.idle_since[media] = now
                 self._sessions[session.session_id] = session
                 self._by_user[username] = session.session_id
-            session.tokens.append(digest)
-            self._by_token[digest] = session.session_id
+            self.tokens.issue(session, digest, self.now())
             fx.touch(session)
             return session
 
         session = await self.run(open_session)
         return token, session
 
-    def session_for_token(self, token: str) -> AgentSession | None:
-        session_id = self._by_token.get(_digest(token))
+    def session_for_token(self, token: str, *, touch: bool = True) -> AgentSession | None:
+        """The session a cookie opens now (None: unknown or expired token). ``touch``
+        counts this as a use of the token, postponing its idle expiry."""
+        session_id = self.tokens.lookup(_digest(token), self.now(), touch=touch)
         return self._sessions.get(session_id) if session_id else None
+
+    async def prune_tokens(self) -> int:
+        """Remove expired login tokens from the session records, and store the tokens'
+        last uses; how many sessions were written. The housekeeping runs it every minute."""
+        self._tokens_pruned_at = self.now()
+        changed = self.tokens.prune(self._sessions.values(), self._tokens_pruned_at)
+        if not changed:
+            return 0
+
+        def store(fx: Effects) -> None:
+            for session in changed:
+                if self._sessions.get(session.session_id) is session:
+                    fx.touch(session)
+
+        await self.run(store)
+        return len(changed)
+
+    def refused_door(
+        self, door: str, origin: str, reason: str, detail: str, session: AgentSession | None
+    ) -> None:
+        """Record a refusal at one of the desktop's cookie doors (the desktop WebSocket,
+        login, logout, a cookie-authenticated REST change): the audit log (outcome
+        ``refused:door``, request = the door), the door observers (metrics), and the
+        traffic inspector of the session whose cookie came along, if any."""
+        at = self.clock()
+        username = session.username if session is not None else ""
+        self._audit.append((at, username, "", origin, door, REFUSED_DOOR, detail, 0.0))
+        for watch in self.door_observers:
+            watch(door, reason)
+        sinks = self._sinks.get(session.session_id) if session is not None else None
+        if sinks:
+            traffic = {
+                "at": at,
+                "frameId": "",
+                "origin": origin,
+                "request": door,
+                "outcome": REFUSED_DOOR,
+                "detail": detail,
+                "durationMs": 0.0,
+            }
+            for sink in sinks:
+                sink.ui("traffic", traffic)
 
     def sessions(self) -> list[AgentSession]:
         return list(self._sessions.values())
@@ -368,8 +428,7 @@ class Engine:
             return
         if self._by_user.get(session.username) == session_id:
             del self._by_user[session.username]
-        for digest in session.tokens:
-            self._by_token.pop(digest, None)
+        self.tokens.forget(session)
         for key in [k for k in self._frames if k[0] == session_id]:
             del self._frames[key]
         for key in [k for k in self._timers if k[0] == session_id]:
@@ -950,20 +1009,17 @@ class Engine:
     def _restore(self, stored: AgentSession) -> None:
         """Put the live session back to ``stored`` (decoded from the store), in place, so
         that whoever holds the session object holds the restored one; re-point the token
-        index and the frame handles the desktops hold."""
+        book and the frame handles the desktops hold."""
         session_id = stored.session_id
         session = self._sessions.get(session_id)
         if session is None:
             self._index(stored)
             return
-        for digest in session.tokens:
-            if self._by_token.get(digest) == session_id:
-                del self._by_token[digest]
+        self.tokens.forget(session)
         for name in session.__struct_fields__:
             setattr(session, name, getattr(stored, name))
         self._by_user[session.username] = session_id
-        for digest in session.tokens:
-            self._by_token[digest] = session_id
+        self.tokens.index(session)
         for key in [k for k in self._frames if k[0] == session_id]:
             record = session.frames.get(key[1])
             if record is None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from wwe_host.domain.model import AgentSession, QueuedItem
+from wwe_host.domain.model import AgentSession, QueuedItem, SessionToken
 from wwe_host.domain.states import NOT_READY, READY
 from wwe_host.store.base import Changes, Store
 from wwe_host.store.memory import MemoryStore
@@ -32,7 +32,7 @@ def session(session_id: str, username: str = "jdoe") -> AgentSession:
         started_at=1.0,
         last_activity=2.0,
         media={"voice": NOT_READY, "email": READY},
-        tokens=["digest"],
+        auth_tokens=[SessionToken("digest", 1.0, 2.0)],
     )
 
 
@@ -48,7 +48,7 @@ async def test_sessions_round_trip_as_copies(store: Store) -> None:
     assert loaded is not live
     assert loaded.session_id == "s1"
     assert loaded.media == {"voice": NOT_READY, "email": READY}
-    assert loaded.tokens == ["digest"]
+    assert loaded.auth_tokens == [SessionToken("digest", 1.0, 2.0)]
     assert loaded.mic_muted is False
 
 

@@ -1,7 +1,9 @@
 """The desktop's WebSocket (docs/desktop-protocol.md): the relay's link to the engine.
 
 One connection per desktop page. Messages are handled in arrival order, so the replies and
-events a frame receives keep the order in which things happened.
+events a frame receives keep the order in which things happened. The upgrade is a cookie
+door (web/doors.py: the desktop's own origin only); a session has at most
+``max-desktop-connections`` desktops, which share one snapshot per change (desktop_hub.py).
 """
 
 from __future__ import annotations
@@ -18,7 +20,8 @@ from ..api.context import Call
 from ..api.desktop import ACTIONS
 from ..engine import Engine
 from ..errors import ApiError, ErrorCode
-from .snapshot import snapshot
+from . import doors
+from .desktop_hub import DesktopHub, SessionDesktops, snapshot_message
 
 log = logging.getLogger("wwe_host.web")
 
@@ -38,7 +41,7 @@ class DesktopConnection:
         self.websocket = websocket
         self.session_id = session_id
         self.queue: asyncio.Queue[bytes | None] = asyncio.Queue(SEND_QUEUE)
-        self._snapshot_due = False
+        self.desktops: SessionDesktops | None = None  # set once the session's hub took it
 
     # --- DesktopSink ---------------------------------------------------------------------
 
@@ -55,25 +58,27 @@ class DesktopConnection:
             self._put({"type": "session.ended", "reason": data.get("ended", "logout")})
             return
         self._put({"type": "notice", "kind": kind, "data": data})
-        if not self._snapshot_due:
-            self._snapshot_due = True
-            asyncio.get_running_loop().call_soon(self._send_snapshot)
+        if self.desktops is not None:
+            self.desktops.snapshot_due()
 
     # --- plumbing ------------------------------------------------------------------------
 
     def _put(self, payload: dict[str, Any]) -> None:
+        self.put_encoded(_encode(payload))
+
+    def put_encoded(self, data: bytes) -> None:
+        """Queue an encoded message (the hub hands the same snapshot bytes to each)."""
         try:
-            self.queue.put_nowait(_encode(payload))
+            self.queue.put_nowait(data)
         except asyncio.QueueFull:
             log.warning("desktop of session %s is not reading; closing it", self.session_id)
             self.queue = asyncio.Queue(1)
             self.queue.put_nowait(None)
 
     def _send_snapshot(self) -> None:
-        self._snapshot_due = False
         session = self.engine.session_by_id(self.session_id)
         if session is not None:
-            self._put({"type": "snapshot", "data": snapshot(self.engine, session)})
+            self.put_encoded(snapshot_message(self.engine, session))
 
     async def writer(self) -> None:
         while True:
@@ -219,25 +224,55 @@ def _opt_str(message: dict[str, Any], key: str) -> str | None:
 
 async def desktop_socket(websocket: WebSocket) -> None:
     engine: Engine = websocket.app.state.engine
+    hub: DesktopHub = websocket.app.state.desktops
     token = websocket.cookies.get(SESSION_COOKIE)
-    session = engine.session_for_token(token) if token else None
+    origin = websocket.headers.get("origin")
     await websocket.accept()
-    if session is None:
+    # The door first: a page of another origin learns nothing, not even whether the
+    # cookie it sent is valid (the audit still names whose cookie it was).
+    cookie_session = engine.session_for_token(token, touch=False) if token else None
+    if doors.check_origin(engine, doors.DESKTOP_WS, origin, cookie_session) is not None:
+        await websocket.close(doors.REFUSED_ORIGIN, doors.origin_close_reason(origin))
+        return
+    session = engine.session_for_token(token) if token else None
+    if token is None or session is None:
         await websocket.close(NOT_LOGGED_IN, "not logged in")
         return
     connection = DesktopConnection(engine, websocket, session.session_id)
+    connection.desktops = hub.join(session.session_id, connection)
+    if connection.desktops is None:
+        reason = f"too many desktop connections for this session (at most {hub.limit})"
+        doors.refuse(
+            engine,
+            doors.DESKTOP_WS,
+            doors.CONNECTIONS,
+            origin,
+            f"Refused a desktop connection: {reason} (max-desktop-connections).",
+            session,
+        )
+        await websocket.close(doors.TOO_MANY_DESKTOPS, reason)
+        return
     engine.attach(session.session_id, connection)
     writer = asyncio.create_task(connection.writer())
+    expired = False
     try:
         while True:
             text = await websocket.receive_text()
+            # The cookie's token expires (docs/configuration.md); each message is a use.
+            if engine.session_for_token(token) is None:
+                expired = True
+                break
             await connection.receive(text)
     except (WebSocketDisconnect, RuntimeError):
         pass
     except Exception:
         log.exception("desktop connection failed")
     finally:
+        hub.leave(session.session_id, connection)
         engine.detach(session.session_id, connection)
         writer.cancel()
         with contextlib.suppress(asyncio.CancelledError, Exception):
             await writer
+    if expired:
+        with contextlib.suppress(Exception):
+            await websocket.close(NOT_LOGGED_IN, "the session token has expired")

@@ -11,6 +11,9 @@ const PING_EVERY_MS = 20_000;
 const SILENCE_LIMIT_MS = 2 * PING_EVERY_MS + 5_000;
 export const QUEUE_LIMIT = 1_000;
 export const NOT_LOGGED_IN = 4401;
+// The server refused this desktop (docs/desktop-protocol.md): trying again would not help.
+export const REFUSED_ORIGIN = 4403;
+export const TOO_MANY_DESKTOPS = 4429;
 
 export class ConnectionLost extends Error {
   constructor() {
@@ -33,7 +36,8 @@ export class Connection {
    * @param {string} [options.url]
    * @param {() => object[]} options.frames      the frames for `hello`
    * @param {(message: object) => void} options.onMessage  every server message
-   * @param {(connected: boolean) => void} options.onStatus
+   * @param {(connected: boolean, refused?: string) => void} options.onStatus
+   *        refused: why the server refused this desktop (it does not reconnect then)
    * @param {(text: string) => void} options.onNote        for the traffic inspector
    * @param {() => void} [options.onHello]       after each hello was sent
    */
@@ -155,6 +159,17 @@ export class Connection {
     if (event.code === NOT_LOGGED_IN) {
       this.stopped = true;
       window.location.assign("/");
+      return;
+    }
+    if (event.code === REFUSED_ORIGIN || event.code === TOO_MANY_DESKTOPS) {
+      this.stopped = true;
+      const why = `The server refused this desktop (${event.reason || event.code}). `
+        + "Reload the page to try again.";
+      for (const request of this.pending.values()) {
+        request.reject(new RequestFailed("UNAVAILABLE", why));
+      }
+      this.pending.clear();
+      this.onStatus(false, why);
       return;
     }
     if (this.stopped) return;

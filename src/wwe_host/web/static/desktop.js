@@ -270,9 +270,10 @@ const relay = new Relay({
 const connection = new Connection({
   frames: () => relay.list(),
   onMessage: dispatch,
-  onStatus: (connected) => {
+  onStatus: (connected, refused) => {
     const banner = $("connection-banner");
-    banner.textContent = connected ? "" : "Connection to the server lost \u2014 reconnecting\u2026";
+    banner.textContent = connected ? ""
+      : refused ?? "Connection to the server lost \u2014 reconnecting\u2026";
     banner.hidden = connected;
   },
   onNote: (text) => inspector.note(text),
