@@ -35,15 +35,13 @@ export class Connection {
    * @param {(message: object) => void} options.onMessage  every server message
    * @param {(connected: boolean) => void} options.onStatus
    * @param {(text: string) => void} options.onNote        for the traffic inspector
-   * @param {() => void} [options.onHello]       after each hello was sent
    */
-  constructor({ url = defaultUrl(), frames, onMessage, onStatus, onNote, onHello = () => {} }) {
+  constructor({ url = defaultUrl(), frames, onMessage, onStatus, onNote }) {
     this.url = url;
     this.frames = frames;
     this.onMessage = onMessage;
     this.onStatus = onStatus;
     this.onNote = onNote;
-    this.onHello = onHello;
     this.socket = null;
     this.ready = false; // open and hello sent
     this.queue = [];
@@ -101,7 +99,6 @@ export class Connection {
     socket.send(JSON.stringify({ type: "hello", frames: this.frames() }));
     this.ready = true;
     this.connectedOnce = true;
-    this.onHello();
     this.flush();
     this.onStatus(true);
     clearInterval(this.pingTimer);
