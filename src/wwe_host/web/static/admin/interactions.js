@@ -100,7 +100,8 @@ class InteractionCard {
     this.interaction = i;
     const noun = mediaInfo(i.media).noun;
     const parties = partiesOf(i);
-    setAttr(this.article, "aria-label", `${interactionName(i, { withId: false })} \u2013 ${i.agent}`);
+    const name = interactionName(i, { withId: false });
+    setAttr(this.article, "aria-label", `${name} \u2013 ${i.agent}`);
     this.el.dataset.agent = i.agent ?? "";
     this.el.dataset.state = i.state ?? "";
     this.el.dataset.media = i.media ?? "";

@@ -18,7 +18,9 @@ export const MODES = ["tab", "popup", "background", "hidden"];
 export function wantedApps(webContent) {
   const wc = webContent ?? {};
   const apps = [];
-  for (const desc of wc.workspace ?? []) apps.push({ key: `w:${desc.section}`, desc, interactionId: null });
+  for (const desc of wc.workspace ?? []) {
+    apps.push({ key: `w:${desc.section}`, desc, interactionId: null });
+  }
   for (const [interactionId, list] of Object.entries(wc.interaction ?? {})) {
     for (const desc of list ?? []) {
       apps.push({ key: `i:${interactionId}:${desc.section}`, desc, interactionId });
@@ -271,7 +273,8 @@ export class WebContent {
     const keys = visible.map((inst) => inst.key);
     const chosen = this.caseChoice.get(s.selectedCase);
     const tabs = this.caseAppTabs;
-    const want = keys.includes(chosen) ? chosen : keys.includes(tabs.selected) ? tabs.selected : keys[0];
+    const want = keys.includes(chosen) ? chosen
+      : keys.includes(tabs.selected) ? tabs.selected : keys[0];
     if (want) tabs.select(want);
     else tabs.paint();
     setHidden($("case-app-tabs").parentElement, keys.length === 0);
