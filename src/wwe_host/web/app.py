@@ -27,12 +27,12 @@ from starlette.responses import (
     Response,
 )
 from starlette.routing import Mount, Route, WebSocketRoute
-from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ..engine import AuthError, Engine
 from ..errors import ApiError
 from . import doors, metrics, rest
+from .assets import StaticAssets
 from .desktop_hub import DesktopHub
 from .desktop_ws import SESSION_COOKIE, desktop_socket
 from .headers import SecurityHeaders, desktop_csp
@@ -222,7 +222,7 @@ def build_site(engine: Engine) -> ASGIApp:
             Route(f"/{LIBRARY}", _library),
             Route(f"/{DECLARATIONS}", _library),
             WebSocketRoute("/desktop/ws", desktop_socket),
-            Mount("/static", StaticFiles(directory=STATIC)),
+            Mount("/static", StaticAssets(directory=STATIC)),
         ],
         lifespan=lifespan,
         exception_handlers={HTTPException: http_error},
@@ -240,7 +240,7 @@ def build_demo() -> ASGIApp:
         routes=[
             Route(f"/{LIBRARY}", _library),
             Route(f"/{DECLARATIONS}", _library),
-            Mount("/", StaticFiles(directory=DEMO, html=True)),
+            Mount("/", StaticAssets(directory=DEMO, html=True)),
         ]
     )
     csp = "; ".join(

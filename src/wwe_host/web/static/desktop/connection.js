@@ -39,15 +39,13 @@ export class Connection {
    * @param {(connected: boolean, refused?: string) => void} options.onStatus
    *        refused: why the server refused this desktop (it does not reconnect then)
    * @param {(text: string) => void} options.onNote        for the traffic inspector
-   * @param {() => void} [options.onHello]       after each hello was sent
    */
-  constructor({ url = defaultUrl(), frames, onMessage, onStatus, onNote, onHello = () => {} }) {
+  constructor({ url = defaultUrl(), frames, onMessage, onStatus, onNote }) {
     this.url = url;
     this.frames = frames;
     this.onMessage = onMessage;
     this.onStatus = onStatus;
     this.onNote = onNote;
-    this.onHello = onHello;
     this.socket = null;
     this.ready = false; // open and hello sent
     this.queue = [];
@@ -105,7 +103,6 @@ export class Connection {
     socket.send(JSON.stringify({ type: "hello", frames: this.frames() }));
     this.ready = true;
     this.connectedOnce = true;
-    this.onHello();
     this.flush();
     this.onStatus(true);
     clearInterval(this.pingTimer);
