@@ -116,12 +116,16 @@ def main(count: int) -> None:
     print(f"{'round trip (ms)':<44} {'p50':>8} {'p99':>8}  target")
     for name, values, target_text in (
         ("baseline: postMessage echo iframe<->page", echo, "-"),
-        ("agent.getState iframe->desktop->server", api, "p50 < 1, p99 < 3"),
+        ("agent.getState iframe->desktop->server", api, "p50 < 1, p99 < 2"),
     ):
         p50, p99 = percentile(values, 0.5), percentile(values, 0.99)
         print(f"{name:<44} {p50:>8.3f} {p99:>8.3f}  {target_text}")
-    ratio = percentile(api, 0.5) / max(percentile(echo, 0.5), 1e-9)
-    print(f"p50 ratio api/echo: {ratio:.1f}x over {count} requests each")
+    # The echo often rounds to 0 ms (Chromium's clock is coarse for cross-origin frames), so
+    # a ratio would be meaningless: report what the server path adds instead.
+    for label, q in (("p50", 0.5), ("p99", 0.99)):
+        added = percentile(api, q) - percentile(echo, q)
+        print(f"{label} added by desktop+server over the echo: {added:.3f} ms")
+    print(f"({count} requests each)")
 
 
 if __name__ == "__main__":

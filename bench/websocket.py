@@ -23,6 +23,7 @@ from pathlib import Path
 
 import httpx
 import websockets
+from websockets.typing import Origin
 
 from wwe_host.testing import ServerProcess, free_port
 
@@ -104,13 +105,16 @@ class Desktop:
 
 
 async def open_wwe(url: str, index: int) -> Desktop:
-    async with httpx.AsyncClient() as http:
+    # Login and the desktop WebSocket are cookie doors: they take the desktop's own origin.
+    async with httpx.AsyncClient(headers={"origin": url}) as http:
         login = await http.post(
             f"{url}/api/v1/login", json={"username": f"b{index}", "password": "pw"}
         )
     cookie = f"wwe_session={login.cookies['wwe_session']}"
     ws = await websockets.connect(
-        url.replace("http", "ws") + "/desktop/ws", additional_headers={"Cookie": cookie}
+        url.replace("http", "ws") + "/desktop/ws",
+        origin=Origin(url),
+        additional_headers={"Cookie": cookie},
     )
     await ws.send(json.dumps({"type": "hello", "frames": []}))
     await ws.send(

@@ -27,6 +27,7 @@ from wwe_host.security.origins import (
     OriginPolicy,
     frame_allowed,
     normalize_origin,
+    url_origin,
 )
 from wwe_host.security.passwords import is_hashed, validate_hash
 from wwe_host.security.ratelimit import RateLimitPolicy
@@ -121,6 +122,12 @@ class ServerSettings:
     max_requests_in_flight: int = DEFAULT_IN_FLIGHT
     insecure_plain_password: bool = False
     frame_ancestors: str = "'self'"
+    # Origins besides public-url's whose pages may use the desktop's cookie doors (login,
+    # logout, the desktop WebSocket, cookie-authenticated REST writes); normalised.
+    desktop_origins: tuple[str, ...] = ()
+    max_desktop_connections: int = 4
+    session_idle_timeout_minutes: float = 480.0  # 0 = a token never idles out
+    session_max_lifetime_minutes: float = 1440.0  # 0 = no absolute lifetime
 
     def __post_init__(self) -> None:
         # Derived defaults are filled here so that ServerSettings() alone is usable.
@@ -128,6 +135,22 @@ class ServerSettings:
             object.__setattr__(self, "public_url", _default_public_url(self))
         if not self.database:
             object.__setattr__(self, "database", _default_database(self.data_dir))
+
+    @property
+    def public_origin(self) -> str:
+        """The origin of ``public-url`` (its path, if any, is not part of it)."""
+        return url_origin(self.public_url)
+
+    @property
+    def accepted_desktop_origins(self) -> frozenset[str]:
+        """The origins whose pages may log in, log out, open the desktop WebSocket and
+        make cookie-authenticated changes: public-url's origin plus ``desktop-origins``.
+        (Listening on port 0, the derived public-url has no origin until ``serve`` knows
+        the port it got.)"""
+        try:
+            return frozenset((self.public_origin, *self.desktop_origins))
+        except ValueError:
+            return frozenset(self.desktop_origins)
 
 
 @dataclass(frozen=True)
@@ -309,6 +332,21 @@ def _default_public_url(server: ServerSettings) -> str:
     return f"http://{_url_host(host)}:{server.listen_port}"
 
 
+def _desktop_origins(section: str, value: str) -> tuple[str, ...]:
+    """``desktop-origins``: comma-separated ``scheme://host[:port]``, each normalised;
+    ``*`` and ``null`` are refused (the point of the list is to name the desktop's own)."""
+    option = "desktop-origins"
+    origins: list[str] = []
+    for entry in _unique_list(section, option, value):
+        if entry in ("*", "null"):
+            raise _bad(section, option, value, f"origins of the desktop's pages, not '{entry}'")
+        try:
+            origins.append(normalize_origin(entry))
+        except ValueError as exc:
+            raise _bad(section, option, value, f"origins (scheme://host[:port]): {exc}") from None
+    return tuple(dict.fromkeys(origins))
+
+
 def _default_database(data_dir: str) -> str:
     # sqlite:///relative/path or sqlite:////absolute/path, as SQLAlchemy spells them.
     return f"sqlite:///{data_dir.rstrip('/')}/wwe-host.db"
@@ -384,6 +422,10 @@ _SERVER_OPTIONS: Final = frozenset(
         "max-requests-in-flight",
         "insecure-plain-password",
         "frame-ancestors",
+        "desktop-origins",
+        "max-desktop-connections",
+        "session-idle-timeout",
+        "session-max-lifetime",
     }
 )
 _AUTO_READY_OPTIONS: Final = {f"login.{m}.is-auto-ready": m for m in MEDIA}
@@ -546,7 +588,38 @@ class _Parser:
                     "a CSP source list such as 'self' https://portal.example.com",
                 )
             kwargs["frame_ancestors"] = fa
-        return ServerSettings(**kwargs)  # type: ignore[arg-type]
+        if "desktop-origins" in values:
+            kwargs["desktop_origins"] = _desktop_origins(s, values["desktop-origins"])
+        if "max-desktop-connections" in values:
+            kwargs["max_desktop_connections"] = _int(
+                s,
+                "max-desktop-connections",
+                values["max-desktop-connections"],
+                1,
+                1000,
+                "a whole number of connections from 1 to 1000",
+            )
+        for option, name in (
+            ("session-idle-timeout", "session_idle_timeout_minutes"),
+            ("session-max-lifetime", "session_max_lifetime_minutes"),
+        ):
+            if option in values:
+                kwargs[name] = _decimal(s, option, values[option], "minutes (0 = no limit)")
+        server = ServerSettings(**kwargs)  # type: ignore[arg-type]
+        derived = "public-url" not in values
+        try:
+            server.public_origin  # noqa: B018 - validates the origin the doors compare with
+        except ValueError as exc:
+            if derived and server.listen_port == 0:
+                return server  # `serve` derives it again from the port it gets
+            option = "listen" if derived else "public-url"
+            raise _bad(
+                s,
+                option,
+                values.get(option, server.public_url),
+                f"a host that can be part of an origin ({exc})",
+            ) from None
+        return server
 
     def _action_codes(self, values: Mapping[str, str]) -> dict[str, str]:
         codes: dict[str, str] = {}
@@ -1010,6 +1083,14 @@ def _web_content_lines(config: Config, options: AgentOptions) -> list[str]:
     return lines
 
 
+def _lifetimes(server: ServerSettings) -> str:
+    idle, most = server.session_idle_timeout_minutes, server.session_max_lifetime_minutes
+    return (
+        f"idle timeout {f'{idle:g} min' if idle else 'none'}, "
+        f"max lifetime {f'{most:g} min' if most else 'none'}"
+    )
+
+
 def render_effective(config: Config) -> str:
     """The effective configuration as ``check-config`` prints it (no secrets)."""
     s = config.server
@@ -1032,6 +1113,10 @@ def render_effective(config: Config) -> str:
         f"  max requests in flight per frame: {s.max_requests_in_flight}",
         f"  plain-text passwords: {plain}",
         f"  frame-ancestors: {s.frame_ancestors}",
+        "  desktop origins (login, logout, desktop WebSocket, cookie changes): "
+        + (", ".join(sorted(s.accepted_desktop_origins)) or "(none)"),
+        f"  desktop connections per session: at most {s.max_desktop_connections}",
+        f"  session tokens: {_lifetimes(s)}",
         f"  web-content origins (frame-src): {frame_src}",
         "",
         f"accepted origins ({ORIGINS_OPTION}):",

@@ -12,11 +12,11 @@ import asyncio
 import contextlib
 import hashlib
 import logging
+import math
 import secrets
 import time
 import uuid
-from collections import deque
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
@@ -29,18 +29,20 @@ from .contact_center.base import ContactCenter
 from .contact_center.mail import SmtpSender
 from .contact_center.routing import pick_agent
 from .contact_center.simulator import Simulator
+from .core.time import Clock, LoopScheduler, Scheduler, Timer, system_clock
 from .domain import operations as ops
 from .domain import toasts
 from .domain.effects import Effects, Notice
 from .domain.model import AgentSession, FrameRecord, Interaction, QueuedItem
 from .domain.states import LOGOUT, NOT_READY, READY, State, build_state_list
+from .domain.tokens import TokenBook, TokenLifetimes
 from .domain.views import interaction_view
 from .errors import ApiError, ErrorCode
 from .security import Decision, RateLimiter, frame_allowed, normalize_origin
 from .security.origins import not_allowed_message
 from .security.passwords import verify_password
 from .security.ratelimit import rate_limit_message
-from .store.base import AuditRow, Changes, Store
+from .store.base import AuditRow, Changes, Store, decode_session, encode_session
 from .store.group_commit import GroupCommit
 
 log = logging.getLogger("wwe_host.engine")
@@ -54,6 +56,13 @@ AUDIT_FLUSH_SECONDS = 0.25
 # that embeds the desktop and targets it explicitly).
 EMBEDDER_SECTION = "@embedder"
 TRAFFIC_KEEP = 500
+# Audit rows kept in memory while the store cannot write (the oldest go first beyond it).
+AUDIT_BUFFER_MAX = 100_000
+UNSTORED = "The change could not be stored; nothing was changed. Retry later."
+# Expired login tokens are removed from session records (and token uses persisted) this often.
+TOKEN_PRUNE_SECONDS = 60.0
+# The audit outcome of a refused door (docs/architecture.md, "Doors").
+REFUSED_DOOR = "refused:door"
 
 
 class DesktopSink(Protocol):
@@ -104,20 +113,29 @@ class Engine:
         config: Config,
         store: Store,
         contact_center: ContactCenter | None = None,
-        clock: Callable[[], float] = time.time,
+        clock: Clock = system_clock,
+        scheduler: Scheduler | None = None,
     ) -> None:
         self.config = config
         self.store = store
         self.clock = clock
+        self.scheduler: Scheduler = scheduler or LoopScheduler(clock)
         self.contact_center: ContactCenter = contact_center or Simulator()
         self.contact_center.bind(self)
         self.limiter = RateLimiter(config.security.rate_limits, clock)
-        self.commits = GroupCommit(store)
+        self.commits = GroupCommit(store, on_failure=self._rollback)
         self._mail = SmtpSender(config.server.smtp) if config.server.smtp else None
         self._read = config.security.read_allowed
         self._sessions: dict[str, AgentSession] = {}
         self._by_user: dict[str, str] = {}
-        self._by_token: dict[str, str] = {}
+        server = config.server
+        self.tokens = TokenBook(
+            TokenLifetimes(
+                idle=server.session_idle_timeout_minutes * 60.0,
+                absolute=server.session_max_lifetime_minutes * 60.0,
+            )
+        )
+        self._tokens_pruned_at = -math.inf
         self._frames: dict[tuple[str, str], FrameHandle] = {}
         self._sinks: dict[str, list[DesktopSink]] = {}
         self._state_lists: dict[str, list[State]] = {}
@@ -125,13 +143,21 @@ class Engine:
         self._queue: list[QueuedItem] = []
         self._failed_logins: dict[str, int] = {}
         self._tasks: set[asyncio.Task[Any]] = set()
-        self._timers: dict[tuple[str, str], asyncio.TimerHandle] = {}
+        self._timers: dict[tuple[str, str], Timer] = {}
+        self._ticker: Timer | None = None
+        # While an operation runs, the timers it arms wait here for its commit.
+        self._deferred: list[Callable[[], None]] | None = None
+        self._durable_queue: list[QueuedItem] = []
+        # Why the last commit failed, while the store cannot write (None when it can).
+        self.store_problem: str | None = None
+        self._failures = 0
         self._started = False
-        self.traffic: deque[dict[str, Any]] = deque(maxlen=TRAFFIC_KEEP)
         # Watchers (metrics, tools): every frame request's (request, outcome, duration ms),
         # and every published notice's (topic, session id, data). They must not raise.
         self.request_observers: list[Callable[[str, str, float], None]] = []
         self.notice_observers: list[Callable[[str, str, dict[str, Any]], None]] = []
+        # ...and every refused door's (door, reason): see ``refused_door``.
+        self.door_observers: list[Callable[[str, str], None]] = []
 
     # --- lifecycle -----------------------------------------------------------------------
 
@@ -142,16 +168,21 @@ class Engine:
                 log.warning("dropping stored session of unknown agent %r", session.username)
                 continue
             self._index(session)
+            self.commits.durable[session.session_id] = encode_session(session)
         self._queue = await self.store.load_queue()
+        self._durable_queue = list(self._queue)
         self.contact_center.restore(self._sessions.values())
         for session in self._sessions.values():
             for toast in session.toasts.values():
                 if toast.close_at is not None:
                     self.arm_toast(session.session_id, toast.toast_id, toast.close_at)
-        self._spawn(self._housekeeping())
         self._started = True
+        self._tick()
 
     async def stop(self) -> None:
+        self._started = False
+        if self._ticker is not None:
+            self._ticker.cancel()
         for task in list(self._tasks):
             task.cancel()
         for task in list(self._tasks):
@@ -172,21 +203,33 @@ class Engine:
     def _index(self, session: AgentSession) -> None:
         self._sessions[session.session_id] = session
         self._by_user[session.username] = session.session_id
-        for digest in session.tokens:
-            self._by_token[digest] = session.session_id
+        self.tokens.index(session)
         for record in session.frames.values():
             self._frames[(session.session_id, record.frame_id)] = self._handle_for(session, record)
 
+    def _tick(self) -> None:
+        self._spawn(self._housekeeping())
+
     async def _housekeeping(self) -> None:
-        """Flush the audit log in batches and log out agents who went inactive."""
-        while True:
-            await asyncio.sleep(AUDIT_FLUSH_SECONDS)
-            try:
-                await self._flush_audit()
-                await self._check_inactivity()
-                log_repeats.flush_all()
-            except Exception:
-                log.exception("housekeeping failed")
+        """Flush the audit log in batches, log out agents who went inactive and prune
+        expired login tokens; then arm the next round (one round at a time, whatever the
+        scheduler)."""
+        try:
+            await self._flush_audit()
+            await self._check_inactivity()
+            if self.now() - self._tokens_pruned_at >= TOKEN_PRUNE_SECONDS:
+                await self.prune_tokens()
+            log_repeats.flush_all()
+        except Exception:
+            log.exception("housekeeping failed")
+        finally:
+            if self._started:
+                self._ticker = self.scheduler.call_at(self.now() + AUDIT_FLUSH_SECONDS, self._tick)
+
+    async def settle(self) -> None:
+        """Wait for the operations that timers have started (tests with manual time)."""
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
 
     async def flush_audit(self) -> None:
         """Write the audit entries gathered so far (they are batched every 0.25 s)."""
@@ -195,7 +238,9 @@ class Engine:
     async def _flush_audit(self) -> None:
         if self._audit:
             entries, self._audit = self._audit, []
-            await self.commits.commit(Changes(audit=entries))
+            # A failure puts the rows back (see _rollback) and has been logged there.
+            with contextlib.suppress(Exception):
+                await self.commits.commit(Changes(audit=entries))
 
     # --- Host (for the contact center) ---------------------------------------------------
 
@@ -216,11 +261,21 @@ class Engine:
         return self.config.agents[username]
 
     def schedule(self, delay: float, operation: Callable[[Effects], None]) -> None:
-        loop = asyncio.get_running_loop()
-        loop.call_later(delay, lambda: self._spawn(self._run_logged(operation)))
+        """Run ``operation`` after ``delay`` seconds. Asked for inside an operation, the
+        timer is armed only once that operation's changes are durable."""
 
-    def run_soon(self, operation: Callable[[Effects], None]) -> Awaitable[None]:
-        return self._run_logged(operation)
+        def arm() -> None:
+            self.scheduler.call_at(
+                self.now() + delay, lambda: self._spawn(self._run_logged(operation))
+            )
+
+        self._after_commit(arm)
+
+    def _after_commit(self, action: Callable[[], None]) -> None:
+        if self._deferred is not None:
+            self._deferred.append(action)
+        else:
+            action()
 
     async def _run_logged(self, operation: Callable[[Effects], None]) -> None:
         try:
@@ -297,17 +352,60 @@ class Engine:
                         session.idle_since[media] = now
                 self._sessions[session.session_id] = session
                 self._by_user[username] = session.session_id
-            session.tokens.append(digest)
-            self._by_token[digest] = session.session_id
+            self.tokens.issue(session, digest, self.now())
             fx.touch(session)
             return session
 
         session = await self.run(open_session)
         return token, session
 
-    def session_for_token(self, token: str) -> AgentSession | None:
-        session_id = self._by_token.get(_digest(token))
+    def session_for_token(self, token: str, *, touch: bool = True) -> AgentSession | None:
+        """The session a cookie opens now (None: unknown or expired token). ``touch``
+        counts this as a use of the token, postponing its idle expiry."""
+        session_id = self.tokens.lookup(_digest(token), self.now(), touch=touch)
         return self._sessions.get(session_id) if session_id else None
+
+    async def prune_tokens(self) -> int:
+        """Remove expired login tokens from the session records, and store the tokens'
+        last uses; how many sessions were written. The housekeeping runs it every minute."""
+        self._tokens_pruned_at = self.now()
+        changed = self.tokens.prune(self._sessions.values(), self._tokens_pruned_at)
+        if not changed:
+            return 0
+
+        def store(fx: Effects) -> None:
+            for session in changed:
+                if self._sessions.get(session.session_id) is session:
+                    fx.touch(session)
+
+        await self.run(store)
+        return len(changed)
+
+    def refused_door(
+        self, door: str, origin: str, reason: str, detail: str, session: AgentSession | None
+    ) -> None:
+        """Record a refusal at one of the desktop's cookie doors (the desktop WebSocket,
+        login, logout, a cookie-authenticated REST change): the audit log (outcome
+        ``refused:door``, request = the door), the door observers (metrics), and the
+        traffic inspector of the session whose cookie came along, if any."""
+        at = self.clock()
+        username = session.username if session is not None else ""
+        self._audit.append((at, username, "", origin, door, REFUSED_DOOR, detail, 0.0))
+        for watch in self.door_observers:
+            watch(door, reason)
+        sinks = self._sinks.get(session.session_id) if session is not None else None
+        if sinks:
+            traffic = {
+                "at": at,
+                "frameId": "",
+                "origin": origin,
+                "request": door,
+                "outcome": REFUSED_DOOR,
+                "detail": detail,
+                "durationMs": 0.0,
+            }
+            for sink in sinks:
+                sink.ui("traffic", traffic)
 
     def sessions(self) -> list[AgentSession]:
         return list(self._sessions.values())
@@ -331,8 +429,7 @@ class Engine:
             return
         if self._by_user.get(session.username) == session_id:
             del self._by_user[session.username]
-        for digest in session.tokens:
-            self._by_token.pop(digest, None)
+        self.tokens.forget(session)
         for key in [k for k in self._frames if k[0] == session_id]:
             del self._frames[key]
         for key in [k for k in self._timers if k[0] == session_id]:
@@ -364,9 +461,6 @@ class Engine:
 
     def arm_toast(self, session_id: str, toast_id: str, close_at: float) -> None:
         key = (session_id, toast_id)
-        old = self._timers.pop(key, None)
-        if old is not None:
-            old.cancel()
 
         def close(fx: Effects) -> None:
             self._timers.pop(key, None)
@@ -376,10 +470,15 @@ class Engine:
                 return
             toasts.close(fx, session, None, toast_id)
 
-        loop = asyncio.get_running_loop()
-        self._timers[key] = loop.call_later(
-            max(0.0, close_at - self.now()), lambda: self._spawn(self._run_logged(close))
-        )
+        def arm() -> None:
+            old = self._timers.pop(key, None)
+            if old is not None:
+                old.cancel()
+            self._timers[key] = self.scheduler.call_at(
+                close_at, lambda: self._spawn(self._run_logged(close))
+            )
+
+        self._after_commit(arm)
 
     # --- desktops and frames -------------------------------------------------------------
 
@@ -675,10 +774,14 @@ class Engine:
             )
         call = Call(self, session, frame, None, name)
         try:
-            result = HANDLERS[name](call, params)
-        except ApiError as error:
+            result = self._operate(call, HANDLERS[name], params)
+        except ApiError as refused:
+            error = refused
             if call.changed is not None:
-                await self._finish(call.changed)
+                try:
+                    await self._finish(call.changed)
+                except ApiError as unstored:
+                    error = unstored
             outcome = (
                 Outcome("refused:user-data", error.message)
                 if error.code is ErrorCode.USER_DATA_NOT_ALLOWED
@@ -702,23 +805,25 @@ class Engine:
         if fx is not None:
             try:
                 await self._finish(fx)
-            except Exception:
-                log.exception("commit of %s failed", request)
+            except ApiError as unstored:
                 return self._refuse(
                     frame,
                     reference,
                     request,
-                    ErrorCode.UNAVAILABLE,
-                    "The change could not be stored; nothing was changed. Retry later.",
+                    unstored.code,
+                    unstored.message,
                     Outcome("failed", "store unavailable"),
                     started,
                 )
         else:
             pending = self.commits.pending()
             if pending is not None:
-                # A read must not report what is not yet durable.
-                with contextlib.suppress(Exception):
+                # A read must not report what is not yet durable. If that commit
+                # failed, memory is back to what is durable: read again.
+                try:
                     await asyncio.shield(pending)
+                except Exception:
+                    result = HANDLERS[name](call, params)
         self._record(frame, request, ALLOWED, started)
         if reference is None:
             return None
@@ -838,7 +943,12 @@ class Engine:
                 fx.touch(session)
                 return subscription_id
 
-            subscription_id = await self.run(subscribe)
+            try:
+                subscription_id = await self.run(subscribe)
+            except ApiError as error:
+                return self._refuse(
+                    frame, reference, kind, error.code, error.message, Outcome("failed"), started
+                )
             self._record(frame, "subscribe", Outcome("allowed", ",".join(topics)), started)
             if reference is None:
                 return None
@@ -860,7 +970,12 @@ class Engine:
             record.subscriptions.pop(data, None)
             fx.touch(session)
 
-        await self.run(unsubscribe)
+        try:
+            await self.run(unsubscribe)
+        except ApiError as error:
+            return self._refuse(
+                frame, reference, kind, error.code, error.message, Outcome("failed"), started
+            )
         self._record(frame, "unsubscribe", Outcome("allowed", data), started)
         if reference is None:
             return None
@@ -872,16 +987,91 @@ class Engine:
         """Run an operation; commit what it changed, then publish what it said.
 
         An ``ApiError`` still publishes the notices the operation made before refusing
-        (a blocked mark done tells the blocking frame), then propagates.
+        (a blocked mark done tells the blocking frame), then propagates. A failed commit
+        raises ``ApiError(UNAVAILABLE)`` and leaves nothing of the operation behind.
         """
         fx = Effects()
         try:
-            result = operation(fx)
+            result = self._deferring(fx, operation)
         except ApiError:
             await self._finish(fx)
             raise
         await self._finish(fx)
         return result
+
+    def _operate(self, call: Call, handler: Callable[[Call, list[Any]], T], params: Any) -> T:
+        """Run a request's handler; timers it arms wait for its commit (if it changed
+        anything, its Effects exist by then)."""
+        deferred: list[Callable[[], None]] = []
+        self._deferred = deferred
+        try:
+            return handler(call, params)
+        finally:
+            self._deferred = None
+            if deferred:
+                call.fx.after_commit.extend(deferred)
+
+    def _deferring(self, fx: Effects, operation: Callable[[Effects], T]) -> T:
+        self._deferred = fx.after_commit
+        try:
+            return operation(fx)
+        finally:
+            self._deferred = None
+
+    def _rollback(self, batch: Changes, problem: BaseException) -> None:
+        """A commit failed: put every session it held back to its durable record (a session
+        never stored disappears), the queue too, and keep its audit rows for the next one."""
+        touched = {s.session_id for s in batch.sessions} | set(batch.ended)
+        self.store_problem = f"{type(problem).__name__}: {problem}"
+        log.log(
+            logging.DEBUG if self._failures else logging.ERROR,
+            "commit failed (%s); %d session(s) put back to their stored state",
+            self.store_problem,
+            len(touched),
+        )
+        self._failures += 1
+        for session_id in touched:
+            data = self.commits.durable.get(session_id)
+            if data is None:
+                self._forget(session_id)
+            else:
+                self._restore(decode_session(data))
+        if batch.queued or batch.dequeued:
+            self._queue = list(self._durable_queue)
+        if batch.audit:
+            kept = batch.audit + self._audit
+            if len(kept) > AUDIT_BUFFER_MAX:
+                log.warning(
+                    "audit buffer full: %d oldest rows dropped", len(kept) - AUDIT_BUFFER_MAX
+                )
+                kept = kept[-AUDIT_BUFFER_MAX:]
+            self._audit = kept
+
+    def _restore(self, stored: AgentSession) -> None:
+        """Put the live session back to ``stored`` (decoded from the store), in place, so
+        that whoever holds the session object holds the restored one; re-point the token
+        book and the frame handles the desktops hold."""
+        session_id = stored.session_id
+        session = self._sessions.get(session_id)
+        if session is None:
+            self._index(stored)
+            return
+        self.tokens.forget(session)
+        for name in session.__struct_fields__:
+            setattr(session, name, getattr(stored, name))
+        self._by_user[session.username] = session_id
+        self.tokens.index(session)
+        for key in [k for k in self._frames if k[0] == session_id]:
+            record = session.frames.get(key[1])
+            if record is None:
+                del self._frames[key]
+            else:
+                handle = self._frames[key]
+                handle.record = record
+                handle.allowed = self._handle_for(session, record).allowed
+        for frame_id, record in session.frames.items():
+            if (session_id, frame_id) not in self._frames:
+                self._frames[(session_id, frame_id)] = self._handle_for(session, record)
 
     async def _finish(self, fx: Effects) -> None:
         if self._queue and any(
@@ -902,7 +1092,21 @@ class Engine:
             )
             if self._audit:
                 changes.audit, self._audit = self._audit, []
-            await self.commits.commit(changes)
+            try:
+                await self.commits.commit(changes)
+            except Exception as problem:
+                raise ApiError(ErrorCode.UNAVAILABLE, UNSTORED) from problem
+            if self._failures:
+                log.warning("the store writes again, after %d failed commit(s)", self._failures)
+                self._failures = 0
+                self.store_problem = None
+            if fx.queued or fx.dequeued:
+                gone = set(fx.dequeued)
+                self._durable_queue = [i for i in self._durable_queue if i.item_id not in gone] + [
+                    i for i in fx.queued if i.item_id not in gone
+                ]
+        for action in fx.after_commit:
+            action()
         for notice in fx.notices:
             self._publish(notice)
         for session_id in fx.ended:
@@ -1070,9 +1274,6 @@ class Engine:
             return operation(Call(self, session, None, fx, "desktop"))
 
         return await self.run(run)
-
-    def frames_of(self, session_id: str) -> Iterable[FrameHandle]:
-        return [h for (sid, _), h in self._frames.items() if sid == session_id]
 
 
 def _digest(token: str) -> str:

@@ -76,6 +76,12 @@ def serve(config_path: str | None, listen: str | None, data_dir: str | None) -> 
                 load_config(config_path), listen=listen, data_dir=data_dir
             )
             main_sock = bind(config.server.listen_host, config.server.listen_port)
+            if config.server.listen_port == 0:
+                # Port 0: the kernel picked one; a derived public-url (and so the desktop's
+                # origin, which the cookie doors check) must name the real port.
+                host, port = config.server.listen_host, main_sock.getsockname()[1]
+                listen = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+                config = with_server_overrides(config, listen=listen)
             sockets = [main_sock]
             demo_sock = None
     except ConfigError as problem:

@@ -53,7 +53,9 @@ def admin_api(admin_server: WweServer) -> Iterator[WweHostClient]:
 def api_login(context: BrowserContext, server: WweServer, username: str, password: str) -> None:
     """Log in without opening the desktop: the context keeps the session cookie."""
     response = context.request.post(
-        f"{server.url}/api/v1/login", data={"username": username, "password": password}
+        f"{server.url}/api/v1/login",
+        data={"username": username, "password": password},
+        headers={"origin": server.url},  # what the login page's own fetch sends
     )
     assert response.ok, response.text()
 

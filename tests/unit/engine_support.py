@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from wwe_host.config import Config, parse_config
+from wwe_host.core.time import ManualClock, ManualScheduler, Scheduler
 from wwe_host.engine import Engine, FrameHandle
 from wwe_host.store.sqlite import SqliteStore
 
@@ -73,6 +74,16 @@ def make_config(
     return parse_config(text, "<test>")
 
 
+class Clock:
+    """An injectable clock (``Engine(clock=...)``): tests move ``now`` by hand."""
+
+    def __init__(self, now: float = 1_800_000_000.0) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
 class Desktop:
     """A desktop that records what the engine sends it."""
 
@@ -97,11 +108,26 @@ class Desktop:
         return [m["data"]["eventType"] for m in self.events_for(frame_id, topic)]
 
 
-async def started_engine(tmp_path: Path, config: Config, clock: Any = None) -> Engine:
+async def started_engine(
+    tmp_path: Path, config: Config, clock: Any = None, scheduler: Scheduler | None = None
+) -> Engine:
+    """An engine on a real SQLite file. Without a clock it runs on manual time: nothing
+    timed happens until ``advance`` moves it (no test sleeps to wait for a timer)."""
     store = SqliteStore(tmp_path / "wwe-host.db")
-    engine = Engine(config, store, clock=clock) if clock else Engine(config, store)
+    if clock is None:
+        clock = ManualClock()
+        scheduler = ManualScheduler(clock)
+    engine = Engine(config, store, clock=clock, scheduler=scheduler)
     await engine.start()
     return engine
+
+
+async def advance(engine: Engine, seconds: float) -> None:
+    """Move an engine on manual time forward, and let what fell due run to its end."""
+    scheduler = engine.scheduler
+    assert isinstance(scheduler, ManualScheduler), "the engine is not on manual time"
+    scheduler.advance(seconds)
+    await engine.settle()
 
 
 class Agent:

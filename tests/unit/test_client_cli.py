@@ -128,7 +128,10 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
                 pytest.fail(f"wwe-host serve did not answer /healthz:\n{log.read_text()}")
             time.sleep(0.1)
         login = httpx.post(
-            f"{url}/api/v1/login", json={"username": "agent1", "password": "agent1"}, timeout=5.0
+            f"{url}/api/v1/login",
+            json={"username": "agent1", "password": "agent1"},
+            headers={"origin": url},  # the desktop's own origin (a cookie door)
+            timeout=5.0,
         )
         assert login.status_code == 200, login.text
         yield Server(url, log)

@@ -280,6 +280,11 @@ def test_empty_file_gives_documented_defaults() -> None:
     assert config.server.smtp is None
     assert config.server.frame_ancestors == "'self'"
     assert config.server.max_requests_in_flight == 32
+    assert config.server.desktop_origins == ()
+    assert config.server.accepted_desktop_origins == {"http://127.0.0.1:8080"}
+    assert config.server.max_desktop_connections == 4
+    assert config.server.session_idle_timeout_minutes == 480
+    assert config.server.session_max_lifetime_minutes == 1440
     assert config.security.origins.entries == ()
     assert config.security.rate_limits.default == 0
     assert config.security.rate_limits.quarantine_delay == 30
@@ -316,6 +321,50 @@ def test_derived_defaults_follow_listen_and_data_dir() -> None:
     assert server.database == "sqlite:////srv/wwe/wwe-host.db"
     v6 = parse_config("[wwe-host]\nlisten = [::1]:8443\n").server
     assert (v6.listen_host, v6.public_url) == ("::1", "http://[::1]:8443")
+
+
+def test_desktop_doors_and_session_options() -> None:
+    server = parse_config(
+        "[wwe-host]\npublic-url = https://wwe.example.com/desk/\n"
+        "desktop-origins = HTTPS://Desk.Example.com:443, http://10.0.0.5:8080,\n"
+        "  https://wwe.example.com\n"
+        "max-desktop-connections = 2\nsession-idle-timeout = 30.5\nsession-max-lifetime = 0\n"
+    ).server
+    assert server.public_origin == "https://wwe.example.com"
+    assert server.desktop_origins == (
+        "https://desk.example.com",
+        "http://10.0.0.5:8080",
+        "https://wwe.example.com",
+    )
+    assert server.accepted_desktop_origins == {
+        "https://wwe.example.com",
+        "https://desk.example.com",
+        "http://10.0.0.5:8080",
+    }
+    assert server.max_desktop_connections == 2
+    assert server.session_idle_timeout_minutes == 30.5
+    assert server.session_max_lifetime_minutes == 0
+    text = render_effective(parse_config("[wwe-host]\nsession-max-lifetime = 0\n"))
+    assert (
+        "desktop origins (login, logout, desktop WebSocket, cookie changes): "
+        "http://127.0.0.1:8080" in text
+    )
+    assert "desktop connections per session: at most 4" in text
+    assert "session tokens: idle timeout 480 min, max lifetime none" in text
+
+
+def test_the_desktops_origin_follows_a_derived_public_url() -> None:
+    moved = with_server_overrides(parse_config(""), listen="127.0.0.1:9100")
+    assert moved.server.accepted_desktop_origins == {"http://127.0.0.1:9100"}
+    kept = with_server_overrides(
+        parse_config("[wwe-host]\npublic-url = https://wwe.example.com\n"), listen="0.0.0.0:9100"
+    )
+    assert kept.server.accepted_desktop_origins == {"https://wwe.example.com"}
+    # Port 0: no origin yet; `serve` derives public-url again from the port it got.
+    anywhere = parse_config("[wwe-host]\nlisten = 127.0.0.1:0\n")
+    assert anywhere.server.accepted_desktop_origins == frozenset()
+    bound = with_server_overrides(anywhere, listen="127.0.0.1:41234")
+    assert bound.server.accepted_desktop_origins == {"http://127.0.0.1:41234"}
 
 
 def test_server_options_other_values() -> None:
@@ -548,6 +597,56 @@ ERRORS = [
         "[wwe-host]\nframe-ancestors = 'self'; script-src *\n",
         "[wwe-host] frame-ancestors = \"'self'; script-src *\": expected a CSP source list",
         id="frame-ancestors",
+    ),
+    pytest.param(
+        "[wwe-host]\ndesktop-origins = https://desk.example.com/wwe\n",
+        "[wwe-host] desktop-origins = 'https://desk.example.com/wwe': expected origins "
+        "(scheme://host[:port]): 'https://desk.example.com/wwe' is not an origin",
+        id="desktop-origins-path",
+    ),
+    pytest.param(
+        "[wwe-host]\ndesktop-origins = https://a.example, *\n",
+        "[wwe-host] desktop-origins = 'https://a.example, *': expected origins of the "
+        "desktop's pages, not '*'",
+        id="desktop-origins-star",
+    ),
+    pytest.param(
+        "[wwe-host]\ndesktop-origins = null\n",
+        "[wwe-host] desktop-origins = 'null': expected origins of the desktop's pages, not 'null'",
+        id="desktop-origins-null",
+    ),
+    pytest.param(
+        "[wwe-host]\ndesktop-origins = https://a.example, https://a.example\n",
+        "[wwe-host] desktop-origins = 'https://a.example, https://a.example': expected each "
+        "entry once ('https://a.example' is listed twice)",
+        id="desktop-origins-twice",
+    ),
+    pytest.param(
+        "[wwe-host]\npublic-url = http://caf\u00e9.example:8080\n",
+        "[wwe-host] public-url = 'http://caf\u00e9.example:8080': expected a host that can be "
+        "part of an origin ('http://caf\u00e9.example:8080' has an invalid host",
+        id="public-url-origin",
+    ),
+    pytest.param(
+        "[wwe-host]\nlisten = caf\u00e9:8080\n",
+        "[wwe-host] listen = 'caf\u00e9:8080': expected a host that can be part of an origin",
+        id="listen-origin",
+    ),
+    pytest.param(
+        "[wwe-host]\nmax-desktop-connections = 0\n",
+        "[wwe-host] max-desktop-connections = '0': expected a whole number of connections "
+        "from 1 to 1000",
+        id="max-desktop-connections",
+    ),
+    pytest.param(
+        "[wwe-host]\nsession-idle-timeout = 8h\n",
+        "[wwe-host] session-idle-timeout = '8h': expected a number of minutes (0 = no limit)",
+        id="session-idle-timeout",
+    ),
+    pytest.param(
+        "[wwe-host]\nsession-max-lifetime = -1\n",
+        "[wwe-host] session-max-lifetime = '-1': expected a number of minutes (0 = no limit)",
+        id="session-max-lifetime",
     ),
     pytest.param(
         "[wwe-host]\nadmin-token = two words\n",

@@ -1,234 +1,281 @@
-"""The desktop connection's lanes, with a real engine and a recording WebSocket: the
-agent's operations are never behind frame traffic, a frame's replies keep their order,
-bad desktop messages are answered, and a page that stops reading is closed once."""
+"""The desktop WebSocket (web/desktop_ws.py, desktop_hub.py) over real sockets: uvicorn
+serves ``build_site(engine)`` on a free port of loopback in the test's event loop, and the
+``websockets`` client speaks to it. The engine has an injected clock.
+
+- the upgrade is a cookie door: only the desktop's own origin, 4403 otherwise;
+- at most ``max-desktop-connections`` per session, 4429 beyond;
+- one snapshot built per change, the same bytes to every connection of the session;
+- an expired token closes the desktop with 4401.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-from engine_support import CRM, DIALER, make_config, started_engine
+import uvicorn
+import websockets
+from engine_support import Clock, make_config, started_engine
+from websockets.asyncio.client import ClientConnection
+from websockets.exceptions import ConnectionClosed
+from websockets.typing import Origin
 
+from wwe_host.api.desktop import ACTIONS
+from wwe_host.domain.model import AgentSession
 from wwe_host.engine import Engine
-from wwe_host.web import desktop_ws
-from wwe_host.web.desktop_ws import BINARY_FRAME, NOT_READING, DesktopConnection
+from wwe_host.server import bind
+from wwe_host.web import doors
+from wwe_host.web.app import build_site
+from wwe_host.web.desktop_hub import DesktopHub
+from wwe_host.web.desktop_ws import NOT_LOGGED_IN, SESSION_COOKIE
 
-DEEP = "The message nests arrays and objects deeper than 32 levels (the limit)."
-
-
-class FakeWebSocket:
-    """Records what the connection sends; ``blocked`` makes sending wait (a page that
-    stopped reading)."""
-
-    def __init__(self, blocked: bool = False) -> None:
-        self.sent: list[dict[str, Any]] = []
-        self.closed: list[tuple[int, str]] = []
-        self._changed = asyncio.Event()
-        self._open = asyncio.Event()
-        if not blocked:
-            self._open.set()
-
-    async def send_text(self, text: str) -> None:
-        await self._open.wait()
-        self.sent.append(json.loads(text))
-        self._changed.set()
-
-    async def close(self, code: int = 1000, reason: str = "") -> None:
-        self.closed.append((code, reason))
-        self._changed.set()
-
-    async def until(self, done: Callable[[], bool]) -> None:
-        while not done():
-            self._changed.clear()
-            await asyncio.wait_for(self._changed.wait(), timeout=10)
+PUBLIC = "http://127.0.0.1:8080"  # the configuration's public-url (the desktop's origin)
+LIMIT = 3
+TIMEOUT = 10.0
 
 
-async def connected(tmp_path: Path, server: str = "", blocked: bool = False) -> Any:
-    engine = await started_engine(tmp_path, make_config(server=server))
-    _, session = await engine.login("jdoe", "secret")
-    socket = FakeWebSocket(blocked)
-    connection = DesktopConnection(engine, socket, session.session_id)  # type: ignore[arg-type]
-    engine.attach(session.session_id, connection)
-    connection.start()
-    dialer = await engine.open_frame(session.session_id, "Dialer", DIALER)
-    reply = await engine.handle(
-        dialer, {"request": "voice.dial", "parameters": ["noanswer-1"], "referenceId": "d"}
-    )
-    assert reply is not None
-    iid = reply["data"]["interactionId"]
-    crm = await engine.open_frame(session.session_id, "CRM", CRM, iid)
-    return engine, connection, socket, crm, iid
+@dataclass
+class Live:
+    engine: Engine
+    hub: DesktopHub
+    url: str
+    clock: Clock
 
+    async def token(self, username: str = "jdoe", password: str = "secret") -> str:
+        token, _ = await self.engine.login(username, password)
+        return token
 
-def frame_message(frame_id: str, message: Any) -> str:
-    text = message if isinstance(message, str) else json.dumps(message)
-    return json.dumps(
-        {"type": "frame.message", "frameId": frame_id, "origin": CRM, "message": text}
-    )
-
-
-def replies(socket: FakeWebSocket) -> list[dict[str, Any]]:
-    return [
-        m["message"]
-        for m in socket.sent
-        if m["type"] == "frame.message" and "referenceId" in m["message"]
-    ]
-
-
-async def finish(engine: Engine, connection: DesktopConnection) -> None:
-    engine.detach(connection.session_id, connection)
-    await connection.stop()
-    await engine.stop()
-
-
-async def test_the_agents_action_is_not_queued_behind_a_frame_flood(tmp_path: Path) -> None:
-    """A flood of 10,000 frame requests delayed the agent's Mute click 2.8 s."""
-    engine, connection, socket, crm, iid = await connected(tmp_path)
-    fid = crm.record.frame_id
-    flood = 200
-    for n in range(flood):
-        connection.receive(
-            frame_message(
-                fid,
-                {
-                    "request": "interaction.setUserData",
-                    "parameters": [iid, {"Key1": f"v{n}"}],
-                    "referenceId": f"r{n}",
-                },
-            )
+    async def connect(self, token: str | None, origin: str | None = PUBLIC) -> ClientConnection:
+        headers = {"Cookie": f"{SESSION_COOKIE}={token}"} if token else {}
+        return await websockets.connect(
+            self.url,
+            origin=Origin(origin) if origin is not None else None,
+            additional_headers=headers,
+            proxy=None,
+            open_timeout=TIMEOUT,
         )
-    connection.receive(
-        json.dumps({"type": "action", "ref": "mute", "op": "mute", "args": {"microphone": True}})
+
+    async def desktop(self, token: str) -> ClientConnection:
+        """A connected desktop that said hello and got its first snapshot."""
+        ws = await self.connect(token)
+        await ws.send(json.dumps({"type": "hello", "frames": []}))
+        assert (await next_of(ws, "snapshot"))["type"] == "snapshot"
+        return ws
+
+
+async def next_of(ws: ClientConnection, kind: str) -> dict[str, Any]:
+    while True:
+        message: dict[str, Any] = json.loads(await asyncio.wait_for(ws.recv(), TIMEOUT))
+        if message["type"] == kind:
+            return message
+
+
+async def refusal(ws: ClientConnection) -> tuple[int, str, list[Any]]:
+    """What a refused connection got before its close: (code, reason, messages)."""
+    got: list[Any] = []
+    with pytest.raises(ConnectionClosed) as closed:
+        while True:
+            got.append(json.loads(await asyncio.wait_for(ws.recv(), TIMEOUT)))
+    received = closed.value.rcvd
+    assert received is not None, "the server did not close with a code"
+    return received.code, received.reason, got
+
+
+@pytest.fixture
+async def live(tmp_path: Path) -> AsyncIterator[Live]:
+    clock = Clock()
+    server_options = (
+        f"max-desktop-connections = {LIMIT}\n"
+        "session-idle-timeout = 10\n"
+        "session-max-lifetime = 60\n"
+        "desktop-origins = https://desk.example.com\n"
     )
-    await socket.until(lambda: len(replies(socket)) == flood)
-    await socket.until(lambda: any(m["type"] == "action.result" for m in socket.sent))
-
-    order = [
-        m.get("ref") if m["type"] == "action.result" else m["message"]["referenceId"]
-        for m in socket.sent
-        if m["type"] == "action.result"
-        or (m["type"] == "frame.message" and "referenceId" in m["message"])
-    ]
-    answered = [r for r in replies(socket) if "data" in r]
-    refused = [r for r in replies(socket) if r.get("errorCode") == "UNAVAILABLE"]
-    # Every request is answered: the first 32 (the bound) run, the rest are refused at once.
-    assert len(answered) == 32 and len(refused) == flood - 32
-    assert {r["referenceId"] for r in replies(socket)} == {f"r{n}" for n in range(flood)}
-    # The agent's operation overtook the frame's queued requests.
-    last_answer = max(order.index(r["referenceId"]) for r in answered)
-    assert order.index("mute") < last_answer
-    # The frame's replies keep the order of its requests.
-    assert [r["referenceId"] for r in answered] == [f"r{n}" for n in range(32)]
-    assert engine.session_by_id(connection.session_id).mic_muted is True  # type: ignore[union-attr]
-    assert crm.in_flight == 0
-    await finish(engine, connection)
+    engine = await started_engine(tmp_path, make_config(server=server_options), clock)
+    app = build_site(engine)
+    hub = app.app.state.desktops  # type: ignore[attr-defined]
+    sock = bind("127.0.0.1", 0)  # listening already: clients queue until uvicorn accepts
+    port = sock.getsockname()[1]
+    server = uvicorn.Server(
+        uvicorn.Config(app, lifespan="off", ws="websockets-sansio", log_level="warning")
+    )
+    task = asyncio.create_task(server.serve(sockets=[sock]))
+    try:
+        yield Live(engine, hub, f"ws://127.0.0.1:{port}/desktop/ws", clock)
+    finally:
+        server.should_exit = True
+        await task
+        await engine.stop()
 
 
-async def test_bad_desktop_messages_are_answered_and_the_connection_stays(
-    tmp_path: Path,
+@pytest.fixture
+def fresh_log_gate(monkeypatch: pytest.MonkeyPatch) -> doors.LogGate:
+    gate = doors.LogGate(clock=Clock(0.0))
+    monkeypatch.setattr(doors, "_log_gate", gate)
+    return gate
+
+
+# --------------------------------------------------------------------------- the door
+
+
+async def test_the_desktops_own_origin_gets_its_snapshot(live: Live) -> None:
+    token = await live.token()
+    for origin in (PUBLIC, "HTTP://127.0.0.1:8080", "https://desk.example.com"):
+        ws = await live.connect(token, origin)
+        await ws.send(json.dumps({"type": "hello", "frames": []}))
+        snapshot = await next_of(ws, "snapshot")
+        assert snapshot["data"]["agent"]["username"] == "jdoe"
+        await ws.close()
+
+
+async def test_another_origin_is_refused_and_learns_nothing(
+    live: Live, fresh_log_gate: doors.LogGate, caplog: pytest.LogCaptureFixture
 ) -> None:
-    engine, connection, socket, crm, _ = await connected(tmp_path)
-    fid = crm.record.frame_id
-    deep_envelope = '{"type":"action","ref":"x1","op":"mute","args":' + "[" * 1000 + "]" * 1000
-    connection.receive(deep_envelope + "}")
-    connection.receive_bytes()
-    connection.receive("not json")
-    connection.receive("[1, 2]")
-    connection.receive(json.dumps({"type": "nonsense", "ref": 5}))
-    connection.receive(json.dumps({"type": "frame.message", "frameId": fid, "message": {}}))
-    too_big = connection.limit + 10
-    connection.receive(json.dumps({"type": "action", "ref": "big", "pad": "x" * too_big}))
-    connection.receive(json.dumps({"type": "ping"}))
-    errors = lambda: [m for m in socket.sent if m["type"] == "error"]  # noqa: E731
-    await socket.until(lambda: len(errors()) == 7)
-    texts = [(e["ref"], e["code"], e["message"]) for e in errors()]
-    assert texts[0] == ("x1", "INVALID_PARAMETER", DEEP)
-    assert texts[1] == (None, "INVALID_PARAMETER", BINARY_FRAME)
-    assert texts[2] == (None, "INVALID_PARAMETER", "The message is not JSON.")
-    assert texts[3] == (None, "INVALID_PARAMETER", "A message must be a JSON object with a 'type'.")
-    assert texts[4] == (5, "INVALID_PARAMETER", "Unknown message type 'nonsense'.")
-    assert texts[5] == (
-        None,
-        "INVALID_PARAMETER",
-        "'message' must be the frame's message serialized as JSON text.",
-    )
-    assert texts[6][0] == "big" and texts[6][2].endswith(
-        f"the limit is {connection.limit} bytes (twice max-message-bytes + 1 MiB)."
-    )
-    await socket.until(lambda: any(m["type"] == "pong" for m in socket.sent))
-    assert socket.closed == []
-    await finish(engine, connection)
-
-
-async def test_a_frame_message_too_deep_for_the_decoder_gets_its_own_refusal(
-    tmp_path: Path,
-) -> None:
-    """~2 KB of 1000-deep arrays closed the desktop's socket (1006)."""
-    engine, connection, socket, crm, _ = await connected(tmp_path)
-    fid = crm.record.frame_id
-    deep = '{"request":"agent.getState","referenceId":"deep","parameters":%s}' % (
-        "[" * 1000 + "]" * 1000
-    )
-    connection.receive(frame_message(fid, deep))
-    connection.receive(frame_message(fid, {"request": "agent.getState", "referenceId": "after"}))
-    await socket.until(lambda: len(replies(socket)) == 2)
-    by_ref = {r["referenceId"]: r for r in replies(socket)}
-    assert by_ref["deep"]["errorMessage"] == DEEP
-    assert by_ref["deep"]["request"] == "agent.getState"
-    assert "data" in by_ref["after"]
-    # Replies go to the frame's own origin.
-    assert {m["origin"] for m in socket.sent if m["type"] == "frame.message"} == {CRM}
-    assert socket.closed == []
-    await finish(engine, connection)
-
-
-async def test_a_page_that_stops_reading_is_closed_once_and_logged_once(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
-) -> None:
-    monkeypatch.setattr(desktop_ws, "SEND_QUEUE", 50)
-    engine, connection, socket, _, _ = await connected(tmp_path, blocked=True)
+    token = await live.token()
+    session = live.engine.live_session("jdoe")
+    assert session is not None
+    hostile = ("http://127.0.0.1:9003", "http://127.0.0.1:8081", "https://127.0.0.1:8080", "null")
     with caplog.at_level(logging.WARNING, logger="wwe_host.web"):
-        for n in range(5000):
-            connection.ui("traffic", {"n": n})
-        await socket.until(lambda: bool(socket.closed))
-    assert socket.closed == [(NOT_READING, "not reading: 50 messages are waiting to be sent")]
-    lines = [r.getMessage() for r in caplog.records if r.name == "wwe_host.web"]
-    assert lines == [
-        f"desktop connection of session {connection.session_id} closed by the server: "
-        "not reading: 50 messages are waiting to be sent"
+        for origin in (*hostile, None, "http://127.0.0.1:9003"):
+            ws = await live.connect(token, origin)
+            with contextlib.suppress(ConnectionClosed):  # closed already, or about to be
+                await ws.send(json.dumps({"type": "hello", "frames": []}))
+            code, reason, got = await refusal(ws)
+            assert (code, got) == (doors.REFUSED_ORIGIN, [])
+            assert reason == (
+                "refused: no Origin header"
+                if origin is None
+                else f"refused: origin '{origin}' is not the desktop's"
+            )
+    # Not even whether the cookie is valid: no cookie, or a wrong one, gets the same 4403.
+    for token_sent in (None, "not-a-token"):
+        ws = await live.connect(token_sent, "http://127.0.0.1:9003")
+        assert (await refusal(ws))[0] == doors.REFUSED_ORIGIN
+    assert live.engine.desktops(session.session_id) == 0
+    assert live.hub.connections(session.session_id) == 0
+    await live.engine.flush_audit()
+    audit = await live.engine.store.audit(outcome="refused:door")
+    assert [(e.agent, e.request, e.origin) for e in audit[:6]] == [
+        ("jdoe", "desktop-ws", origin)
+        for origin in (*hostile, "(no Origin header)", "http://127.0.0.1:9003")
     ]
-    await finish(engine, connection)
+    assert {e.agent for e in audit[-2:]} == {""}
+    assert "'http://127.0.0.1:9003' may not open the desktop connection" in audit[0].detail
+    # Logged once per origin (a page in a loop cannot flood the log).
+    lines = [r.getMessage() for r in caplog.records if "refused desktop-ws" in r.getMessage()]
+    assert sum("from http://127.0.0.1:9003 " in line for line in lines) == 1
+    assert len(lines) == 5
 
 
-async def test_waiting_messages_give_their_places_back_when_the_page_goes(
-    tmp_path: Path,
+async def test_not_logged_in_is_4401(live: Live) -> None:
+    for token in (None, "not-a-token"):
+        ws = await live.connect(token)
+        assert (await refusal(ws))[:2] == (NOT_LOGGED_IN, "not logged in")
+
+
+# --------------------------------------------------------------------------- the limit
+
+
+async def test_connections_per_session_are_limited(
+    live: Live, fresh_log_gate: doors.LogGate, caplog: pytest.LogCaptureFixture
 ) -> None:
-    engine, connection, _, crm, _ = await connected(tmp_path)
-    fid = crm.record.frame_id
-    for n in range(10):
-        connection.receive(frame_message(fid, {"request": "agent.getState", "referenceId": n}))
-    assert crm.in_flight == 10
-    engine.detach(connection.session_id, connection)
-    await connection.stop()
-    assert crm.in_flight == 0
-    await engine.stop()
+    token = await live.token()
+    other = await live.token("asmith", "secret2")
+    desktops = [await live.desktop(token) for _ in range(LIMIT)]
+    session = live.engine.live_session("jdoe")
+    assert session is not None and live.engine.desktops(session.session_id) == LIMIT
+    with caplog.at_level(logging.WARNING, logger="wwe_host.web"):
+        for _ in range(2):
+            extra = await live.connect(token)
+            code, reason, got = await refusal(extra)
+            assert (code, got) == (doors.TOO_MANY_DESKTOPS, [])
+            assert reason == f"too many desktop connections for this session (at most {LIMIT})"
+    lines = [r.getMessage() for r in caplog.records if "(connections)" in r.getMessage()]
+    assert len(lines) == 1 and "max-desktop-connections" in lines[0]
+    # The refused ones changed nothing; another agent's session has its own limit.
+    assert live.engine.desktops(session.session_id) == LIMIT
+    await (await live.desktop(other)).close()
+    # The desktops still work, and a closed one frees its place.
+    await desktops[0].send(json.dumps({"type": "ping"}))
+    assert (await next_of(desktops[0], "pong")) == {"type": "pong"}
+    await desktops[0].close()
+    await desktops[0].wait_closed()
+    replacement = await live.desktop(token)
+    await replacement.close()
+    await live.engine.flush_audit()
+    audit = await live.engine.store.audit(outcome="refused:door")
+    assert [(e.agent, e.request, e.origin) for e in audit] == [("jdoe", "desktop-ws", PUBLIC)] * 2
+    assert "too many desktop connections" in audit[0].detail
 
 
-async def test_a_message_of_a_frame_closed_meanwhile_is_dropped(tmp_path: Path) -> None:
-    engine, connection, socket, crm, _ = await connected(tmp_path)
-    fid = crm.record.frame_id
-    connection.receive(frame_message(fid, {"request": "agent.getState", "referenceId": "x"}))
-    connection.receive(json.dumps({"type": "frame.close", "frameId": fid}))
-    connection.receive(frame_message(fid, {"request": "agent.getState", "referenceId": "y"}))
-    opened = json.dumps({"type": "frame.open", "ref": "o", "section": "Dialer", "origin": DIALER})
-    connection.receive(opened)  # answered after "y" had its turn
-    await socket.until(lambda: any(m["type"] == "frame.opened" for m in socket.sent))
-    assert engine.frame(connection.session_id, fid) is None
-    assert [r["referenceId"] for r in replies(socket)] == ["x"]
-    assert crm.in_flight == 0
-    await finish(engine, connection)
+# --------------------------------------------------------------------------- snapshots
+
+
+async def test_one_snapshot_is_built_per_change_for_all_connections(live: Live) -> None:
+    built: list[str] = []
+    build = live.hub.build
+
+    def counting(engine: Engine, session: AgentSession) -> bytes:
+        built.append(session.session_id)
+        return build(engine, session)
+
+    live.hub.build = counting
+    token = await live.token()
+    desktops = [await live.desktop(token) for _ in range(LIMIT)]
+    session = live.engine.live_session("jdoe")
+    assert session is not None
+    assert built == []  # the hello snapshots are each connection's own
+
+    async def change(operation: str) -> list[dict[str, Any]]:
+        await live.engine.agent_operation(
+            session.session_id,
+            lambda call: ACTIONS["setState"](call, {"operationName": operation}),
+        )
+        return [await next_of(ws, "snapshot") for ws in desktops]
+
+    first = await change("Ready")
+    assert built == [session.session_id]
+    assert all(s == first[0] for s in first) and first[0]["data"]["state"]["type"] == "READY"
+    second = await change("NotReady")
+    assert built == [session.session_id] * 2
+    assert second[0]["data"]["state"]["type"] == "NOT_READY"
+    for ws in desktops:
+        await ws.close()
+
+
+# --------------------------------------------------------------------------- expiry
+
+
+async def test_an_expired_token_closes_the_desktop_with_4401(live: Live) -> None:
+    token = await live.token()
+    ws = await live.desktop(token)
+    minute = 60.0
+
+    async def ping() -> None:
+        await ws.send(json.dumps({"type": "ping"}))
+
+    # Every message is a use of the token: the desktop's pings keep it from idling out...
+    for _ in range(6):
+        live.clock.now += 9 * minute
+        await ping()
+        assert await next_of(ws, "pong") == {"type": "pong"}
+    # ...but not past its absolute lifetime (60 minutes).
+    live.clock.now += 7 * minute
+    await ping()
+    assert (await refusal(ws))[:2] == (NOT_LOGGED_IN, "the session token has expired")
+    assert live.engine.live_session("jdoe") is not None  # the session itself stays
+    again = await live.connect(token)
+    assert (await refusal(again))[:2] == (NOT_LOGGED_IN, "not logged in")
+
+
+async def test_an_idle_token_cannot_open_the_desktop(live: Live) -> None:
+    token = await live.token()
+    live.clock.now += 10 * 60.0
+    ws = await live.connect(token)
+    assert (await refusal(ws))[0] == NOT_LOGGED_IN

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 
-from engine_support import CRM, DIALER, Agent, Desktop, make_config, started_engine
+from engine_support import CRM, DIALER, Agent, Desktop, advance, make_config, started_engine
+
+from wwe_host.core.time import ManualClock, ManualScheduler
 
 
 async def test_restart_restores_sessions_interactions_toasts_subscriptions(
     tmp_path: Path,
 ) -> None:
     config = make_config(delay=0.3)
-    engine = await started_engine(tmp_path, config)
+    clock = ManualClock()
+    engine = await started_engine(tmp_path, config, clock, ManualScheduler(clock))
     token, _ = await engine.login("jdoe", "secret")
     agent = Agent(engine, engine.session_for_token(token).session_id, Desktop())  # type: ignore[union-attr]
     engine.attach(agent.session_id, agent.desktop)
@@ -21,7 +23,7 @@ async def test_restart_restores_sessions_interactions_toasts_subscriptions(
     dialing = (await agent.ok(dialer, "voice.dial", "5550002"))["interactionId"]
     crm = await agent.frame("CRM", CRM, talking)
     await agent.subscribe(crm, "agent", "interaction")
-    await asyncio.sleep(0.5)
+    await advance(engine, 0.5)
     await agent.ok(crm, "interaction.setUserData", talking, {"Key2": "two"})
     await agent.ok(crm, "voice.startCallRecording", talking)
     await agent.ok(crm, "agent.setState", "NotReadyReason.Lunch")
@@ -33,7 +35,7 @@ async def test_restart_restores_sessions_interactions_toasts_subscriptions(
         task.cancel()
     engine.store.db.close()  # type: ignore[attr-defined]
 
-    fresh = await started_engine(tmp_path, config)
+    fresh = await started_engine(tmp_path, config, clock, ManualScheduler(clock))
     session = fresh.session_for_token(token)
     assert session is not None
     assert session.media["voice"].reason == "Lunch"
@@ -51,10 +53,8 @@ async def test_restart_restores_sessions_interactions_toasts_subscriptions(
     await again.ok(frame, "agent.setState", "Ready")
     assert desktop.events_for(crm.record.frame_id, "agent")[-1]["data"]["mediaState"] == "READY"
     # a call that was dialing when the server died is answered after the restart
-    for _ in range(50):
-        if session.interactions[redial].state == "TALKING":
-            break
-        await asyncio.sleep(0.05)
+    assert session.interactions[redial].state == "DIALING"
+    await advance(fresh, 0.3)
     assert session.interactions[redial].state == "TALKING"
     assert session.interactions[dialing].state == "TALKING"
     # new ids continue where they stopped
@@ -68,10 +68,9 @@ async def test_logout_and_inactivity_end_the_session(tmp_path: Path) -> None:
     engine = await started_engine(tmp_path, config)
     agent = await Agent.login(engine)
     assert engine.activity_deadline(agent.session) is not None
-    for _ in range(40):
-        if engine.session_by_id(agent.session_id) is None:
-            break
-        await asyncio.sleep(0.05)
+    await advance(engine, 0.5)
+    assert engine.session_by_id(agent.session_id) is not None
+    await advance(engine, 0.25)
     assert engine.session_by_id(agent.session_id) is None
     assert ("session", {"ended": "inactivity"}) in agent.desktop.ui_events
     await engine.stop()

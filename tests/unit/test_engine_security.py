@@ -4,15 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from engine_support import CRM, DIALER, NOTES, Agent, make_config, started_engine
-
-
-class Clock:
-    def __init__(self, now: float = 1_800_000_000.0) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
+from engine_support import CRM, DIALER, NOTES, Agent, Clock, make_config, started_engine
 
 
 async def interaction_frames(agent: Agent) -> tuple[object, object, str]:

@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 
-from engine_support import CRM, DIALER, Agent, make_config, started_engine
+from engine_support import CRM, DIALER, Agent, advance, make_config, started_engine
 
 
-async def wait_state(agent: Agent, frame: object, interaction_id: str, state: str) -> None:
-    for _ in range(100):
-        data = await agent.ok(frame, "interaction.getByInteractionId", interaction_id)  # type: ignore[arg-type]
-        if data and data["state"] == state:
-            return
-        await asyncio.sleep(0.02)
-    raise AssertionError(f"interaction {interaction_id} never reached {state}")
+async def state_of(agent: Agent, frame: object, interaction_id: str) -> str:
+    data = await agent.ok(frame, "interaction.getByInteractionId", interaction_id)  # type: ignore[arg-type]
+    return str(data["state"])
 
 
 async def test_outbound_call_lifecycle_and_event_order(tmp_path: Path) -> None:
@@ -27,7 +22,9 @@ async def test_outbound_call_lifecycle_and_event_order(tmp_path: Path) -> None:
     assert iid == "1"
     crm = await agent.frame("CRM", CRM, iid)
     await agent.subscribe(crm, "interaction")
-    await wait_state(agent, crm, iid, "TALKING")
+    assert await state_of(agent, crm, iid) == "DIALING"
+    await advance(engine, 0.05)  # the far end answers after sim.voice.answer-delay
+    assert await state_of(agent, crm, iid) == "TALKING"
     await agent.ok(crm, "voice.hold", iid)
     await agent.ok(crm, "voice.resume", iid)
     await agent.ok(crm, "voice.startCallRecording", iid)
@@ -90,10 +87,10 @@ async def test_busy_and_noanswer(tmp_path: Path) -> None:
     busy = (await agent.ok(tab, "voice.dial", "busy-1"))["interactionId"]
     never = (await agent.ok(tab, "voice.dial", "noanswer-1"))["interactionId"]
     crm = await agent.frame("CRM", CRM, busy)
-    await wait_state(agent, crm, busy, "IDLE")
-    await asyncio.sleep(0.15)
-    data = await agent.ok(crm, "interaction.getByInteractionId", never)
-    assert data["state"] == "DIALING"
+    await advance(engine, 0.05)
+    assert await state_of(agent, crm, busy) == "IDLE"
+    await advance(engine, 3600)
+    assert await state_of(agent, crm, never) == "DIALING"
     await engine.stop()
 
 

@@ -178,24 +178,32 @@ async def test_role_admin_session_cookie(env: Env) -> None:
         "UNAUTHORIZED",
         "session",
     )
-    # A change with the cookie must come from the server's own origin.
+    # A change with the cookie must come from the desktop's own origin: public-url's.
     body = {"to": "jdoe", "from": "5550100"}
-    same = await env.post("/sim/calls", body, headers={**admin, "origin": BASE})
-    assert same.status_code == 201, same.text
-    no_origin = await env.post("/sim/calls", body, headers=admin)
-    assert no_origin.status_code == 201, no_origin.text
     public = env.engine.config.server.public_url  # the address the pages were served from
     assert public == "http://127.0.0.1:8080"
-    via_public = await env.post("/sim/calls", body, headers={**admin, "origin": public})
-    assert via_public.status_code == 201, via_public.text
-    for foreign in (CRM, "http://testserver:8081", "null"):
+    same = await env.post("/sim/calls", body, headers={**admin, "origin": public})
+    assert same.status_code == 201, same.text
+    # Not the request's Host (behind a proxy it says nothing), not another origin, and
+    # not without an Origin header (browsers always send one on a POST).
+    for foreign in (BASE, CRM, "http://127.0.0.1:8081", "null", "not an origin"):
         response = await env.post("/sim/calls", body, headers={**admin, "origin": foreign})
-        assert_error(response, 403, "FORBIDDEN", "own pages")
-    cross = await env.post("/sim/calls", body, headers={**admin, "sec-fetch-site": "same-site"})
-    assert_error(cross, 403, "FORBIDDEN")
+        assert_error(response, 403, "FORBIDDEN", f"'{foreign}'", "may not make changes", public)
+    no_origin = await env.post("/sim/calls", body, headers=admin)
+    assert_error(no_origin, 403, "FORBIDDEN", "no Origin header", public)
+    cross = await env.post("/sim/calls", body, headers={**admin, "sec-fetch-site": "same-origin"})
+    assert_error(cross, 403, "FORBIDDEN", "no Origin header")
+    refused = (await env.get("/audit?outcome=refused:door")).json()["entries"]
+    assert len(refused) == 7
+    assert {(e["agent"], e["request"], e["frame"]) for e in refused} == {("jdoe", "rest", "")}
+    assert refused[0]["origin"] == BASE
+    assert refused[0]["detail"].startswith("POST /api/v1/sim/calls: The origin")
+    assert refused[-1]["origin"] == "(no Origin header)"
+    metrics = (await env.http.get("/metrics")).text
+    assert 'wwe_host_door_refusals_total{door="rest",reason="origin"} 7' in metrics
     # The bearer token is not bound to an origin (it is not sent by browsers on their own).
     assert (await env.post("/sim/calls", body, headers={**AUTH, "origin": CRM})).status_code == 201
-    assert len(env.engine.live_session("jdoe").interactions) == 4  # type: ignore[union-attr]
+    assert len(env.engine.live_session("jdoe").interactions) == 2  # type: ignore[union-attr]
 
 
 async def test_openapi_document_needs_no_credentials(env: Env) -> None:

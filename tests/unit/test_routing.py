@@ -6,7 +6,7 @@ import uuid
 from pathlib import Path
 
 import pytest
-from engine_support import Agent, make_queue_config, started_engine
+from engine_support import Agent, advance, make_queue_config, started_engine
 
 from wwe_host.domain.model import QueuedItem
 from wwe_host.engine import Engine
@@ -42,6 +42,7 @@ async def test_queue_offers_to_the_agent_idle_longest(tmp_path: Path) -> None:
     jdoe = await Agent.login(engine)
     asmith = await Agent.login(engine, "asmith", "secret2")
     await set_state(engine, asmith, "Ready")
+    await advance(engine, 1)  # asmith has been idle longer
     await set_state(engine, jdoe, "Ready")
     first = await push(engine, "queue:sales", call_item(engine, "111"))
     assert first is not None

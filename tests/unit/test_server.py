@@ -1,12 +1,17 @@
-"""`wwe-host serve` refuses what this version cannot do, with a message, before listening."""
+"""`wwe-host serve` refuses what this version cannot do, with a message, before listening;
+and derives its public address from the socket it really got."""
 
 from __future__ import annotations
 
+import re
+import subprocess
 from pathlib import Path
 
+import httpx
 import pytest
 
 from wwe_host.server import serve
+from wwe_host.testing import wwe_host_command
 
 AGENT = """
 [agent:ann]
@@ -44,3 +49,33 @@ def test_a_bad_configuration_stops_the_server(
     )
     assert serve(str(config), "127.0.0.1:0", str(tmp_path / "data")) == 2
     assert "http://a.example/path" in capsys.readouterr().err
+
+
+def test_listen_on_port_0_gives_the_desktop_the_port_it_got(tmp_path: Path) -> None:
+    """The cookie doors accept public-url's origin; a derived public-url must name the port
+    the kernel picked, or the desktop could not even log in."""
+    config = tmp_path / "wwe.ini"
+    config.write_text(f"[wwe-host]\ninsecure-plain-password = true\n{AGENT}")
+    command = [
+        *wwe_host_command(),
+        *("serve", "--config", str(config), "--listen", "127.0.0.1:0"),
+        *("--data-dir", str(tmp_path / "data")),
+    ]
+    with (tmp_path / "server.log").open("wb") as log:
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=log)
+    try:
+        assert process.stdout is not None
+        line = process.stdout.readline().decode()  # "wwe-host: agent desktop at URL/"
+        match = re.search(r"agent desktop at (http://127\.0\.0\.1:(\d+))/", line)
+        assert match is not None and match.group(2) != "0", line
+        url = match.group(1)
+        login = httpx.post(
+            f"{url}/api/v1/login",
+            json={"username": "ann", "password": "pw"},
+            headers={"origin": url},
+            timeout=10.0,
+        )
+        assert login.status_code == 200, login.text
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import socket
 from email import message_from_bytes
 from pathlib import Path
@@ -47,14 +46,6 @@ async def frame(agent: Agent) -> Any:
     return await agent.frame("CRM", CRM, iid)
 
 
-async def wait_for(condition: Any, timeout: float = 5.0) -> None:
-    for _ in range(int(timeout / 0.05)):
-        if await condition():
-            return
-        await asyncio.sleep(0.05)
-    raise AssertionError("condition not met in time")
-
-
 async def test_sent_email_goes_out_over_smtp(tmp_path: Path) -> None:
     inbox = Inbox()
     port = free_port()
@@ -67,19 +58,12 @@ async def test_sent_email_goes_out_over_smtp(tmp_path: Path) -> None:
         crm = await frame(agent)
         await send_one(agent, crm)
 
-        async def delivered() -> bool:
-            return bool(inbox.messages)
-
-        await wait_for(delivered)
+        await engine.settle()  # the delivery task has handed the mail over and recorded it
         mail = inbox.messages[0]
         assert mail["To"] == "customer@example.com"
         assert mail["Subject"] == "Your order"
         assert mail.get_payload().strip() == "It ships today."
-
-        async def marked_sent() -> bool:
-            return [m["status"] for m in await engine.store.outbox()] == ["sent"]
-
-        await wait_for(marked_sent)
+        assert [m["status"] for m in await engine.store.outbox()] == ["sent"]
         await engine.stop()
     finally:
         controller.stop()
@@ -94,12 +78,9 @@ async def test_smtp_failure_marks_the_interaction_and_keeps_the_message(tmp_path
     await agent.subscribe(crm, "interaction")
     iid = await send_one(agent, crm)
 
-    async def failed() -> bool:
-        rows = await engine.store.outbox()
-        return bool(rows) and rows[0]["status"].startswith("failed:")
-
-    await wait_for(failed)
+    await engine.settle()  # the delivery task has failed and recorded it
     rows = await engine.store.outbox()
+    assert rows[0]["status"].startswith("failed:")
     assert rows[0]["subject"] == "Your order"
     errors = [
         e["data"]

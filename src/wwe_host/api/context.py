@@ -7,14 +7,48 @@ integrator reading them sees nothing else.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
+from ..config import AgentConfig, Config
+from ..contact_center.base import ContactCenter
 from ..domain.effects import Effects
-from ..domain.model import AgentSession
+from ..domain.model import AgentSession, FrameRecord, Interaction
+from ..domain.states import State
 from ..errors import ApiError, ErrorCode
 
-if TYPE_CHECKING:
-    from ..engine import Engine, FrameHandle
+
+class Core(Protocol):
+    """What a handler may use of the core: configuration, the contact center, views and
+    clocks. Handlers change sessions only through ``Call.fx``, never through the core."""
+
+    config: Config
+    contact_center: ContactCenter
+
+    def now(self) -> float: ...
+
+    def agent(self, username: str) -> AgentConfig: ...
+
+    def agent_view(self, username: str) -> dict[str, Any]: ...
+
+    def state_list(self, username: str) -> list[State]: ...
+
+    def view(self, session: AgentSession, interaction: Interaction) -> dict[str, Any]:
+        """An interaction as a third-party frame may see it (read list applied)."""
+        ...
+
+    def record_activity(self, fx: Effects, session: AgentSession) -> None: ...
+
+    def arm_toast(self, session_id: str, toast_id: str, close_at: float) -> None:
+        """Close the toast at ``close_at`` (armed once the operation is committed)."""
+        ...
+
+
+class Frame(Protocol):
+    """The frame a request came from, as a handler sees it."""
+
+    record: FrameRecord
+    allowed: frozenset[str] | None
+
 
 Handler = Callable[["Call", list[Any]], Any]
 HANDLERS: dict[str, Handler] = {}
@@ -37,9 +71,9 @@ class Call:
 
     def __init__(
         self,
-        engine: Engine,
+        engine: Core,
         session: AgentSession,
-        frame: FrameHandle | None,
+        frame: Frame | None,
         fx: Effects | None,
         request: str,
     ) -> None:

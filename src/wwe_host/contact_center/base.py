@@ -7,7 +7,7 @@ changes are committed and published with the request that caused them.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Callable, Iterable
 from typing import Any, Protocol
 
 from ..config import AgentConfig
@@ -31,8 +31,6 @@ class Host(Protocol):
     def schedule(self, delay: float, operation: Callable[[Effects], None]) -> None:
         """Run ``operation`` as an engine operation (committed, published) after ``delay``."""
         ...
-
-    def run_soon(self, operation: Callable[[Effects], None]) -> Awaitable[None]: ...
 
 
 class ContactCenter(Protocol):

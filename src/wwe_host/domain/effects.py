@@ -6,6 +6,7 @@ engine commits the dirty sessions and only then publishes the notices.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,6 +31,8 @@ class Effects:
     outbox: list[dict[str, Any]] = field(default_factory=list)
     queued: list[QueuedItem] = field(default_factory=list)
     dequeued: list[str] = field(default_factory=list)
+    # Run only once the changes are durable (timers to arm): a failed commit drops them.
+    after_commit: list[Callable[[], None]] = field(default_factory=list)
 
     def touch(self, session: AgentSession) -> None:
         self.dirty[session.session_id] = session

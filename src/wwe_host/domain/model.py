@@ -87,13 +87,23 @@ class FrameRecord(msgspec.Struct, kw_only=True):
     subscriptions: dict[str, list[str]] = msgspec.field(default_factory=dict)
 
 
+class SessionToken(msgspec.Struct, array_like=True):
+    """One login's token (a browser's cookie), kept as its SHA-256 digest only."""
+
+    digest: str
+    issued_at: float
+    last_used: float
+
+
 class AgentSession(msgspec.Struct, kw_only=True):
     session_id: str
     username: str
     started_at: float
     last_activity: float
     media: dict[str, State]
-    tokens: list[str] = msgspec.field(default_factory=list)
+    # (Records written before tokens expired held ``tokens: list[str]``; that field is
+    # ignored, so their cookies stop working and the agent logs in again to the session.)
+    auth_tokens: list[SessionToken] = msgspec.field(default_factory=list)
     mic_muted: bool = False
     speaker_muted: bool = False
     interactions: dict[str, Interaction] = msgspec.field(default_factory=dict)

@@ -53,6 +53,14 @@ def normalize_origin(origin: str) -> str:
     return _normalize_cached(origin)
 
 
+def url_origin(url: str) -> str:
+    """The normalised origin of an http(s) URL (its path, query and user info dropped);
+    raises ValueError like ``normalize_origin``."""
+    scheme, sep, rest = url.partition("://")
+    authority = rest.split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]
+    return normalize_origin(f"{scheme}{sep}{authority.rpartition('@')[2]}")
+
+
 def _normalize(origin: str) -> str:
     if origin == "null":
         return "null"

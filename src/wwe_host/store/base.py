@@ -10,7 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple, Protocol
 
+import msgspec
+
 from ..domain.model import AgentSession, QueuedItem
+
+encode_session = msgspec.msgpack.Encoder().encode
+"""A session record as the store keeps it (one codec for every store and the engine)."""
+decode_session = msgspec.msgpack.Decoder(AgentSession).decode
 
 # What the engine records per request: (at, agent, frame, origin, request, outcome, detail,
 # duration ms). A plain tuple: it is made for every request.
@@ -39,6 +45,19 @@ class Changes:
     queued: list[QueuedItem] = field(default_factory=list)
     dequeued: list[str] = field(default_factory=list)
     outbox_status: list[tuple[str, str]] = field(default_factory=list)  # (messageId, status)
+    # The sessions encoded when the batch was handed to the store: exactly what is written,
+    # and what becomes the durable copy once the commit succeeds (GroupCommit fills it).
+    frozen: dict[str, bytes] = field(default_factory=dict)
+
+    def freeze(self) -> None:
+        """Encode the sessions as they are now; later changes to the live objects belong
+        to a later commit."""
+        self.frozen = {s.session_id: encode_session(s) for s in self.sessions}
+
+    def record(self, session: AgentSession) -> bytes:
+        """The bytes to store for ``session``: the frozen copy when there is one."""
+        data = self.frozen.get(session.session_id)
+        return data if data is not None else encode_session(session)
 
     def merge(self, other: Changes) -> None:
         """Add ``other`` to this batch; a session written twice is written once, as it is

@@ -4,8 +4,11 @@ are written in one transaction, and each operation still waits for its own commi
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 
 from .base import Changes, Store
+
+FailureHook = Callable[[Changes, BaseException], None]
 
 
 class GroupCommit:
@@ -13,10 +16,18 @@ class GroupCommit:
 
     Each caller still waits for its own changes to be durable before it replies; callers
     that arrive while a commit is being written join the next one.
+
+    It also knows what is durable: ``durable`` holds each stored session's record as last
+    written. When a commit fails, ``on_failure`` is called with the failed batch before any
+    caller resumes, so that the caller of the failure can put memory back to what is durable.
+    A batch that was being gathered while the failed one was written is failed with it: its
+    operations may have read what the failed batch changed.
     """
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, on_failure: FailureHook | None = None) -> None:
         self.store = store
+        self.on_failure = on_failure
+        self.durable: dict[str, bytes] = {}
         self._batch: Changes | None = None
         self._done: asyncio.Future[None] | None = None
         self._writing: asyncio.Future[None] | None = None
@@ -37,19 +48,34 @@ class GroupCommit:
 
     def _start(self) -> None:
         batch, done = self._batch, self._done
-        assert batch is not None and done is not None
+        if batch is None or done is None:
+            return  # failed together with the batch before it, or already started
         self._batch, self._done = None, None
         self._writing = done
+        batch.freeze()
         task = asyncio.ensure_future(self.store.commit(batch))
 
         def finished(task: asyncio.Task[None]) -> None:
             if self._writing is done:
                 self._writing = None
-            if task.cancelled():
-                done.cancel()
-            elif task.exception() is not None:
-                done.set_exception(task.exception())  # type: ignore[arg-type]
-            else:
+            problem = asyncio.CancelledError() if task.cancelled() else task.exception()
+            if problem is None:
+                self.durable.update(batch.frozen)
+                for session_id in batch.ended:
+                    self.durable.pop(session_id, None)
                 done.set_result(None)
+                return
+            failed = [(batch, done)]
+            if self._batch is not None and self._done is not None:
+                failed.append((self._batch, self._done))
+                self._batch, self._done = None, None
+            for lost, _ in failed:
+                if self.on_failure is not None:
+                    self.on_failure(lost, problem)
+            for _, future in failed:
+                if isinstance(problem, asyncio.CancelledError):
+                    future.cancel()
+                else:
+                    future.set_exception(problem)
 
         task.add_done_callback(finished)

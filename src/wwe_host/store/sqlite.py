@@ -16,7 +16,7 @@ from typing import Any
 import msgspec
 
 from ..domain.model import AgentSession, QueuedItem
-from .base import AuditEntry, AuditRow, Changes
+from .base import AuditEntry, AuditRow, Changes, decode_session
 
 SCHEMA_VERSION = 1
 MIGRATIONS: dict[int, str] = {
@@ -66,7 +66,6 @@ MIGRATIONS: dict[int, str] = {
 }
 
 _encode = msgspec.msgpack.Encoder().encode
-_decode = msgspec.msgpack.Decoder(AgentSession).decode
 _decode_item = msgspec.msgpack.Decoder(QueuedItem).decode
 _decode_audit = msgspec.msgpack.Decoder(list[AuditRow]).decode
 
@@ -110,7 +109,7 @@ class SqliteStore:
 
     async def load_sessions(self) -> list[AgentSession]:
         rows = self.db.execute("SELECT data FROM sessions ORDER BY rowid").fetchall()
-        return [_decode(row[0]) for row in rows]
+        return [decode_session(row[0]) for row in rows]
 
     async def load_queue(self) -> list[QueuedItem]:
         rows = self.db.execute("SELECT data FROM queue ORDER BY seq").fetchall()
@@ -124,7 +123,7 @@ class SqliteStore:
                 db.executemany(
                     "INSERT INTO sessions(session_id, username, data) VALUES (?, ?, ?) "
                     "ON CONFLICT(session_id) DO UPDATE SET data = excluded.data",
-                    [(s.session_id, s.username, _encode(s)) for s in changes.sessions],
+                    [(s.session_id, s.username, changes.record(s)) for s in changes.sessions],
                 )
             if changes.ended:
                 db.executemany(

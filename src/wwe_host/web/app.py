@@ -27,11 +27,13 @@ from starlette.responses import (
     Response,
 )
 from starlette.routing import Mount, Route, WebSocketRoute
-from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ..engine import AuthError, Engine
-from . import metrics, rest
+from ..errors import ApiError
+from . import doors, metrics, rest
+from .assets import StaticAssets
+from .desktop_hub import DesktopHub
 from .desktop_ws import SESSION_COOKIE, desktop_socket
 from .headers import SecurityHeaders, desktop_csp
 
@@ -123,6 +125,9 @@ async def admin_page(request: Request) -> Response:
 
 async def login(request: Request) -> Response:
     engine = _engine(request)
+    refused = doors.check_origin(engine, doors.LOGIN, request.headers.get("origin"))
+    if refused is not None:
+        return rest.error_response(403, "FORBIDDEN", refused)
     body = await request.body()
     if len(body) > MAX_LOGIN_BODY:
         return rest.error_response(413, "INVALID_PARAMETER", "The login request is too large.")
@@ -153,12 +158,18 @@ async def login(request: Request) -> Response:
         if form:
             return RedirectResponse("/?error=login#login-failed", status_code=303)
         return rest.error_response(401, "UNAUTHORIZED", str(refused))
+    except ApiError as refused:  # the store cannot write: no session was opened
+        return rest.error_response(
+            rest.status_of(refused.code), refused.code.value, refused.message
+        )
     response: Response
     if form:
         response = RedirectResponse("/desktop", status_code=303)
     else:
         response = JSONResponse({"agent": engine.agent_view(session.username)})
     secure = engine.config.server.public_url.startswith("https:")
+    # SameSite=Lax, not Strict: Strict does not stop same-site pages (the doors' origin
+    # check does) and would break arriving from a link (docs/architecture.md, "Doors").
     response.set_cookie(
         SESSION_COOKIE, token, httponly=True, samesite="lax", secure=secure, path="/"
     )
@@ -166,9 +177,19 @@ async def login(request: Request) -> Response:
 
 
 async def logout(request: Request) -> Response:
-    session = _session_of(request)
+    engine = _engine(request)
+    token = request.cookies.get(SESSION_COOKIE)
+    session = engine.session_for_token(token, touch=False) if token else None
+    refused = doors.check_origin(engine, doors.LOGOUT, request.headers.get("origin"), session)
+    if refused is not None:
+        return rest.error_response(403, "FORBIDDEN", refused)
     if session is not None:
-        await _engine(request).logout(session.session_id)
+        try:
+            await engine.logout(session.session_id)
+        except ApiError as failed:  # the store cannot write: the session goes on
+            return rest.error_response(
+                rest.status_of(failed.code), failed.code.value, failed.message
+            )
     response = JSONResponse({"loggedOut": True})
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response
@@ -201,12 +222,13 @@ def build_site(engine: Engine) -> ASGIApp:
             Route(f"/{LIBRARY}", _library),
             Route(f"/{DECLARATIONS}", _library),
             WebSocketRoute("/desktop/ws", desktop_socket),
-            Mount("/static", StaticFiles(directory=STATIC)),
+            Mount("/static", StaticAssets(directory=STATIC)),
         ],
         lifespan=lifespan,
         exception_handlers={HTTPException: http_error},
     )
     site.state.engine = engine
+    site.state.desktops = DesktopHub(engine)
     config = engine.config
     csp = desktop_csp(config.web_content_origins(), config.server.frame_ancestors)
     return SecurityHeaders(site, csp)
@@ -218,7 +240,7 @@ def build_demo() -> ASGIApp:
         routes=[
             Route(f"/{LIBRARY}", _library),
             Route(f"/{DECLARATIONS}", _library),
-            Mount("/", StaticFiles(directory=DEMO, html=True)),
+            Mount("/", StaticAssets(directory=DEMO, html=True)),
         ]
     )
     csp = "; ".join(

@@ -15,6 +15,10 @@ One connection per desktop page, in lanes, so that no frame can cut or stall the
 Going out, the writer sends the engine's answers, events and snapshots in order (the main
 queue) ahead of the bulk queue: the traffic inspector's rows and the reader's immediate
 refusals, which a flood makes numerous.
+
+The upgrade is a cookie door (web/doors.py: the desktop's own origin only); a session has at
+most ``max-desktop-connections`` desktops, which share one snapshot per change
+(desktop_hub.py).
 """
 
 from __future__ import annotations
@@ -34,7 +38,8 @@ from ..api.context import Call
 from ..api.desktop import ACTIONS
 from ..engine import Engine, FrameHandle
 from ..errors import ApiError, ErrorCode
-from .snapshot import snapshot
+from . import doors
+from .desktop_hub import DesktopHub, SessionDesktops, snapshot_message
 
 log = logging.getLogger("wwe_host.web")
 
@@ -88,7 +93,7 @@ class DesktopConnection:
         self._bulk: deque[bytes] = deque()
         self._wake = asyncio.Event()
         self._closing: str | None = None
-        self._snapshot_due = False
+        self.desktops: SessionDesktops | None = None  # set once the session's hub took it
         self._frames: asyncio.Queue[_FrameWork | dict[str, Any] | None] = asyncio.Queue()
         self._actions: asyncio.Queue[dict[str, Any] | None] = asyncio.Queue()
         self._tasks: list[asyncio.Task[None]] = []
@@ -142,19 +147,22 @@ class DesktopConnection:
             self._put({"type": "session.ended", "reason": data.get("ended", "logout")})
             return
         self._put({"type": "notice", "kind": kind, "data": data})
-        if not self._snapshot_due:
-            self._snapshot_due = True
-            asyncio.get_running_loop().call_soon(self._send_snapshot)
+        if self.desktops is not None:
+            self.desktops.snapshot_due()
 
     # --- going out -----------------------------------------------------------------------
 
     def _put(self, payload: dict[str, Any], *, bulk: bool = False) -> None:
+        self.put_encoded(_encode(payload), bulk=bulk)
+
+    def put_encoded(self, data: bytes, *, bulk: bool = False) -> None:
+        """Queue an encoded message (the hub hands the same snapshot bytes to each)."""
         if self._closing is not None:
             return
         if len(self._main) + len(self._bulk) >= SEND_QUEUE:
             self.close(f"not reading: {SEND_QUEUE} messages are waiting to be sent")
             return
-        (self._bulk if bulk else self._main).append(_encode(payload))
+        (self._bulk if bulk else self._main).append(data)
         self._wake.set()
 
     def close(self, reason: str) -> None:
@@ -188,10 +196,9 @@ class DesktopConnection:
         return self._closing is not None
 
     def _send_snapshot(self) -> None:
-        self._snapshot_due = False
         session = self.engine.session_by_id(self.session_id)
         if session is not None:
-            self._put({"type": "snapshot", "data": snapshot(self.engine, session)})
+            self.put_encoded(snapshot_message(self.engine, session))
 
     def _error(self, code: ErrorCode, text: str, ref: Any = None) -> None:
         self._put({"type": "error", "ref": ref, "code": code.value, "message": text})
@@ -475,18 +482,40 @@ def close_reason(code: int, reason: str) -> str:
 
 async def desktop_socket(websocket: WebSocket) -> None:
     engine: Engine = websocket.app.state.engine
+    hub: DesktopHub = websocket.app.state.desktops
     token = websocket.cookies.get(SESSION_COOKIE)
-    session = engine.session_for_token(token) if token else None
+    origin = websocket.headers.get("origin")
     await websocket.accept()
-    if session is None:
+    # The door first: a page of another origin learns nothing, not even whether the
+    # cookie it sent is valid (the audit still names whose cookie it was).
+    cookie_session = engine.session_for_token(token, touch=False) if token else None
+    if doors.check_origin(engine, doors.DESKTOP_WS, origin, cookie_session) is not None:
+        await websocket.close(doors.REFUSED_ORIGIN, doors.origin_close_reason(origin))
+        return
+    session = engine.session_for_token(token) if token else None
+    if token is None or session is None:
         log.info("desktop connection refused: not logged in")
         await websocket.close(NOT_LOGGED_IN, "not logged in")
         return
     session_id = session.session_id
     connection = DesktopConnection(engine, websocket, session_id)
+    connection.desktops = hub.join(session_id, connection)
+    if connection.desktops is None:
+        reason = f"too many desktop connections for this session (at most {hub.limit})"
+        doors.refuse(
+            engine,
+            doors.DESKTOP_WS,
+            doors.CONNECTIONS,
+            origin,
+            f"Refused a desktop connection: {reason} (max-desktop-connections).",
+            session,
+        )
+        await websocket.close(doors.TOO_MANY_DESKTOPS, reason)
+        return
     engine.attach(session_id, connection)
     connection.start()
     count = 0
+    expired = False
     try:
         while True:
             event = await websocket.receive()
@@ -500,6 +529,11 @@ async def desktop_socket(websocket: WebSocket) -> None:
                         session_id,
                         close_reason(code, str(event.get("reason") or "")),
                     )
+                break
+            # The cookie's token expires (docs/configuration.md); each message is a use.
+            if engine.session_for_token(token) is None:
+                expired = True
+                log.info("desktop connection of session %s closed: the token expired", session_id)
                 break
             text = event.get("text")
             try:
@@ -516,5 +550,9 @@ async def desktop_socket(websocket: WebSocket) -> None:
     except Exception:
         log.exception("desktop connection of session %s failed; closing it", session_id)
     finally:
+        hub.leave(session_id, connection)
         engine.detach(session_id, connection)
         await connection.stop()
+    if expired:
+        with contextlib.suppress(Exception):
+            await websocket.close(NOT_LOGGED_IN, "the session token has expired")

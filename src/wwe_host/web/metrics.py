@@ -97,6 +97,7 @@ class Metrics:
         self.latency: dict[str, _Histogram] = {}  # by request label
         self.events: dict[str, int] = {}
         self.admin: dict[tuple[str, str, str], int] = {}
+        self.doors: dict[tuple[str, str], int] = {}  # refusals by (door, reason)
         # (raw request name, outcome) -> series; only known names are kept (bounded).
         self._fast: dict[tuple[object, object], _Series] = {}
         self._failed = False
@@ -140,6 +141,12 @@ class Metrics:
         if request != "unknown" and isinstance(raw, str) and isinstance(outcome, str):
             self._fast[(raw, outcome)] = series
         return series
+
+    def observe_door(self, door: str, reason: str) -> None:
+        """Engine door observer: a refused login, logout, desktop WebSocket or cookie
+        change (door and reason come from the closed sets of ``web.doors``)."""
+        key = (door, reason)
+        self.doors[key] = self.doors.get(key, 0) + 1
 
     def admin_request(self, route: str, method: str, status: int) -> None:
         key = (route, method, str(status))
@@ -208,6 +215,16 @@ class Metrics:
         for (route, method, status), count in sorted(self.admin.items()):
             labels = _labels([("route", route), ("method", method), ("status", status)])
             lines.append(f"wwe_host_admin_requests_total{labels} {count}")
+
+        family(
+            "wwe_host_door_refusals_total",
+            "counter",
+            "Refused desktop doors (desktop WebSocket, login, logout, cookie-authenticated "
+            "REST changes), by door and reason.",
+        )
+        for (door, reason), count in sorted(self.doors.items()):
+            labels = _labels([("door", door), ("reason", reason)])
+            lines.append(f"wwe_host_door_refusals_total{labels} {count}")
         return "\n".join(lines) + "\n"
 
 
@@ -216,6 +233,7 @@ def install(engine: Engine) -> Metrics:
     metrics = Metrics(engine)
     engine.request_observers.append(metrics.observe_request)
     engine.notice_observers.append(metrics.observe_notice)
+    engine.door_observers.append(metrics.observe_door)
     return metrics
 
 

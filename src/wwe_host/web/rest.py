@@ -11,8 +11,9 @@ committed before the answer leaves, and published to the agents' desktops and fr
 
 Authentication: ``Authorization: Bearer <admin-token>`` (compared in constant time) or the
 session cookie of a logged-in ROLE_ADMIN user. A cookie-authenticated change must come from
-this server's own origin (a same-site third-party page must not drive the simulator through
-an administrator's browser). Errors are ``{"error": {"code", "message"}}``, never a trace.
+the desktop's own origin (web/doors.py: a same-site third-party page must not drive the
+simulator through an administrator's browser). Errors are ``{"error": {"code", "message"}}``,
+never a trace.
 """
 
 from __future__ import annotations
@@ -26,7 +27,6 @@ import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlsplit
 
 import msgspec
 from starlette.requests import Request
@@ -42,8 +42,8 @@ from ..domain.states import aggregate
 from ..domain.views import interaction_view
 from ..engine import Engine
 from ..errors import ApiError, ErrorCode
-from ..security import normalize_origin
 from ..store.base import AuditEntry
+from . import doors
 from .desktop_ws import SESSION_COOKIE
 from .metrics import Metrics
 
@@ -382,33 +382,16 @@ class RestApi:
             raise RestError(
                 403, "FORBIDDEN", f"User '{session.username}' does not have {ADMIN_ROLE}."
             )
-        if request.method not in _SAFE_METHODS and not self._same_origin(request):
-            raise RestError(
-                403,
-                "FORBIDDEN",
-                "A change made with a session cookie must come from this server's own pages.",
+        if request.method not in _SAFE_METHODS:
+            refused = doors.check_origin(
+                engine,
+                doors.REST,
+                request.headers.get("origin"),
+                session,
+                f"{request.method} {request.url.path}",
             )
-
-    def _same_origin(self, request: Request) -> bool:
-        """Cookie-authenticated changes: the browser's ``Origin`` (or ``Sec-Fetch-Site``)
-        must say the request comes from this server's own origin."""
-        origin = request.headers.get("origin")
-        if origin is None:
-            site = request.headers.get("sec-fetch-site")
-            return site is None or site in ("same-origin", "none")
-        try:
-            wanted = normalize_origin(origin)
-        except ValueError:
-            return False
-        public = urlsplit(self.engine.config.server.public_url)
-        for candidate in (
-            f"{request.url.scheme}://{request.url.netloc}",
-            f"{public.scheme}://{public.netloc}",  # public-url may carry a path
-        ):
-            with contextlib.suppress(ValueError):
-                if normalize_origin(candidate) == wanted:
-                    return True
-        return False
+            if refused is not None:
+                raise RestError(403, "FORBIDDEN", refused)
 
     async def settled(self) -> None:
         """A read must not report what is not yet durable: wait for a commit in progress."""
@@ -1017,6 +1000,10 @@ OPERATIONS: tuple[Operation, ...] = (
     ),
 )
 
+_DOOR_REFUSED = (
+    "The request's Origin is not the desktop's own (public-url's origin or one of "
+    "desktop-origins), or it has none: nothing was done."
+)
 # Routes of the same site that this API does not serve but documents, so the document
 # covers every /api/v1 path and the operational endpoints.
 _OTHER_PATHS: dict[str, Any] = {
@@ -1042,6 +1029,7 @@ _OTHER_PATHS: dict[str, Any] = {
                 "200": {"description": "Logged in; the `wwe_session` cookie is set."},
                 "400": {"$ref": "#/components/responses/400"},
                 "401": {"description": "Unknown username or wrong password."},
+                "403": {"description": _DOOR_REFUSED},
             },
         }
     },
@@ -1051,7 +1039,10 @@ _OTHER_PATHS: dict[str, Any] = {
             "operationId": "logout",
             "tags": ["session"],
             "security": [],
-            "responses": {"200": {"description": "Logged out; the cookie is cleared."}},
+            "responses": {
+                "200": {"description": "Logged out; the cookie is cleared."},
+                "403": {"description": _DOOR_REFUSED},
+            },
         }
     },
     "/healthz": {

@@ -11,6 +11,9 @@ const PING_EVERY_MS = 20_000;
 const SILENCE_LIMIT_MS = 2 * PING_EVERY_MS + 5_000;
 export const QUEUE_LIMIT = 1_000;
 export const NOT_LOGGED_IN = 4401;
+// The server refused this desktop (docs/desktop-protocol.md): trying again would not help.
+export const REFUSED_ORIGIN = 4403;
+export const TOO_MANY_DESKTOPS = 4429;
 
 export class ConnectionLost extends Error {
   constructor() {
@@ -33,17 +36,16 @@ export class Connection {
    * @param {string} [options.url]
    * @param {() => object[]} options.frames      the frames for `hello`
    * @param {(message: object) => void} options.onMessage  every server message
-   * @param {(connected: boolean) => void} options.onStatus
+   * @param {(connected: boolean, refused?: string) => void} options.onStatus
+   *        refused: why the server refused this desktop (it does not reconnect then)
    * @param {(text: string) => void} options.onNote        for the traffic inspector
-   * @param {() => void} [options.onHello]       after each hello was sent
    */
-  constructor({ url = defaultUrl(), frames, onMessage, onStatus, onNote, onHello = () => {} }) {
+  constructor({ url = defaultUrl(), frames, onMessage, onStatus, onNote }) {
     this.url = url;
     this.frames = frames;
     this.onMessage = onMessage;
     this.onStatus = onStatus;
     this.onNote = onNote;
-    this.onHello = onHello;
     this.socket = null;
     this.ready = false; // open and hello sent
     this.queue = [];
@@ -101,7 +103,6 @@ export class Connection {
     socket.send(JSON.stringify({ type: "hello", frames: this.frames() }));
     this.ready = true;
     this.connectedOnce = true;
-    this.onHello();
     this.flush();
     this.onStatus(true);
     clearInterval(this.pingTimer);
@@ -155,6 +156,17 @@ export class Connection {
     if (event.code === NOT_LOGGED_IN) {
       this.stopped = true;
       window.location.assign("/");
+      return;
+    }
+    if (event.code === REFUSED_ORIGIN || event.code === TOO_MANY_DESKTOPS) {
+      this.stopped = true;
+      const why = `The server refused this desktop (${event.reason || event.code}). `
+        + "Reload the page to try again.";
+      for (const request of this.pending.values()) {
+        request.reject(new RequestFailed("UNAVAILABLE", why));
+      }
+      this.pending.clear();
+      this.onStatus(false, why);
       return;
     }
     if (this.stopped) return;

@@ -1,0 +1,1 @@
+"""The core's ports and their default adapters (see docs/architecture.md)."""

@@ -1,0 +1,121 @@
+// The agent desktop: renders the server's snapshots and turns the agent's clicks into
+// `action` messages (docs/desktop-protocol.md). This module wires the panels together; each
+// panel is a module of its own that renders from the snapshot it is given (the store) and is
+// keyed: elements are created once per thing (case, interaction, toast, app) and updated in
+// place, so focus, typed text and, above all, iframes (which reload when moved in the DOM)
+// stay put.
+//
+// Everything from the server or from a frame is rendered as text (textContent,
+// createElement), never as HTML.
+
+import { Relay } from "../relay.js";
+import { $ } from "../shared/dom.js";
+import { Store } from "../shared/store.js";
+import { Actions } from "./actions.js";
+import { BackgroundApps } from "./background-apps.js";
+import { CaseData } from "./case-data.js";
+import { CaseList } from "./cases.js";
+import { Connection } from "./connection.js";
+import { startDialPad } from "./dialpad.js";
+import { Header } from "./header.js";
+import { Inactivity } from "./inactivity.js";
+import { TrafficInspector } from "./inspector.js";
+import { tickTimer } from "./interaction-card.js";
+import { MyMessages } from "./mymessage.js";
+import { Toasts } from "./toasts.js";
+import { WebContent } from "./web-content.js";
+import { Workspace } from "./workspace.js";
+
+const store = new Store(); // the latest snapshot
+
+const inspector = new TrafficInspector({
+  panel: $("inspector"),
+  body: $("traffic-rows"),
+  toggle: $("inspector-toggle"),
+  count: $("inspector-count"),
+  clear: $("inspector-clear"),
+  frameLabel: (frameId) => webContent.frameLabel(frameId),
+});
+
+const relay = new Relay({
+  send: (message) => connection.send(message),
+  log: (row) => inspector.add(row),
+  openEmbedder: (origin) => webContent.openEmbedder(origin),
+  limits: () => store.get()?.limits,
+});
+
+const connection = new Connection({
+  frames: () => relay.list(),
+  onMessage: dispatch,
+  onStatus: (connected, refused) => {
+    const banner = $("connection-banner");
+    banner.textContent = connected ? ""
+      : refused ?? "Connection to the server lost \u2014 reconnecting\u2026";
+    banner.hidden = connected;
+  },
+  onNote: (text) => inspector.note(text),
+});
+
+const actions = new Actions(connection, $("action-error"));
+const workspace = new Workspace();
+const webContent = new WebContent({
+  store, connection, relay, actions,
+  note: (text) => inspector.note(text),
+  workspaceTabs: workspace.tabs,
+  caseAppTabs: workspace.caseAppTabs,
+});
+const header = new Header({ store, actions, connection });
+const cases = new CaseList({ list: $("cases"), empty: $("no-interactions"), store, actions,
+  popups: webContent });
+const caseData = new CaseData(actions);
+const backgroundApps = new BackgroundApps();
+const toasts = new Toasts({ box: $("toasts"), actions,
+  show: (frameId) => webContent.bringIntoView(frameId) });
+const myMessages = new MyMessages();
+const inactivity = new Inactivity(connection);
+startDialPad(actions);
+
+function dispatch(message) {
+  switch (message.type) {
+    case "snapshot":
+      store.set(message.data);
+      break;
+    case "frame.message":
+      relay.deliver(message);
+      break;
+    case "traffic":
+      if (message.entry) inspector.server(message.entry);
+      break;
+    case "notice":
+      if (message.kind === "activity") inactivity.setDeadline(message.data?.deadline ?? null);
+      break;
+    case "error":
+      actions.showError(message.message ?? "The server reported an error.");
+      break;
+    default:
+      break;
+  }
+}
+
+store.subscribe((s) => {
+  if (!s) return;
+  header.render(s);
+  // Web content first: the cards show the "Open <app>" buttons of blocked popups.
+  webContent.sync(s);
+  backgroundApps.render(s, webContent.inMode("background"));
+  cases.render(s);
+  workspace.render(s);
+  caseData.render(s);
+  toasts.render(s);
+  myMessages.render(s);
+  inactivity.render(s);
+  webContent.afterRender();
+});
+
+setInterval(() => {
+  for (const el of document.querySelectorAll(".timer[data-since]")) tickTimer(el);
+  inactivity.tick();
+}, 1000);
+
+relay.start();
+connection.start();
