@@ -41,7 +41,11 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
 
 
 def open_desktop(server: ServerProcess) -> ClientConnection:
-    login = httpx.post(f"{server.url}/api/v1/login", json={"username": "edge", "password": "pw"})
+    login = httpx.post(
+        f"{server.url}/api/v1/login",
+        json={"username": "edge", "password": "pw"},
+        headers={"Origin": server.url},
+    )
     assert login.status_code == 200, login.text
     return connect(
         server.url.replace("http", "ws") + "/desktop/ws",

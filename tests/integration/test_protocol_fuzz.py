@@ -164,7 +164,11 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
 
 @pytest.fixture(scope="module")
 def desktop(server: ServerProcess) -> Iterator[Desktop]:
-    login = httpx.post(f"{server.url}/api/v1/login", json={"username": "fuzz", "password": "pw"})
+    login = httpx.post(
+        f"{server.url}/api/v1/login",
+        json={"username": "fuzz", "password": "pw"},
+        headers={"Origin": server.url},
+    )
     assert login.status_code == 200, login.text
     with connect(
         server.url.replace("http", "ws") + "/desktop/ws",
