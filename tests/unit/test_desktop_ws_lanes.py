@@ -232,3 +232,36 @@ async def test_a_message_of_a_frame_closed_meanwhile_is_dropped(tmp_path: Path) 
     assert [r["referenceId"] for r in replies(socket)] == ["x"]
     assert crm.in_flight == 0
     await finish(engine, connection)
+
+
+async def test_a_message_right_after_hello_reaches_the_frame_hello_restores(
+    tmp_path: Path,
+) -> None:
+    """After a reconnect the page sends hello, then what it queued meanwhile: a frame the
+    server had forgotten is registered by the hello, and its message is not lost."""
+    engine, connection, socket, _, _ = await connected(tmp_path)
+    hello = {
+        "type": "hello",
+        "frames": [{"frameId": "f-77", "section": "Dialer", "origin": DIALER}],
+    }
+    connection.receive(json.dumps(hello))
+    request = {"request": "system.getAllowedServices", "referenceId": "after-hello"}
+    connection.receive(
+        json.dumps(
+            {
+                "type": "frame.message",
+                "frameId": "f-77",
+                "origin": DIALER,
+                "message": json.dumps(request),
+            }
+        )
+    )
+    await socket.until(lambda: len(replies(socket)) == 1)
+    (reply,) = replies(socket)
+    assert reply["referenceId"] == "after-hello" and "voice.dial" in reply["data"]
+    # Without a hello or frame.open waiting, a message of an unknown frame is dropped.
+    connection.receive(frame_message("f-404", {"request": "agent.getState", "referenceId": 1}))
+    connection.receive(json.dumps({"type": "ping"}))
+    await socket.until(lambda: any(m["type"] == "pong" for m in socket.sent))
+    assert len(replies(socket)) == 1
+    await finish(engine, connection)

@@ -71,10 +71,11 @@ BINARY_FRAME = (
 @dataclass(slots=True)
 class _FrameWork:
     """A frame's message waiting in the frame lane. ``message`` is set when it was admitted
-    (it holds one of the frame's in-flight places); ``raw`` when it still has to be (the
-    frame changed origin: the navigation comes first)."""
+    (it holds one of the frame's in-flight places); ``raw`` when it still has to be: the
+    frame changed origin (the navigation comes first), or the frame is not known yet
+    (``handle`` None: a ``hello`` or ``frame.open`` waiting before it may register it)."""
 
-    handle: FrameHandle
+    handle: FrameHandle | None
     frame_id: str
     origin: str | None
     message: dict[str, Any] | None
@@ -97,6 +98,7 @@ class DesktopConnection:
         self._frames: asyncio.Queue[_FrameWork | dict[str, Any] | None] = asyncio.Queue()
         self._actions: asyncio.Queue[dict[str, Any] | None] = asyncio.Queue()
         self._tasks: list[asyncio.Task[None]] = []
+        self._control_waiting = 0  # hello / frame.open / frame.close in the frame lane
 
     def start(self) -> None:
         self._tasks = [
@@ -115,7 +117,7 @@ class DesktopConnection:
         self._wake.set()
         while not self._frames.empty():
             work = self._frames.get_nowait()
-            if isinstance(work, _FrameWork) and work.message is not None:
+            if isinstance(work, _FrameWork) and work.message is not None and work.handle:
                 work.handle.in_flight -= 1
         while not self._actions.empty():
             self._actions.get_nowait()
@@ -270,6 +272,7 @@ class DesktopConnection:
                         f"Too much frame traffic is waiting (at most {FRAME_QUEUE} "
                         "messages); try again in a moment.",
                     )
+                self._control_waiting += 1
                 self._frames.put_nowait(message)
             elif kind == "ping":
                 self._put({"type": "pong"})
@@ -293,9 +296,6 @@ class DesktopConnection:
 
     def _admit(self, message: dict[str, Any]) -> None:
         frame_id = _str(message, "frameId")
-        handle = self.engine.frame(self.session_id, frame_id)
-        if handle is None:
-            return  # the frame is gone: nobody to answer
         raw = message.get("message")
         if not isinstance(raw, str):
             raise ApiError(
@@ -304,6 +304,12 @@ class DesktopConnection:
             )
         origin = message.get("origin")
         reported = origin if isinstance(origin, str) else None
+        handle = self.engine.frame(self.session_id, frame_id)
+        if handle is None:
+            # Unknown now; a hello or frame.open waiting in the lane may register it.
+            if self._control_waiting and self._frames.qsize() < FRAME_QUEUE:
+                self._frames.put_nowait(_FrameWork(None, frame_id, reported, None, raw))
+            return
         if reported is not None and reported != handle.record.origin:
             # The frame navigated: it becomes that origin (in the lane, in order) before
             # its message is admitted and answered at the new origin.
@@ -349,9 +355,16 @@ class DesktopConnection:
 
     async def _frame_work(self, item: _FrameWork | dict[str, Any]) -> None:
         if isinstance(item, dict):
-            await self._control(item)
+            try:
+                await self._control(item)
+            finally:
+                self._control_waiting -= 1
             return
         handle, message = item.handle, item.message
+        if handle is None:
+            handle = self.engine.frame(self.session_id, item.frame_id)
+            if handle is None:
+                return  # still unknown: nobody to answer
         try:
             current = self.engine.frame(self.session_id, item.frame_id) is handle
             if current and item.origin is not None and item.origin != handle.record.origin:
