@@ -6,7 +6,7 @@ Hypothesis throws random shapes, sizes, nesting depths and types at
   frame's message as JSON text), one at a time and in bursts over the in-flight bound;
 - the desktop protocol: raw WebSocket text and binary frames.
 
-Each example asserts: the desktop connection stays open (a ``ping`` is still answered),
+Each example asserts: the desktop connection stays open (a marker is still answered),
 every request with a valid referenceId (string or number) or ``ref`` is answered or refused
 with a reason, and nothing is an internal error. After each property: ``/healthz`` answers
 200 and the server log holds no traceback. Bounded and derandomized: seconds, and the same
@@ -118,7 +118,7 @@ class Desktop:
             message = json.loads(text)
             if found(message):
                 return message
-            if message.get("type") in ("traffic", "snapshot", "notice"):
+            if message.get("type") in ("traffic", "snapshot", "notice", "pong"):
                 continue
             if message.get("type") == "frame.message" and "event" in message["message"]:
                 continue  # events of the topics the fuzz subscribed to
@@ -136,18 +136,20 @@ class Desktop:
         return dict(reply["message"])
 
     def alive(self) -> list[dict[str, Any]]:
-        """Ping: the reader answers at once, so a pong proves the socket open and read.
-        Returns the messages the reader sent before it (in order)."""
-        self.send({"type": "ping"})
+        """A marker the reader answers at once and in order (an unknown type with a unique
+        ref): its answer proves the socket open and read. Returns the messages the reader
+        sent before it (in order)."""
+        marker = self.unique()
+        self.send({"type": "alive?", "ref": marker})
         before: list[dict[str, Any]] = []
 
-        def pong(message: dict[str, Any]) -> bool:
-            if message.get("type") == "pong":
+        def answered(message: dict[str, Any]) -> bool:
+            if message.get("type") == "error" and message.get("ref") == marker:
                 return True
             before.append(message)
             return False
 
-        self.until(pong)
+        self.until(answered)
         self.inbox = [m for m in self.inbox if all(m is not b for b in before)]
         return before
 
@@ -454,9 +456,9 @@ def test_raw_desktop_frames_are_answered_and_never_close_the_socket(
             assert answer["message"] and answer["code"] != "INTERNAL", answer
         elif answer["type"] == "action.result" and not answer["ok"]:
             assert answer["error"]["message"] and answer["error"]["code"] != "INTERNAL"
-    before_pong = desktop.alive()
+    before_marker = desktop.alive()
     if must_error and ref is None:
-        errors = [m for m in before_pong if m.get("type") == "error"]
+        errors = [m for m in before_marker if m.get("type") == "error"]
         assert errors, f"no error for {data[:80]!r}"
         assert errors[-1]["code"] == "INVALID_PARAMETER"
         if isinstance(data, bytes):
