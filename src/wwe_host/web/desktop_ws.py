@@ -180,9 +180,9 @@ class DesktopConnection:
         )
         if self._tasks:
             self._tasks[0].cancel()  # the writer, perhaps stuck in a send
-            self._tasks.append(asyncio.create_task(self._close_socket(NOT_READING, reason)))
+            self._tasks.append(asyncio.create_task(self.close_socket(NOT_READING, reason)))
 
-    async def _close_socket(self, code: int, reason: str) -> None:
+    async def close_socket(self, code: int, reason: str) -> None:
         try:
             await self.websocket.close(code, reason[:120])
         except Exception as problem:
@@ -231,7 +231,7 @@ class DesktopConnection:
                 type(problem).__name__,
                 problem,
             )
-            await self._close_socket(1011, "sending failed")
+            await self.close_socket(1011, "sending failed")
 
     # --- coming in (the reader) ----------------------------------------------------------
 
@@ -567,5 +567,4 @@ async def desktop_socket(websocket: WebSocket) -> None:
         engine.detach(session_id, connection)
         await connection.stop()
     if expired:
-        with contextlib.suppress(Exception):
-            await websocket.close(NOT_LOGGED_IN, "the session token has expired")
+        await connection.close_socket(NOT_LOGGED_IN, "the session token has expired")
