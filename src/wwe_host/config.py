@@ -22,6 +22,7 @@ from typing import Final
 from urllib.parse import quote, urlsplit
 
 from wwe_host import catalog
+from wwe_host.protocol import MAX_IN_FLIGHT_PER_FRAME
 from wwe_host.security.origins import (
     OriginPolicy,
     frame_allowed,
@@ -96,6 +97,8 @@ DEMO_LOGINS: Final[tuple[tuple[str, str], ...]] = (
     ("supervisor", "supervisor"),
 )
 DEMO_APP_PLACEHOLDER: Final = "{demo_app}"
+# Requests a frame may have in flight (received, not yet answered); protocol.md caps it at 256.
+DEFAULT_IN_FLIGHT: Final = 32
 
 
 class ConfigError(Exception):
@@ -116,6 +119,7 @@ class ServerSettings:
     admin_token: str | None = field(default=None, repr=False)
     smtp: str | None = None
     max_message_bytes: int = 65536
+    max_requests_in_flight: int = DEFAULT_IN_FLIGHT
     insecure_plain_password: bool = False
     frame_ancestors: str = "'self'"
     # Origins besides public-url's whose pages may use the desktop's cookie doors (login,
@@ -415,6 +419,7 @@ _SERVER_OPTIONS: Final = frozenset(
         "admin-token",
         "smtp",
         "max-message-bytes",
+        "max-requests-in-flight",
         "insecure-plain-password",
         "frame-ancestors",
         "desktop-origins",
@@ -559,6 +564,15 @@ class _Parser:
                 1024,
                 2**31 - 1,
                 "a whole number of bytes >= 1024",
+            )
+        if "max-requests-in-flight" in values:
+            kwargs["max_requests_in_flight"] = _int(
+                s,
+                "max-requests-in-flight",
+                values["max-requests-in-flight"],
+                1,
+                MAX_IN_FLIGHT_PER_FRAME,
+                f"a whole number from 1 to {MAX_IN_FLIGHT_PER_FRAME}",
             )
         if "insecure-plain-password" in values:
             kwargs["insecure_plain_password"] = _bool(
@@ -1096,6 +1110,7 @@ def render_effective(config: Config) -> str:
         f"  admin token: {'set' if s.admin_token else 'not set (ROLE_ADMIN sessions only)'}",
         f"  smtp: {s.smtp or 'none (outbound e-mail kept in the outbox)'}",
         f"  max message bytes: {s.max_message_bytes}",
+        f"  max requests in flight per frame: {s.max_requests_in_flight}",
         f"  plain-text passwords: {plain}",
         f"  frame-ancestors: {s.frame_ancestors}",
         "  desktop origins (login, logout, desktop WebSocket, cookie changes): "

@@ -22,7 +22,7 @@ from typing import Any, Protocol, TypeVar
 
 import msgspec
 
-from . import catalog, protocol
+from . import catalog, log_repeats, message_limits, protocol
 from .api import HANDLERS, Call
 from .config import AgentConfig, Config, WebContent
 from .contact_center.base import ContactCenter
@@ -219,6 +219,7 @@ class Engine:
             await self._check_inactivity()
             if self.now() - self._tokens_pruned_at >= TOKEN_PRUNE_SECONDS:
                 await self.prune_tokens()
+            log_repeats.flush_all()
         except Exception:
             log.exception("housekeeping failed")
         finally:
@@ -607,33 +608,88 @@ class Engine:
 
     # --- the request pipeline ------------------------------------------------------------
 
-    async def handle_raw(self, frame: FrameHandle, raw: str | bytes) -> Message | None:
-        """Decode a frame's message as the desktop relayed it, and handle it."""
-        if len(raw) > self.config.server.max_message_bytes:
-            reference = _sniff_reference(raw)
-            self._record(frame, "?", Outcome("failed", "message too large"), 0.0)
-            if reference is None:
-                return None
-            return protocol.failure(
-                reference,
-                None,
-                ErrorCode.INVALID_PARAMETER,
-                f"The message is {len(raw)} bytes; the limit is "
-                f"{self.config.server.max_message_bytes} bytes (max-message-bytes).",
-            )
+    def admit(self, frame: FrameHandle, raw: str) -> tuple[Message | None, Message | None]:
+        """Check a frame's message as the desktop relayed it (JSON text), before it waits
+        for its turn: size and nesting BEFORE decoding, then the bound on requests in flight.
+
+        Returns ``(message, None)`` when the message is to be handled: it holds one of the
+        frame's in-flight places until ``handle_admitted`` answers it. Otherwise
+        ``(None, reply)``: the refusal to send at once (None when there is nothing to
+        answer: no referenceId, or not a JSON object).
+        """
+        started = time.perf_counter()
+        limit = self.config.server.max_message_bytes
+        try:
+            message_limits.check_text(raw, limit)
+        except ApiError as problem:
+            return None, self._refuse_raw(frame, raw, problem.message, started)
         try:
             message = _json_decode(raw)
         except msgspec.DecodeError:
-            return None
+            self._record(frame, "?", Outcome("failed", "not JSON"), started)
+            return None, None
         if not isinstance(message, dict):
+            self._record(frame, "?", Outcome("failed", "not a JSON object"), started)
+            return None, None
+        bound = self.config.server.max_requests_in_flight
+        if frame.in_flight >= bound:
+            request = message.get("request", message.get("event"))
+            name = request if isinstance(request, str) else None
+            return None, self._refuse(
+                frame,
+                protocol.reference_of(message),
+                name,
+                ErrorCode.UNAVAILABLE,
+                f"Too many requests in flight from this frame (at most {bound}); "
+                "retry when replies have arrived.",
+                Outcome("failed", "too many in flight"),
+                started,
+            )
+        frame.in_flight += 1
+        return message, None
+
+    async def handle_admitted(self, frame: FrameHandle, message: Message) -> Message | None:
+        """Handle a message ``admit`` let through, and give its in-flight place back."""
+        try:
+            return await self.handle(frame, message)
+        finally:
+            frame.in_flight -= 1
+
+    async def handle_raw(self, frame: FrameHandle, raw: str | bytes) -> Message | None:
+        """Admit and handle a frame's message (JSON text) in one go."""
+        text = raw if isinstance(raw, str) else raw.decode("utf-8", "replace")
+        message, reply = self.admit(frame, text)
+        if message is None:
+            return reply
+        return await self.handle_admitted(frame, message)
+
+    def _refuse_raw(
+        self, frame: FrameHandle, raw: str, problem: str, started: float
+    ) -> Message | None:
+        """Refuse a message too large or too deep to decode; its referenceId and request
+        name are read from the text when they can be."""
+        request = message_limits.sniff(raw, "request")
+        name = request if isinstance(request, str) else None
+        self._record(frame, name or "?", Outcome("failed", problem), started)
+        reference = message_limits.sniff(raw, "referenceId")
+        if reference is None:
             return None
-        return await self.handle(frame, message)
+        return protocol.failure(reference, name, ErrorCode.INVALID_PARAMETER, problem)
 
     async def handle(self, frame: FrameHandle, message: Message) -> Message | None:
         """One message from a frame: a reply to send back, or None (no referenceId, ignored)."""
         started = time.perf_counter()
         reference = protocol.reference_of(message)
         request = message.get("request")
+        wrong = message_limits.bad_reference(message.get("referenceId"))
+        if wrong is not None:
+            # Answered, never run: the frame could not match the reply, nor know the outcome.
+            kind = request if request is not None else message.get("event")
+            name = kind if isinstance(kind, str) else None
+            self._record(frame, name or "?", Outcome("failed", "bad referenceId"), started)
+            return protocol.failure(
+                message["referenceId"], name, ErrorCode.INVALID_PARAMETER, wrong
+            )
         if request is None:
             return await self._subscription(frame, message, reference, started)
         if not isinstance(request, str):
@@ -716,73 +772,58 @@ class Engine:
                 Outcome("failed", "no session"),
                 started,
             )
-        if frame.in_flight >= protocol.MAX_IN_FLIGHT_PER_FRAME:
+        call = Call(self, session, frame, None, name)
+        try:
+            result = self._operate(call, HANDLERS[name], params)
+        except ApiError as refused:
+            error = refused
+            if call.changed is not None:
+                try:
+                    await self._finish(call.changed)
+                except ApiError as unstored:
+                    error = unstored
+            outcome = (
+                Outcome("refused:user-data", error.message)
+                if error.code is ErrorCode.USER_DATA_NOT_ALLOWED
+                else Outcome("failed", error.message)
+            )
+            return self._refuse(
+                frame, reference, request, error.code, error.message, outcome, started
+            )
+        except Exception:
+            log.exception("request %s failed", request)
             return self._refuse(
                 frame,
                 reference,
                 request,
-                ErrorCode.UNAVAILABLE,
-                f"Too many requests in flight from this frame (at most "
-                f"{protocol.MAX_IN_FLIGHT_PER_FRAME}); retry when replies have arrived.",
-                Outcome("failed", "too many in flight"),
+                ErrorCode.INTERNAL,
+                "The request failed on the server; the server log has the details.",
+                Outcome("failed", "internal error"),
                 started,
             )
-        call = Call(self, session, frame, None, name)
-        frame.in_flight += 1
-        try:
+        fx = call.changed
+        if fx is not None:
             try:
-                result = self._operate(call, HANDLERS[name], params)
-            except ApiError as refused:
-                error = refused
-                if call.changed is not None:
-                    try:
-                        await self._finish(call.changed)
-                    except ApiError as unstored:
-                        error = unstored
-                outcome = (
-                    Outcome("refused:user-data", error.message)
-                    if error.code is ErrorCode.USER_DATA_NOT_ALLOWED
-                    else Outcome("failed", error.message)
-                )
-                return self._refuse(
-                    frame, reference, request, error.code, error.message, outcome, started
-                )
-            except Exception:
-                log.exception("request %s failed", request)
+                await self._finish(fx)
+            except ApiError as unstored:
                 return self._refuse(
                     frame,
                     reference,
                     request,
-                    ErrorCode.INTERNAL,
-                    "The request failed on the server; the server log has the details.",
-                    Outcome("failed", "internal error"),
+                    unstored.code,
+                    unstored.message,
+                    Outcome("failed", "store unavailable"),
                     started,
                 )
-            fx = call.changed
-            if fx is not None:
+        else:
+            pending = self.commits.pending()
+            if pending is not None:
+                # A read must not report what is not yet durable. If that commit
+                # failed, memory is back to what is durable: read again.
                 try:
-                    await self._finish(fx)
-                except ApiError as unstored:
-                    return self._refuse(
-                        frame,
-                        reference,
-                        request,
-                        unstored.code,
-                        unstored.message,
-                        Outcome("failed", "store unavailable"),
-                        started,
-                    )
-            else:
-                pending = self.commits.pending()
-                if pending is not None:
-                    # A read must not report what is not yet durable. If that commit
-                    # failed, memory is back to what is durable: read again.
-                    try:
-                        await asyncio.shield(pending)
-                    except Exception:
-                        result = HANDLERS[name](call, params)
-        finally:
-            frame.in_flight -= 1
+                    await asyncio.shield(pending)
+                except Exception:
+                    result = HANDLERS[name](call, params)
         self._record(frame, request, ALLOWED, started)
         if reference is None:
             return None
@@ -1237,23 +1278,3 @@ class Engine:
 
 def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
-
-
-def _sniff_reference(raw: str | bytes) -> object:
-    """The referenceId of a message too large to decode in full, if it shows one."""
-    text = raw if isinstance(raw, str) else raw.decode("utf-8", "replace")
-    marker = '"referenceId":'
-    at = text.find(marker)
-    if at < 0:
-        return None
-    rest = text[at + len(marker) :].lstrip()
-    if rest.startswith('"'):
-        end = rest.find('"', 1)
-        return rest[1:end] if end > 0 else None
-    digits = ""
-    for ch in rest:
-        if ch.isdigit():
-            digits += ch
-        else:
-            break
-    return int(digits) if digits else None

@@ -12,6 +12,8 @@ from .errors import ErrorCode
 
 USER_AGENT = "WWE Server"
 PROTOCOL_VERSION = 2
+# The most a configuration may allow in flight per frame (protocol.md: at most 256);
+# ``[wwe-host] max-requests-in-flight`` chooses the bound (default 32).
 MAX_IN_FLIGHT_PER_FRAME = 256
 
 Message = dict[str, Any]

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import uvicorn
 
+from . import log_repeats
 from .config import (
     DEMO_LOGINS,
     Config,
@@ -24,6 +25,7 @@ from .config import (
     with_server_overrides,
 )
 from .engine import Engine
+from .message_limits import websocket_max_size
 from .store.sqlite import SqliteStore
 from .web.app import create_app
 
@@ -56,6 +58,7 @@ def serve(config_path: str | None, listen: str | None, data_dir: str | None) -> 
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    log_repeats.install(logging.getLogger().handlers)
     demo = config_path is None
     try:
         if demo:
@@ -111,7 +114,13 @@ def serve(config_path: str | None, listen: str | None, data_dir: str | None) -> 
         logins = ", ".join(f"{u}/{p}" for u, p in DEMO_LOGINS)
         print(f"wwe-host: demo logins (username/password): {logins}", flush=True)
     uv_config = uvicorn.Config(
-        app, log_level="warning", ws="websockets-sansio", lifespan="on", timeout_graceful_shutdown=5
+        app,
+        log_level="warning",
+        ws="websockets-sansio",
+        # Above the desktop message limit, so that a message over it is answered, not cut.
+        ws_max_size=websocket_max_size(config.server.max_message_bytes),
+        lifespan="on",
+        timeout_graceful_shutdown=5,
     )
     server = uvicorn.Server(uv_config)
     asyncio.run(server.serve(sockets=sockets))

@@ -279,6 +279,7 @@ def test_empty_file_gives_documented_defaults() -> None:
     assert config.server.admin_token is None
     assert config.server.smtp is None
     assert config.server.frame_ancestors == "'self'"
+    assert config.server.max_requests_in_flight == 32
     assert config.server.desktop_origins == ()
     assert config.server.accepted_desktop_origins == {"http://127.0.0.1:8080"}
     assert config.server.max_desktop_connections == 4
@@ -377,6 +378,9 @@ def test_server_options_other_values() -> None:
     assert server.bus == "redis://127.0.0.1:6379/0"
     assert server.admin_token is None and server.smtp is None
     assert server.frame_ancestors == "'self' https://portal.example.com"
+    for bound in ("1", "256"):
+        in_flight = parse_config(f"[wwe-host]\nmax-requests-in-flight = {bound}\n").server
+        assert in_flight.max_requests_in_flight == int(bound)
 
 
 @pytest.mark.parametrize(
@@ -558,6 +562,16 @@ ERRORS = [
         "[wwe-host]\nmax-message-bytes = 64k\n",
         "[wwe-host] max-message-bytes = '64k': expected a whole number of bytes >= 1024",
         id="int",
+    ),
+    pytest.param(
+        "[wwe-host]\nmax-requests-in-flight = 0\n",
+        "[wwe-host] max-requests-in-flight = '0': expected a whole number from 1 to 256",
+        id="in-flight-zero",
+    ),
+    pytest.param(
+        "[wwe-host]\nmax-requests-in-flight = 257\n",
+        "[wwe-host] max-requests-in-flight = '257': expected a whole number from 1 to 256",
+        id="in-flight-over-the-protocol-bound",
     ),
     pytest.param(
         "[wwe-host]\npublic-url = ftp://x\n",
@@ -996,6 +1010,7 @@ def test_render_effective(example: Config) -> None:
     assert "http://127.0.0.1:9001 (*) -> 36 request(s)" in text
     assert "voice.dial: 4" in text and "email.create: 2" in text
     assert "quarantine: 30 s" in text
+    assert "max requests in flight per frame: 32" in text
     assert "read-allowed: Key1, Key2, Key3" in text
     assert "write-allowed: Key1, Key3" in text
     assert "not-ready reasons: Break (code 1511), Lunch (code 1512)" in text

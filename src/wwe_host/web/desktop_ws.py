@@ -1,9 +1,24 @@
 """The desktop's WebSocket (docs/desktop-protocol.md): the relay's link to the engine.
 
-One connection per desktop page. Messages are handled in arrival order, so the replies and
-events a frame receives keep the order in which things happened. The upgrade is a cookie
-door (web/doors.py: the desktop's own origin only); a session has at most
-``max-desktop-connections`` desktops, which share one snapshot per change (desktop_hub.py).
+One connection per desktop page, in lanes, so that no frame can cut or stall the agent:
+
+- the **reader** takes each WebSocket message as it arrives, checks its size and nesting
+  before decoding it, and sorts it: a frame's message is admitted while the frame has fewer
+  than ``max-requests-in-flight`` messages waiting or running (beyond, it is refused at
+  once), ``ping`` is answered at once;
+- the **frame lane** handles frame traffic (``frame.message``, ``frame.open``,
+  ``frame.close``, ``hello``) in arrival order, so the replies and events a frame receives
+  keep the order in which things happened;
+- the **action lane** runs the agent's own operations (``action``), never queued behind
+  frame traffic.
+
+Going out, the writer sends the engine's answers, events and snapshots in order (the main
+queue) ahead of the bulk queue: the traffic inspector's rows and the reader's immediate
+refusals, which a flood makes numerous.
+
+The upgrade is a cookie door (web/doors.py: the desktop's own origin only); a session has at
+most ``max-desktop-connections`` desktops, which share one snapshot per change
+(desktop_hub.py).
 """
 
 from __future__ import annotations
@@ -11,14 +26,17 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections import deque
+from dataclasses import dataclass
 from typing import Any
 
 import msgspec
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
+from .. import message_limits
 from ..api.context import Call
 from ..api.desktop import ACTIONS
-from ..engine import Engine
+from ..engine import Engine, FrameHandle
 from ..errors import ApiError, ErrorCode
 from . import doors
 from .desktop_hub import DesktopHub, SessionDesktops, snapshot_message
@@ -27,21 +45,94 @@ log = logging.getLogger("wwe_host.web")
 
 SESSION_COOKIE = "wwe_session"
 NOT_LOGGED_IN = 4401
-SEND_QUEUE = 10_000
+NOT_READING = 1013  # "try again later": the page reconnects and gets a fresh snapshot
+SEND_QUEUE = 10_000  # messages waiting to go out (both queues) before the page counts as gone
+ACTION_QUEUE = 256  # the agent's operations waiting for their turn
+FRAME_QUEUE = 4096  # frame.open / frame.close / hello waiting in the frame lane
+YIELD_EVERY = 64  # the reader lets the lanes and the writer run at least this often
 
 _encode = msgspec.json.Encoder().encode
 _decode = msgspec.json.Decoder().decode
 
+CLOSE_CODES = {
+    1000: "normal closure",
+    1001: "the page went away",
+    1005: "no close code",
+    1006: "the connection was lost without a close frame",
+    1007: "a text frame was not UTF-8",
+    1009: "a message over the WebSocket limit",
+    1011: "an error on the server",
+}
+BINARY_FRAME = (
+    "Binary WebSocket frames are not part of the desktop protocol: send each message as JSON text."
+)
+
+
+@dataclass(slots=True)
+class _FrameWork:
+    """A frame's message waiting in the frame lane. ``message`` is set when it was admitted
+    (it holds one of the frame's in-flight places); ``raw`` when it still has to be: the
+    frame changed origin (the navigation comes first), or the frame is not known yet
+    (``handle`` None: a ``hello`` or ``frame.open`` waiting before it may register it)."""
+
+    handle: FrameHandle | None
+    frame_id: str
+    origin: str | None
+    message: dict[str, Any] | None
+    raw: str
+
 
 class DesktopConnection:
-    """The engine's ``DesktopSink`` for one page: a bounded queue drained by one writer."""
+    """The engine's ``DesktopSink`` for one page: a reader, two lanes and one writer."""
 
     def __init__(self, engine: Engine, websocket: WebSocket, session_id: str) -> None:
         self.engine = engine
         self.websocket = websocket
         self.session_id = session_id
-        self.queue: asyncio.Queue[bytes | None] = asyncio.Queue(SEND_QUEUE)
+        self.limit = message_limits.desktop_message_limit(engine.config.server.max_message_bytes)
+        self._main: deque[bytes] = deque()
+        self._bulk: deque[bytes] = deque()
+        self._wake = asyncio.Event()
+        self._closing: str | None = None
         self.desktops: SessionDesktops | None = None  # set once the session's hub took it
+        self._frames: asyncio.Queue[_FrameWork | dict[str, Any] | None] = asyncio.Queue()
+        self._actions: asyncio.Queue[dict[str, Any] | None] = asyncio.Queue()
+        self._tasks: list[asyncio.Task[None]] = []
+        self._control_waiting = 0  # hello / frame.open / frame.close in the frame lane
+
+    def start(self) -> None:
+        self._tasks = [
+            asyncio.create_task(self._writer()),
+            asyncio.create_task(self._lane(self._frames, self._frame_work)),
+            asyncio.create_task(self._lane(self._actions, self._action)),
+        ]
+
+    async def stop(self) -> None:
+        """The socket is gone: what waits is dropped (frames get their in-flight places
+        back), what runs finishes (its change is committed and published), then the tasks
+        end."""
+        self._closing = self._closing or "closed"
+        self._main.clear()
+        self._bulk.clear()
+        self._wake.set()
+        while not self._frames.empty():
+            work = self._frames.get_nowait()
+            if isinstance(work, _FrameWork) and work.message is not None and work.handle:
+                work.handle.in_flight -= 1
+        while not self._actions.empty():
+            self._actions.get_nowait()
+        self._frames.put_nowait(None)
+        self._actions.put_nowait(None)
+        writer, frames, actions, *_ = self._tasks
+        writer.cancel()
+        try:
+            await asyncio.gather(frames, actions)
+        finally:
+            for task in self._tasks:
+                task.cancel()
+            for task in self._tasks:
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
 
     # --- DesktopSink ---------------------------------------------------------------------
 
@@ -52,7 +143,7 @@ class DesktopConnection:
 
     def ui(self, kind: str, data: dict[str, Any]) -> None:
         if kind == "traffic":
-            self._put({"type": "traffic", "entry": data})
+            self._put({"type": "traffic", "entry": data}, bulk=True)
             return
         if kind == "session":
             self._put({"type": "session.ended", "reason": data.get("ended", "logout")})
@@ -61,99 +152,262 @@ class DesktopConnection:
         if self.desktops is not None:
             self.desktops.snapshot_due()
 
-    # --- plumbing ------------------------------------------------------------------------
+    # --- going out -----------------------------------------------------------------------
 
-    def _put(self, payload: dict[str, Any]) -> None:
-        self.put_encoded(_encode(payload))
+    def _put(self, payload: dict[str, Any], *, bulk: bool = False) -> None:
+        self.put_encoded(_encode(payload), bulk=bulk)
 
-    def put_encoded(self, data: bytes) -> None:
+    def put_encoded(self, data: bytes, *, bulk: bool = False) -> None:
         """Queue an encoded message (the hub hands the same snapshot bytes to each)."""
+        if self._closing is not None:
+            return
+        if len(self._main) + len(self._bulk) >= SEND_QUEUE:
+            self.close(f"not reading: {SEND_QUEUE} messages are waiting to be sent")
+            return
+        (self._bulk if bulk else self._main).append(data)
+        self._wake.set()
+
+    def close(self, reason: str) -> None:
+        """Close the socket from the server side; the log says why (once). What waits to
+        be sent is dropped, and so is a send that the page does not take."""
+        if self._closing is not None:
+            return
+        self._closing = reason
+        self._main.clear()
+        self._bulk.clear()
+        log.warning(
+            "desktop connection of session %s closed by the server: %s", self.session_id, reason
+        )
+        if self._tasks:
+            self._tasks[0].cancel()  # the writer, perhaps stuck in a send
+            self._tasks.append(asyncio.create_task(self.close_socket(NOT_READING, reason)))
+
+    async def close_socket(self, code: int, reason: str) -> None:
         try:
-            self.queue.put_nowait(data)
-        except asyncio.QueueFull:
-            log.warning("desktop of session %s is not reading; closing it", self.session_id)
-            self.queue = asyncio.Queue(1)
-            self.queue.put_nowait(None)
+            await self.websocket.close(code, reason[:120])
+        except Exception as problem:
+            log.info(
+                "desktop connection of session %s: closing failed (%s: %s)",
+                self.session_id,
+                type(problem).__name__,
+                problem,
+            )
+
+    @property
+    def closed_by_server(self) -> bool:
+        return self._closing is not None
 
     def _send_snapshot(self) -> None:
         session = self.engine.session_by_id(self.session_id)
         if session is not None:
             self.put_encoded(snapshot_message(self.engine, session))
 
-    async def writer(self) -> None:
-        while True:
-            data = await self.queue.get()
-            if data is None:
-                await self.websocket.close()
-                return
-            await self.websocket.send_text(data.decode())
+    def _error(self, code: ErrorCode, text: str, ref: Any = None) -> None:
+        self._put({"type": "error", "ref": ref, "code": code.value, "message": text})
 
-    # --- incoming ------------------------------------------------------------------------
+    async def _writer(self) -> None:
+        try:
+            while self._closing is None:
+                while not self._main and not self._bulk and self._closing is None:
+                    self._wake.clear()
+                    await self._wake.wait()
+                if self._closing is not None:
+                    return
+                data = self._main.popleft() if self._main else self._bulk.popleft()
+                await self.websocket.send_text(data.decode())
+        except WebSocketDisconnect as gone:
+            self._closing = self._closing or "gone"
+            log.info(
+                "desktop connection of session %s: the page left while a message was being "
+                "sent (%s)",
+                self.session_id,
+                close_reason(gone.code, gone.reason or ""),
+            )
+        except Exception as problem:
+            self._closing = self._closing or "sending failed"
+            log.warning(
+                "desktop connection of session %s: sending failed (%s: %s); closing it",
+                self.session_id,
+                type(problem).__name__,
+                problem,
+            )
+            await self.close_socket(1011, "sending failed")
 
-    async def receive(self, text: str) -> None:
+    # --- coming in (the reader) ----------------------------------------------------------
+
+    def receive(self, text: str) -> None:
+        """One text message: checked before it is decoded, then answered or queued."""
+        try:
+            message_limits.check_text(text, self.limit, "twice max-message-bytes + 1 MiB")
+        except ApiError as problem:
+            self._error(problem.code, problem.message, message_limits.sniff(text, "ref"))
+            return
         try:
             message = _decode(text)
         except msgspec.DecodeError:
-            self._put(
-                {
-                    "type": "error",
-                    "code": "INVALID_PARAMETER",
-                    "message": "The message is not JSON.",
-                }
-            )
+            self._error(ErrorCode.INVALID_PARAMETER, "The message is not JSON.")
             return
         if not isinstance(message, dict):
-            self._put(
-                {
-                    "type": "error",
-                    "code": "INVALID_PARAMETER",
-                    "message": "A message must be a JSON object with a 'type'.",
-                }
+            self._error(
+                ErrorCode.INVALID_PARAMETER, "A message must be a JSON object with a 'type'."
             )
             return
         kind = message.get("type")
         ref = message.get("ref")
         try:
             if kind == "frame.message":
-                await self._frame_message(message)
+                self._admit(message)
             elif kind == "action":
-                await self._action(message)
-            elif kind == "hello":
-                await self._hello(message)
-            elif kind == "frame.open":
-                handle = await self.engine.open_frame(
-                    self.session_id,
-                    _str(message, "section"),
-                    _str(message, "origin"),
-                    _opt_str(message, "interactionId"),
-                    _opt_str(message, "frameId"),
-                )
-                self._put({"type": "frame.opened", "ref": ref, "frameId": handle.record.frame_id})
-            elif kind == "frame.close":
-                await self.engine.close_frame(self.session_id, _str(message, "frameId"))
+                if self._actions.qsize() >= ACTION_QUEUE:
+                    raise ApiError(
+                        ErrorCode.UNAVAILABLE,
+                        f"Too many of the agent's operations are waiting (at most "
+                        f"{ACTION_QUEUE}); try again in a moment.",
+                    )
+                self._actions.put_nowait(message)
+            elif kind in ("hello", "frame.open", "frame.close"):
+                if self._frames.qsize() >= FRAME_QUEUE:
+                    raise ApiError(
+                        ErrorCode.UNAVAILABLE,
+                        f"Too much frame traffic is waiting (at most {FRAME_QUEUE} "
+                        "messages); try again in a moment.",
+                    )
+                self._control_waiting += 1
+                self._frames.put_nowait(message)
             elif kind == "ping":
                 self._put({"type": "pong"})
             else:
-                raise ApiError(ErrorCode.INVALID_PARAMETER, f"Unknown message type {kind!r}.")
+                raise ApiError(ErrorCode.INVALID_PARAMETER, f"Unknown message type {_short(kind)}.")
         except ApiError as error:
-            self._put(
-                {"type": "error", "ref": ref, "code": error.code.value, "message": error.message}
-            )
+            if kind == "action":
+                self._action_failed(ref, error.code, error.message)
+            else:
+                self._error(error.code, error.message, ref)
 
-    async def _frame_message(self, message: dict[str, Any]) -> None:
+    def receive_bytes(self) -> None:
+        self._error(ErrorCode.INVALID_PARAMETER, BINARY_FRAME)
+
+    def internal_error(self, ref: Any = None) -> None:
+        self._error(
+            ErrorCode.INTERNAL,
+            "The message failed on the server; the server log has the details.",
+            ref,
+        )
+
+    def _admit(self, message: dict[str, Any]) -> None:
         frame_id = _str(message, "frameId")
-        handle = self.engine.frame(self.session_id, frame_id)
-        if handle is None:
-            return
-        origin = message.get("origin")
-        if isinstance(origin, str) and origin != handle.record.origin:
-            handle = await self.engine.frame_navigated(handle, origin)
         raw = message.get("message")
         if not isinstance(raw, str):
+            raise ApiError(
+                ErrorCode.INVALID_PARAMETER,
+                "'message' must be the frame's message serialized as JSON text.",
+            )
+        origin = message.get("origin")
+        reported = origin if isinstance(origin, str) else None
+        handle = self.engine.frame(self.session_id, frame_id)
+        if handle is None:
+            # Unknown now; a hello or frame.open waiting in the lane may register it.
+            if self._control_waiting and self._frames.qsize() < FRAME_QUEUE:
+                self._frames.put_nowait(_FrameWork(None, frame_id, reported, None, raw))
             return
-        reply = await self.engine.handle_raw(handle, raw)
+        if reported is not None and reported != handle.record.origin:
+            # The frame navigated: it becomes that origin (in the lane, in order) before
+            # its message is admitted and answered at the new origin.
+            self._frames.put_nowait(_FrameWork(handle, frame_id, reported, None, raw))
+            return
+        admitted, reply = self.engine.admit(handle, raw)
+        if admitted is None:
+            if reply is not None:
+                self._put(
+                    {
+                        "type": "frame.message",
+                        "frameId": frame_id,
+                        "origin": handle.record.origin,
+                        "message": reply,
+                    },
+                    bulk=True,
+                )
+            return
+        self._frames.put_nowait(_FrameWork(handle, frame_id, reported, admitted, raw))
+
+    # --- the lanes -----------------------------------------------------------------------
+
+    async def _lane(self, queue: asyncio.Queue[Any], work: Any) -> None:
+        while True:
+            item = await queue.get()
+            if item is None:
+                return
+            ref = item.get("ref") if isinstance(item, dict) else None
+            try:
+                await work(item)
+            except ApiError as error:
+                self._error(error.code, error.message, ref)
+            except Exception:
+                log.exception("desktop message of session %s failed", self.session_id)
+                if isinstance(item, dict) and item.get("type") == "action":
+                    self._action_failed(
+                        ref,
+                        ErrorCode.INTERNAL,
+                        "The operation failed on the server; the server log has the details.",
+                    )
+                else:
+                    self.internal_error(ref)
+
+    async def _frame_work(self, item: _FrameWork | dict[str, Any]) -> None:
+        if isinstance(item, dict):
+            try:
+                await self._control(item)
+            finally:
+                self._control_waiting -= 1
+            return
+        handle, message = item.handle, item.message
+        if handle is None:
+            handle = self.engine.frame(self.session_id, item.frame_id)
+            if handle is None:
+                return  # still unknown: nobody to answer
+        try:
+            current = self.engine.frame(self.session_id, item.frame_id) is handle
+            if current and item.origin is not None and item.origin != handle.record.origin:
+                handle = await self.engine.frame_navigated(handle, item.origin)
+        except BaseException:
+            if message is not None:
+                handle.in_flight -= 1
+            raise
+        if not current:  # closed while its message waited: nobody to answer
+            if message is not None:
+                handle.in_flight -= 1
+            return
+        if message is None:
+            message, reply = self.engine.admit(handle, item.raw)
+            if message is None:
+                if reply is not None:
+                    self.frame_message(item.frame_id, handle.record.origin, reply)
+                return
+        reply = await self.engine.handle_admitted(handle, message)
         if reply is not None:
-            self.frame_message(frame_id, handle.record.origin, reply)
+            self.frame_message(item.frame_id, handle.record.origin, reply)
+
+    async def _control(self, message: dict[str, Any]) -> None:
+        kind = message.get("type")
+        if kind == "hello":
+            await self._hello(message)
+        elif kind == "frame.open":
+            handle = await self.engine.open_frame(
+                self.session_id,
+                _str(message, "section"),
+                _str(message, "origin"),
+                _opt_str(message, "interactionId"),
+                _opt_str(message, "frameId"),
+            )
+            self._put(
+                {
+                    "type": "frame.opened",
+                    "ref": message.get("ref"),
+                    "frameId": handle.record.frame_id,
+                }
+            )
+        elif kind == "frame.close":
+            await self.engine.close_frame(self.session_id, _str(message, "frameId"))
 
     async def _action(self, message: dict[str, Any]) -> None:
         ref = message.get("ref")
@@ -161,7 +415,10 @@ class DesktopConnection:
         args = message.get("args") or {}
         action = ACTIONS.get(op) if isinstance(op, str) else None
         if action is None or not isinstance(args, dict):
-            raise ApiError(ErrorCode.INVALID_PARAMETER, f"Unknown agent operation {op!r}.")
+            self._action_failed(
+                ref, ErrorCode.INVALID_PARAMETER, f"Unknown agent operation {_short(op)}."
+            )
+            return
 
         def run(call: Call) -> Any:
             return action(call, args)
@@ -169,16 +426,19 @@ class DesktopConnection:
         try:
             data = await self.engine.agent_operation(self.session_id, run)
         except ApiError as error:
-            self._put(
-                {
-                    "type": "action.result",
-                    "ref": ref,
-                    "ok": False,
-                    "error": {"code": error.code.value, "message": error.message},
-                }
-            )
+            self._action_failed(ref, error.code, error.message)
             return
         self._put({"type": "action.result", "ref": ref, "ok": True, "data": data})
+
+    def _action_failed(self, ref: Any, code: ErrorCode, text: str) -> None:
+        self._put(
+            {
+                "type": "action.result",
+                "ref": ref,
+                "ok": False,
+                "error": {"code": code.value, "message": text},
+            }
+        )
 
     async def _hello(self, message: dict[str, Any]) -> None:
         frames = message.get("frames") or []
@@ -222,6 +482,17 @@ def _opt_str(message: dict[str, Any], key: str) -> str | None:
     return _str(message, key)
 
 
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 80 else f"{text[:77]}..."
+
+
+def close_reason(code: int, reason: str) -> str:
+    what = CLOSE_CODES.get(code, "")
+    told = f": {reason}" if reason else ""
+    return f"code {code}{f' ({what})' if what else ''}{told}"
+
+
 async def desktop_socket(websocket: WebSocket) -> None:
     engine: Engine = websocket.app.state.engine
     hub: DesktopHub = websocket.app.state.desktops
@@ -236,10 +507,12 @@ async def desktop_socket(websocket: WebSocket) -> None:
         return
     session = engine.session_for_token(token) if token else None
     if token is None or session is None:
+        log.info("desktop connection refused: not logged in")
         await websocket.close(NOT_LOGGED_IN, "not logged in")
         return
-    connection = DesktopConnection(engine, websocket, session.session_id)
-    connection.desktops = hub.join(session.session_id, connection)
+    session_id = session.session_id
+    connection = DesktopConnection(engine, websocket, session_id)
+    connection.desktops = hub.join(session_id, connection)
     if connection.desktops is None:
         reason = f"too many desktop connections for this session (at most {hub.limit})"
         doors.refuse(
@@ -252,27 +525,46 @@ async def desktop_socket(websocket: WebSocket) -> None:
         )
         await websocket.close(doors.TOO_MANY_DESKTOPS, reason)
         return
-    engine.attach(session.session_id, connection)
-    writer = asyncio.create_task(connection.writer())
+    engine.attach(session_id, connection)
+    connection.start()
+    count = 0
     expired = False
     try:
         while True:
-            text = await websocket.receive_text()
+            event = await websocket.receive()
+            if event["type"] == "websocket.disconnect":
+                if not connection.closed_by_server:
+                    code = int(event.get("code") or 1005)
+                    level = logging.INFO if code in (1000, 1001, 1005) else logging.WARNING
+                    log.log(
+                        level,
+                        "desktop connection of session %s closed: %s",
+                        session_id,
+                        close_reason(code, str(event.get("reason") or "")),
+                    )
+                break
             # The cookie's token expires (docs/configuration.md); each message is a use.
             if engine.session_for_token(token) is None:
                 expired = True
+                log.info("desktop connection of session %s closed: the token expired", session_id)
                 break
-            await connection.receive(text)
-    except (WebSocketDisconnect, RuntimeError):
-        pass
+            text = event.get("text")
+            try:
+                if text is None:
+                    connection.receive_bytes()
+                else:
+                    connection.receive(text)
+            except Exception:
+                log.exception("desktop message of session %s failed", session_id)
+                connection.internal_error()
+            count += 1
+            if count % YIELD_EVERY == 0:
+                await asyncio.sleep(0)
     except Exception:
-        log.exception("desktop connection failed")
+        log.exception("desktop connection of session %s failed; closing it", session_id)
     finally:
-        hub.leave(session.session_id, connection)
-        engine.detach(session.session_id, connection)
-        writer.cancel()
-        with contextlib.suppress(asyncio.CancelledError, Exception):
-            await writer
+        hub.leave(session_id, connection)
+        engine.detach(session_id, connection)
+        await connection.stop()
     if expired:
-        with contextlib.suppress(Exception):
-            await websocket.close(NOT_LOGGED_IN, "the session token has expired")
+        await connection.close_socket(NOT_LOGGED_IN, "the session token has expired")

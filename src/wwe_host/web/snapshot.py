@@ -14,6 +14,7 @@ from ..domain.model import AgentSession
 from ..domain.states import aggregate
 from ..domain.views import interaction_view
 from ..engine import Engine
+from ..message_limits import MAX_DEPTH
 
 
 def snapshot(engine: Engine, session: AgentSession) -> dict[str, Any]:
@@ -55,6 +56,11 @@ def snapshot(engine: Engine, session: AgentSession) -> dict[str, Any]:
         "webContent": web_content(engine, session),
         "activityDeadline": engine.activity_deadline(session),
         "inactivityAlertSeconds": agent.options.inactivity_alert_seconds,
+        # What the relay checks before it forwards a frame's message (message-check.js).
+        "limits": {
+            "maxMessageBytes": engine.config.server.max_message_bytes,
+            "maxDepth": MAX_DEPTH,
+        },
     }
 
 

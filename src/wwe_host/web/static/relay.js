@@ -8,7 +8,12 @@
 //   - the frameId a message claims is never trusted, only used to notice a reload;
 //   - we post to a frame with targetOrigin = its origin, never "*";
 //   - host messages (userAgent "WWE Server") and anything that is not a request or a
-//     subscription are ignored, and nothing is ever echoed back.
+//     subscription are ignored, and nothing is ever echoed back;
+//   - a message too large or nested too deep (checked before it is serialized), or with a
+//     referenceId that is not a string or a number, is not forwarded: the frame gets its
+//     own INVALID_PARAMETER failure (message-check.js; the server checks again).
+
+import { checkFrameMessage } from "./message-check.js";
 
 export const HOST_USER_AGENT = "WWE Server";
 export const PROTOCOL_VERSION = 2;
@@ -34,11 +39,14 @@ export class Relay {
    * @param {(row: object) => void} hooks.log        one row for the traffic inspector
    * @param {(origin: string) => Promise<string>} [hooks.openEmbedder]  registers the page
    *        that embeds the desktop (window.parent) as a frame; resolves with its frame id
+   * @param {() => ({maxMessageBytes: number, maxDepth: number} | null | undefined)} [hooks.limits]
+   *        the server's limits (from the snapshot); message-check.js's defaults until known
    */
-  constructor({ send, log, openEmbedder = null }) {
+  constructor({ send, log, openEmbedder = null, limits = () => null }) {
     this.send = send;
     this.log = log;
     this.openEmbedder = openEmbedder;
+    this.limits = limits;
     // The page embedding the desktop, if it talks to us (protocol.md: a page that embeds
     // the desktop and targets it with targetWWEWindow). Messages wait while it registers.
     this.embedder = { pending: null, queue: [] };
@@ -231,11 +239,9 @@ export class Relay {
 
     const request = typeof data.request === "string" ? data.request
       : typeof data.event === "string" ? data.event : String(data.request ?? data.event);
-    let text;
-    try {
-      text = JSON.stringify(data);
-    } catch (error) {
-      this.refuseUnserializable(entry, origin, data, request, error);
+    const { text, problem } = checkFrameMessage(data, this.limits());
+    if (problem) {
+      this.refuse(entry, origin, data, request, problem);
       return;
     }
     this.log({ kind: "request", frameId: entry.frameId, origin, request,
@@ -277,17 +283,18 @@ export class Relay {
       });
   }
 
-  // Structured clone carries things JSON cannot (BigInt, cycles). The server never sees such a
-  // message, so the frame would wait for nothing: tell it why, if it expects an answer.
-  refuseUnserializable(entry, origin, data, request, error) {
-    const reason = `The message cannot be sent as JSON: ${error?.message ?? error}`;
+  // A message the server will never see (too large, too deep, a referenceId it could not
+  // echo, or what JSON cannot carry: BigInt, cycles): the frame would wait for nothing, so
+  // it is told why — at its own origin — if it expects an answer.
+  refuse(entry, origin, data, request, reason) {
     this.log({ kind: "request", frameId: entry.frameId, origin, request,
       outcome: "failed", detail: reason });
     const ref = data.referenceId;
-    if (typeof ref !== "string" && typeof ref !== "number") return;
+    if (ref === undefined || ref === null) return;
     this.post(entry, origin, {
       referenceId: ref,
-      request: typeof data.request === "string" ? data.request : null,
+      request: typeof data.request === "string" ? data.request
+        : typeof data.event === "string" ? data.event : null,
       errorMessage: reason,
       errorCode: "INVALID_PARAMETER",
       userAgent: HOST_USER_AGENT,

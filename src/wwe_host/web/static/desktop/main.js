@@ -41,6 +41,7 @@ const relay = new Relay({
   send: (message) => connection.send(message),
   log: (row) => inspector.add(row),
   openEmbedder: (origin) => webContent.openEmbedder(origin),
+  limits: () => store.get()?.limits,
 });
 
 const connection = new Connection({
