@@ -37,11 +37,13 @@ from .domain.states import LOGOUT, NOT_READY, READY, State, build_state_list
 from .domain.views import interaction_view
 from .errors import ApiError, ErrorCode
 from .security import Decision, RateLimiter, frame_allowed, normalize_origin
+from .security.logins import LoginGuard
 from .security.origins import not_allowed_message
-from .security.passwords import verify_password
 from .security.ratelimit import rate_limit_message
 from .store.base import AuditRow, Changes, Store
 from .store.group_commit import GroupCommit
+from .store.health import StoreHealth
+from .store.maintenance import StoreMaintenance
 
 log = logging.getLogger("wwe_host.engine")
 
@@ -112,7 +114,11 @@ class Engine:
         self.contact_center: ContactCenter = contact_center or Simulator()
         self.contact_center.bind(self)
         self.limiter = RateLimiter(config.security.rate_limits, clock)
-        self.commits = GroupCommit(store)
+        self.store_health = StoreHealth(clock)
+        self.commits = GroupCommit(store, self.store_health)
+        self.maintenance = StoreMaintenance(
+            store, self.store_health, config.server.audit_retention, clock
+        )
         self._mail = SmtpSender(config.server.smtp) if config.server.smtp else None
         self._read = config.security.read_allowed
         self._sessions: dict[str, AgentSession] = {}
@@ -123,7 +129,10 @@ class Engine:
         self._state_lists: dict[str, list[State]] = {}
         self._audit: list[AuditRow] = []
         self._queue: list[QueuedItem] = []
-        self._failed_logins: dict[str, int] = {}
+        self.logins = LoginGuard(
+            (agent.password for agent in config.agents.values()),
+            allow_plain=config.server.insecure_plain_password,
+        )
         self._tasks: set[asyncio.Task[Any]] = set()
         self._timers: dict[tuple[str, str], asyncio.TimerHandle] = {}
         self._started = False
@@ -149,6 +158,7 @@ class Engine:
                 if toast.close_at is not None:
                     self.arm_toast(session.session_id, toast.toast_id, toast.close_at)
         self._spawn(self._housekeeping())
+        self._spawn(self.maintenance.run())
         self._started = True
 
     async def stop(self) -> None:
@@ -162,6 +172,7 @@ class Engine:
         self._timers.clear()
         await self._flush_audit()
         await self.store.close()
+        self.logins.close()
         self._started = False
 
     def _spawn(self, coro: Awaitable[Any]) -> None:
@@ -259,22 +270,22 @@ class Engine:
     # --- sessions ------------------------------------------------------------------------
 
     async def login(
-        self, username: str, password: str, dynamic_phone_number: str | None = None
+        self,
+        username: str,
+        password: str,
+        dynamic_phone_number: str | None = None,
+        *,
+        address: str | None = None,
     ) -> tuple[str, AgentSession]:
-        """Check the password and open (or join) the agent's session; returns a new token."""
-        failures = self._failed_logins.get(username, 0)
-        if failures:
-            await asyncio.sleep(min(0.2 * 2 ** (failures - 1), 3.0))
+        """Check the password and open (or join) the agent's session; returns a new token.
+        ``address`` is the client's, for the failure throttle (``security.logins``), which
+        may refuse with ``LoginThrottled`` before checking anything."""
         agent = self.config.agents.get(username)
-        ok = agent is not None and verify_password(
-            agent.password, password, allow_plain=self.config.server.insecure_plain_password
-        )
-        if not ok or agent is None:
-            self._failed_logins[username] = failures + 1
+        stored = agent.password if agent is not None else None
+        if not await self.logins.check(username, stored, password, address) or agent is None:
             raise AuthError("Unknown username or wrong password.")
         if "ROLE_AGENT" not in agent.roles:
             raise AuthError(f"User '{username}' does not have ROLE_AGENT.")
-        self._failed_logins.pop(username, None)
         token = secrets.token_urlsafe(32)
         digest = _digest(token)
 

@@ -6,17 +6,20 @@ from __future__ import annotations
 import asyncio
 
 from .base import Changes, Store
+from .health import StoreError, StoreHealth
 
 
 class GroupCommit:
     """Commit the changes of every operation that finished in the same loop turn together.
 
     Each caller still waits for its own changes to be durable before it replies; callers
-    that arrive while a commit is being written join the next one.
+    that arrive while a commit is being written join the next one. Each outcome goes to
+    ``health`` (what ``/healthz`` reports).
     """
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, health: StoreHealth | None = None) -> None:
         self.store = store
+        self.health = health or StoreHealth()
         self._batch: Changes | None = None
         self._done: asyncio.Future[None] | None = None
         self._writing: asyncio.Future[None] | None = None
@@ -47,9 +50,12 @@ class GroupCommit:
                 self._writing = None
             if task.cancelled():
                 done.cancel()
-            elif task.exception() is not None:
-                done.set_exception(task.exception())  # type: ignore[arg-type]
+            elif (problem := task.exception()) is not None:
+                if isinstance(problem, StoreError):
+                    self.health.failed(problem)
+                done.set_exception(problem)
             else:
+                self.health.wrote()
                 done.set_result(None)
 
         task.add_done_callback(finished)
