@@ -44,3 +44,18 @@ def test_a_bad_configuration_stops_the_server(
     )
     assert serve(str(config), "127.0.0.1:0", str(tmp_path / "data")) == 2
     assert "http://a.example/path" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "option",
+    ["bus = redis://:bus-secret@127.0.0.1:6379/0", "database = postgresql://wwe:db-secret@h/wwe"],
+)
+def test_refusals_mask_passwords(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], option: str
+) -> None:
+    config = tmp_path / "wwe.ini"
+    config.write_text(f"[wwe-host]\ninsecure-plain-password = true\n{option}\n{AGENT}")
+    assert serve(str(config), "127.0.0.1:0", str(tmp_path / "data")) == 2
+    out, err = capsys.readouterr()
+    assert "secret" not in out + err
+    assert ":***@" in err
