@@ -5,6 +5,9 @@ of unknown users, and the hash pool (off the event loop, bounded)."""
 from __future__ import annotations
 
 import asyncio
+import base64
+import hashlib
+import os
 import threading
 from typing import Any
 
@@ -238,6 +241,7 @@ class Spy:
     def __init__(self, release: threading.Event | None = None) -> None:
         self.calls: list[tuple[str, str]] = []
         self.threads: set[int] = set()
+        self.nice: set[int] = set()
         self.active = 0
         self.most_active = 0
         self.release = release
@@ -247,6 +251,7 @@ class Spy:
         with self.lock:
             self.calls.append((stored, plain))
             self.threads.add(threading.get_ident())
+            self.nice.add(os.getpriority(os.PRIO_PROCESS, threading.get_native_id()))
             self.active += 1
             self.most_active = max(self.most_active, self.active)
         try:
@@ -260,7 +265,11 @@ class Spy:
 
 @pytest.fixture(scope="module")
 def known_hash() -> str:
-    return hash_password("right")
+    """A hash of "right" with cheap parameters (n=1024): these tests count hashes, not time."""
+    salt = os.urandom(16)
+    key = hashlib.scrypt(b"right", salt=salt, n=1024, r=8, p=1, dklen=32)
+    encode = lambda data: base64.b64encode(data).decode().rstrip("=")  # noqa: E731
+    return f"$scrypt$n=1024,r=8,p=1${encode(salt)}${encode(key)}"
 
 
 def guard_of(fake: FakeTime, stored: list[str], spy: Spy, **kwargs: Any) -> LoginGuard:
@@ -287,7 +296,7 @@ async def test_an_unknown_user_is_checked_against_a_dummy_hash(
     dummy = await guard.dummy_hash()
     assert [stored for stored, _ in spy.calls] == [known_hash, dummy, known_hash]
     # Same parameters as the configured hash: the same work.
-    assert dummy.split("$")[2] == known_hash.split("$")[2] == "n=16384,r=8,p=1"
+    assert dummy.split("$")[2] == known_hash.split("$")[2] == "n=1024,r=8,p=1"
     assert dummy != known_hash
 
 
@@ -297,6 +306,9 @@ async def test_the_dummy_has_the_parameters_the_configured_hashes_use(fake: Fake
     guard = guard_of(fake, [cheap, cheap, hash_password("x")], spy)
     try:
         assert (await guard.dummy_hash()).split("$")[2] == "n=1024,r=8,p=1"
+        default = guard_of(fake, [hash_password("y")], spy)
+        assert (await default.dummy_hash()).split("$")[2] == "n=16384,r=8,p=1"
+        default.close()
     finally:
         guard.close()
 
@@ -343,6 +355,7 @@ async def test_a_refused_attempt_checks_nothing(fake: FakeTime, known_hash: str)
     assert len(spy.calls) == calls
     fake.gate.set()
     assert await asyncio.gather(*waiting) == [False] * 5
+    assert fake.slept == [0.25, 0.5, 1.0, 2.0, 4.0]  # the guard waits with the given throttle
     guard.close()
 
 
@@ -367,6 +380,9 @@ async def test_hashes_run_off_the_loop_one_at_a_time(fake: FakeTime, known_hash:
     guard.close()
     assert spy.most_active == 1
     assert threading.get_ident() not in spy.threads
+    # The hashing thread yields the CPU to the event loop's thread (Linux: nice per thread).
+    mine = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+    assert spy.nice == {min(19, mine + 10)}
 
 
 def test_hash_workers_leave_a_core_to_the_event_loop() -> None:

@@ -1,8 +1,8 @@
 """Logins under attack (security.md, "Hostile pages and hostile frames").
 
 - The slow hash runs off the event loop, in a small pool of its own with bounded concurrency
-  (``hash_workers()``: one thread on a 2-core machine), so health checks, desktops and frames
-  keep being served during a flood of logins.
+  (``hash_workers()``: one thread on a 2-core machine) and a lower CPU priority, so health
+  checks, desktops and frames keep being served during a flood of logins.
 - Every attempt costs one hash verification, whether the user exists or not: an unknown
   user (or a plain-text stored password) is checked against a dummy hash with the configured
   parameters. The response time does not tell which users exist.
@@ -24,9 +24,12 @@ the user logs in without delay again.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import math
 import os
+import sys
+import threading
 import time
 from collections.abc import Awaitable, Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -39,6 +42,15 @@ Clock = Callable[[], float]
 Sleep = Callable[[float], Awaitable[None]]
 Verify = Callable[..., bool]
 T = TypeVar("T")
+HASH_NICE = 10  # added to the hashing threads' nice value (Linux)
+
+
+def _lower_priority() -> None:
+    """Run in each hashing thread: on Linux a thread has its own nice value; a lower
+    priority lets the event loop's thread have the CPU first when both want it."""
+    if sys.platform == "linux":
+        with contextlib.suppress(OSError):
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), HASH_NICE)
 
 
 def hash_workers(cpus: int | None = None) -> int:
@@ -214,7 +226,7 @@ class LoginGuard:
         verify: Verify = verify_password,
     ) -> None:
         self.allow_plain = allow_plain
-        self.throttle = throttle or LoginThrottle()
+        self.throttle = throttle if throttle is not None else LoginThrottle()
         self.workers = workers or hash_workers()
         self.verify = verify
         self._hashed = [p for p in stored_passwords if is_hashed(p)]
@@ -235,7 +247,9 @@ class LoginGuard:
 
     async def _in_pool(self, function: Callable[[], T]) -> T:
         if self._pool is None:
-            self._pool = ThreadPoolExecutor(self.workers, thread_name_prefix="wwe-host-login")
+            self._pool = ThreadPoolExecutor(
+                self.workers, thread_name_prefix="wwe-host-login", initializer=_lower_priority
+            )
         # The semaphore keeps the queue among coroutines (a caller that goes away leaves it)
         # and the pool's own queue empty.
         async with self._slots:
