@@ -159,6 +159,8 @@ class Engine:
                     self.arm_toast(session.session_id, toast.toast_id, toast.close_at)
         self._spawn(self._housekeeping())
         self._spawn(self.maintenance.run())
+        if self.logins.hashing:  # made now, so that no login pays for it
+            self._spawn(self.logins.dummy_hash())
         self._started = True
 
     async def stop(self) -> None:
