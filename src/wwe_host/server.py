@@ -97,7 +97,7 @@ def serve(config_path: str | None, listen: str | None, data_dir: str | None) -> 
         print(f"error: {problem}", file=sys.stderr)
         return 2
     try:
-        # Opened (checked, migrated, probed with a write) before anything listens: a store
+        # Opened (checked, migrated, probed with a write) before the server serves: a store
         # that cannot be used stops the start with one line, not a traceback.
         asyncio.run(store.open())
     except StoreError as problem:
