@@ -41,6 +41,7 @@ bench: venv chromium
 	$(BIN)/python bench/dispatch.py
 	$(BIN)/python bench/websocket.py
 	$(BIN)/python bench/browser.py
+	$(BIN)/python bench/login_flood.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info src/*.egg-info

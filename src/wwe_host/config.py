@@ -8,6 +8,7 @@ than surface later as a refused request nobody can explain. The only I/O is
 
 from __future__ import annotations
 
+import codecs
 import configparser
 import dataclasses
 import math
@@ -31,7 +32,13 @@ from wwe_host.security.origins import (
 )
 from wwe_host.security.passwords import is_hashed, validate_hash
 from wwe_host.security.ratelimit import RateLimitPolicy
+from wwe_host.security.secrets import mask_secrets
 from wwe_host.security.userdata import KeyList
+from wwe_host.store.retention import (
+    DEFAULT_AUDIT_RETENTION,
+    AuditRetention,
+    parse_audit_retention,
+)
 
 __all__ = [
     "DEMO_LOGINS",
@@ -128,6 +135,7 @@ class ServerSettings:
     max_desktop_connections: int = 4
     session_idle_timeout_minutes: float = 480.0  # 0 = a token never idles out
     session_max_lifetime_minutes: float = 1440.0  # 0 = no absolute lifetime
+    audit_retention: AuditRetention = DEFAULT_AUDIT_RETENTION
 
     def __post_init__(self) -> None:
         # Derived defaults are filled here so that ServerSettings() alone is usable.
@@ -262,7 +270,8 @@ _NUMBER_RE: Final = re.compile(r"\+?[0-9]+")
 
 
 def _bad(section: str, option: str, value: str, expected: str) -> ConfigError:
-    return ConfigError(f"[{section}] {option} = {value!r}: expected {expected}")
+    # A value may hold a URL with a password (database, bus, smtp): never print it.
+    return ConfigError(f"[{section}] {option} = {mask_secrets(value)!r}: expected {expected}")
 
 
 def _missing(section: str, option: str, expected: str) -> ConfigError:
@@ -426,6 +435,7 @@ _SERVER_OPTIONS: Final = frozenset(
         "max-desktop-connections",
         "session-idle-timeout",
         "session-max-lifetime",
+        "audit-retention",
     }
 )
 _AUTO_READY_OPTIONS: Final = {f"login.{m}.is-auto-ready": m for m in MEDIA}
@@ -588,6 +598,11 @@ class _Parser:
                     "a CSP source list such as 'self' https://portal.example.com",
                 )
             kwargs["frame_ancestors"] = fa
+        if "audit-retention" in values:
+            try:
+                kwargs["audit_retention"] = parse_audit_retention(values["audit-retention"])
+            except ValueError as exc:
+                raise _bad(s, "audit-retention", values["audit-retention"], str(exc)) from None
         if "desktop-origins" in values:
             kwargs["desktop_origins"] = _desktop_origins(s, values["desktop-origins"])
         if "max-desktop-connections" in values:
@@ -979,13 +994,21 @@ def parse_config(text: str, source: str = "<string>") -> Config:
 def load_config(path: str | Path) -> Config:
     """Read and parse a file; an unreadable file is a ConfigError too (one error path)."""
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        data = Path(path).read_bytes()
     except FileNotFoundError:
         raise ConfigError(f"{path}: no such file") from None
-    except UnicodeDecodeError as exc:
-        raise ConfigError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read it ({exc.strerror or exc})") from None
+    try:
+        # utf-8-sig: a file saved with a byte-order mark (Windows editors) reads the same.
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        at = exc.start + (len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0)
+        line = data.count(b"\n", 0, at) + 1
+        raise ConfigError(
+            f"{path}, line {line}: not UTF-8 text ({exc.reason} at byte {at}); "
+            "save the file as UTF-8"
+        ) from None
     return parse_config(text, str(path))
 
 
@@ -1105,10 +1128,10 @@ def render_effective(config: Config) -> str:
         f"  listen: {_url_host(s.listen_host)}:{s.listen_port}",
         f"  public url: {s.public_url}",
         f"  data dir: {s.data_dir}",
-        f"  database: {s.database}",
-        f"  bus: {s.bus}",
+        f"  database: {mask_secrets(s.database)}",
+        f"  bus: {mask_secrets(s.bus)}",
         f"  admin token: {'set' if s.admin_token else 'not set (ROLE_ADMIN sessions only)'}",
-        f"  smtp: {s.smtp or 'none (outbound e-mail kept in the outbox)'}",
+        f"  smtp: {mask_secrets(s.smtp or 'none (outbound e-mail kept in the outbox)')}",
         f"  max message bytes: {s.max_message_bytes}",
         f"  max requests in flight per frame: {s.max_requests_in_flight}",
         f"  plain-text passwords: {plain}",
@@ -1117,6 +1140,7 @@ def render_effective(config: Config) -> str:
         + (", ".join(sorted(s.accepted_desktop_origins)) or "(none)"),
         f"  desktop connections per session: at most {s.max_desktop_connections}",
         f"  session tokens: {_lifetimes(s)}",
+        f"  audit retention: {s.audit_retention.describe()}",
         f"  web-content origins (frame-src): {frame_src}",
         "",
         f"accepted origins ({ORIGINS_OPTION}):",

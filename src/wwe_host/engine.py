@@ -39,11 +39,13 @@ from .domain.tokens import TokenBook, TokenLifetimes
 from .domain.views import interaction_view
 from .errors import ApiError, ErrorCode
 from .security import Decision, RateLimiter, frame_allowed, normalize_origin
+from .security.logins import LoginGuard
 from .security.origins import not_allowed_message
-from .security.passwords import verify_password
 from .security.ratelimit import rate_limit_message
 from .store.base import AuditRow, Changes, Store, decode_session, encode_session
 from .store.group_commit import GroupCommit
+from .store.health import StoreError, StoreHealth
+from .store.maintenance import StoreMaintenance
 
 log = logging.getLogger("wwe_host.engine")
 
@@ -58,9 +60,10 @@ EMBEDDER_SECTION = "@embedder"
 TRAFFIC_KEEP = 500
 # Audit rows kept in memory while the store cannot write (the oldest go first beyond it).
 AUDIT_BUFFER_MAX = 100_000
-UNSTORED = "The change could not be stored; nothing was changed. Retry later."
 # Expired login tokens are removed from session records (and token uses persisted) this often.
 TOKEN_PRUNE_SECONDS = 60.0
+# The store's write probe and audit retention are looked at this often (store/maintenance.py).
+MAINTENANCE_SECONDS = 1.0
 # The audit outcome of a refused door (docs/architecture.md, "Doors").
 REFUSED_DOOR = "refused:door"
 
@@ -123,7 +126,12 @@ class Engine:
         self.contact_center: ContactCenter = contact_center or Simulator()
         self.contact_center.bind(self)
         self.limiter = RateLimiter(config.security.rate_limits, clock)
-        self.commits = GroupCommit(store, on_failure=self._rollback)
+        self.store_health = StoreHealth(clock)
+        self.commits = GroupCommit(store, on_failure=self._rollback, health=self.store_health)
+        self.maintenance = StoreMaintenance(
+            store, self.store_health, config.server.audit_retention, clock
+        )
+        self._maintained_at = 0.0  # set at start: the first round is a second later
         self._mail = SmtpSender(config.server.smtp) if config.server.smtp else None
         self._read = config.security.read_allowed
         self._sessions: dict[str, AgentSession] = {}
@@ -141,16 +149,16 @@ class Engine:
         self._state_lists: dict[str, list[State]] = {}
         self._audit: list[AuditRow] = []
         self._queue: list[QueuedItem] = []
-        self._failed_logins: dict[str, int] = {}
+        self.logins = LoginGuard(
+            (agent.password for agent in config.agents.values()),
+            allow_plain=config.server.insecure_plain_password,
+        )
         self._tasks: set[asyncio.Task[Any]] = set()
         self._timers: dict[tuple[str, str], Timer] = {}
         self._ticker: Timer | None = None
         # While an operation runs, the timers it arms wait here for its commit.
         self._deferred: list[Callable[[], None]] | None = None
         self._durable_queue: list[QueuedItem] = []
-        # Why the last commit failed, while the store cannot write (None when it can).
-        self.store_problem: str | None = None
-        self._failures = 0
         self._started = False
         # Watchers (metrics, tools): every frame request's (request, outcome, duration ms),
         # and every published notice's (topic, session id, data). They must not raise.
@@ -176,7 +184,10 @@ class Engine:
             for toast in session.toasts.values():
                 if toast.close_at is not None:
                     self.arm_toast(session.session_id, toast.toast_id, toast.close_at)
+        if self.logins.hashing:  # made now, so that no login pays for it
+            self._spawn(self.logins.dummy_hash())
         self._started = True
+        self._maintained_at = self.now()
         self._tick()
 
     async def stop(self) -> None:
@@ -193,6 +204,7 @@ class Engine:
         self._timers.clear()
         await self._flush_audit()
         await self.store.close()
+        self.logins.close()
         self._started = False
 
     def _spawn(self, coro: Awaitable[Any]) -> None:
@@ -219,6 +231,9 @@ class Engine:
             await self._check_inactivity()
             if self.now() - self._tokens_pruned_at >= TOKEN_PRUNE_SECONDS:
                 await self.prune_tokens()
+            if self.now() - self._maintained_at >= MAINTENANCE_SECONDS:
+                self._maintained_at = self.now()
+                await self.maintenance.tick()
             log_repeats.flush_all()
         except Exception:
             log.exception("housekeeping failed")
@@ -315,22 +330,22 @@ class Engine:
     # --- sessions ------------------------------------------------------------------------
 
     async def login(
-        self, username: str, password: str, dynamic_phone_number: str | None = None
+        self,
+        username: str,
+        password: str,
+        dynamic_phone_number: str | None = None,
+        *,
+        address: str | None = None,
     ) -> tuple[str, AgentSession]:
-        """Check the password and open (or join) the agent's session; returns a new token."""
-        failures = self._failed_logins.get(username, 0)
-        if failures:
-            await asyncio.sleep(min(0.2 * 2 ** (failures - 1), 3.0))
+        """Check the password and open (or join) the agent's session; returns a new token.
+        ``address`` is the client's, for the failure throttle (``security.logins``), which
+        may refuse with ``LoginThrottled`` before checking anything."""
         agent = self.config.agents.get(username)
-        ok = agent is not None and verify_password(
-            agent.password, password, allow_plain=self.config.server.insecure_plain_password
-        )
-        if not ok or agent is None:
-            self._failed_logins[username] = failures + 1
+        stored = agent.password if agent is not None else None
+        if not await self.logins.check(username, stored, password, address) or agent is None:
             raise AuthError("Unknown username or wrong password.")
         if "ROLE_AGENT" not in agent.roles:
             raise AuthError(f"User '{username}' does not have ROLE_AGENT.")
-        self._failed_logins.pop(username, None)
         token = secrets.token_urlsafe(32)
         digest = _digest(token)
 
@@ -1022,14 +1037,12 @@ class Engine:
         """A commit failed: put every session it held back to its durable record (a session
         never stored disappears), the queue too, and keep its audit rows for the next one."""
         touched = {s.session_id for s in batch.sessions} | set(batch.ended)
-        self.store_problem = f"{type(problem).__name__}: {problem}"
-        log.log(
-            logging.DEBUG if self._failures else logging.ERROR,
+        # The store's health logs the outage once (store/health.py); this is detail.
+        log.debug(
             "commit failed (%s); %d session(s) put back to their stored state",
-            self.store_problem,
+            problem,
             len(touched),
         )
-        self._failures += 1
         for session_id in touched:
             data = self.commits.durable.get(session_id)
             if data is None:
@@ -1095,11 +1108,11 @@ class Engine:
             try:
                 await self.commits.commit(changes)
             except Exception as problem:
-                raise ApiError(ErrorCode.UNAVAILABLE, UNSTORED) from problem
-            if self._failures:
-                log.warning("the store writes again, after %d failed commit(s)", self._failures)
-                self._failures = 0
-                self.store_problem = None
+                because = f" ({problem.reason})" if isinstance(problem, StoreError) else ""
+                raise ApiError(
+                    ErrorCode.UNAVAILABLE,
+                    f"The change could not be stored{because}; nothing was changed. Retry later.",
+                ) from problem
             if fx.queued or fx.dequeued:
                 gone = set(fx.dequeued)
                 self._durable_queue = [i for i in self._durable_queue if i.item_id not in gone] + [

@@ -26,6 +26,8 @@ from .config import (
 )
 from .engine import Engine
 from .message_limits import websocket_max_size
+from .security.secrets import install_log_masking, mask_secrets, url_secrets
+from .store.health import StoreError
 from .store.sqlite import SqliteStore
 from .web.app import create_app
 
@@ -37,7 +39,8 @@ def open_store(config: Config) -> SqliteStore:
     if database.startswith("sqlite:///"):
         return SqliteStore(Path(database.removeprefix("sqlite:///")))
     raise ConfigError(
-        f"[wwe-host] database = '{database}': only sqlite:///PATH is available in this version"
+        f"[wwe-host] database = '{mask_secrets(database)}': only sqlite:///PATH is available "
+        "in this version"
     )
 
 
@@ -95,17 +98,30 @@ def serve(config_path: str | None, listen: str | None, data_dir: str | None) -> 
     try:
         if config.server.bus != "memory":
             raise ConfigError(
-                f"[wwe-host] bus = '{config.server.bus}': only 'memory' is available in this "
-                "version (one server process)"
+                f"[wwe-host] bus = '{mask_secrets(config.server.bus)}': only 'memory' is "
+                "available in this version (one server process)"
             )
         store = open_store(config)
     except ConfigError as problem:
         print(f"error: {problem}", file=sys.stderr)
         return 2
+    try:
+        # Opened (checked, migrated, probed with a write) before the server serves: a store
+        # that cannot be used stops the start with one line, not a traceback.
+        asyncio.run(store.open())
+    except StoreError as problem:
+        print(f"error: cannot start: {problem.reason}", file=sys.stderr)
+        return 2
     engine = Engine(config, store)
     app = create_app(engine, demo_sock.getsockname()[1] if demo_sock else None)
     host, port = main_sock.getsockname()[:2]
+    server_settings = config.server
     print(f"wwe-host: agent desktop at http://{host}:{port}/", flush=True)
+    print(
+        f"wwe-host: database {mask_secrets(server_settings.database)}, "
+        f"bus {mask_secrets(server_settings.bus)}",
+        flush=True,
+    )
     if demo_sock is not None:
         print(
             f"wwe-host: demo third-party app at http://{host}:{demo_sock.getsockname()[1]}/",
@@ -121,6 +137,13 @@ def serve(config_path: str | None, listen: str | None, data_dir: str | None) -> 
         ws_max_size=websocket_max_size(config.server.max_message_bytes),
         lifespan="on",
         timeout_graceful_shutdown=5,
+    )
+    # After uvicorn configured its loggers, so that its handlers mask too.
+    install_log_masking(
+        [
+            server_settings.admin_token,
+            *url_secrets(server_settings.database, server_settings.bus, server_settings.smtp),
+        ]
     )
     server = uvicorn.Server(uv_config)
     asyncio.run(server.serve(sockets=sockets))

@@ -67,6 +67,26 @@ def test_check_config_prints_the_effective_configuration(
     assert "[wwe-host] tpyo" in err
 
 
+def test_check_config_masks_secrets(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "secrets.ini"
+    path.write_text(
+        GOOD.replace(
+            "tpyo = 1\n",
+            "database = postgresql://wwe:db-secret-1@db.example/wwe\n"
+            "bus = redis://:bus-secret-2@cache.example:6379/0\n"
+            "admin-token = admin-secret-3\n",
+        ),
+        encoding="utf-8",
+    )
+    assert cli.main(["check-config", str(path)]) == 0
+    out, err = capsys.readouterr()
+    for secret in ("db-secret-1", "bus-secret-2", "admin-secret-3", "secret-password"):
+        assert secret not in out + err
+    assert "database: postgresql://wwe:***@db.example/wwe" in out
+    assert "bus: redis://:***@cache.example:6379/0" in out
+    assert "admin token: set" in out
+
+
 def test_check_config_bad_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "bad.ini"
     path.write_text(GOOD.replace("number = 5001", "number = five"), encoding="utf-8")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import dataclasses
 import re
 from pathlib import Path
@@ -856,6 +857,71 @@ def test_config_errors(text: str, expected: str) -> None:
     assert error_of(text).startswith(expected)
 
 
+@pytest.mark.parametrize(
+    ("value", "days", "rows"),
+    [
+        ("30d", 30, None),
+        ("100000 rows", None, 100000),
+        ("30d, 1000000 rows", 30, 1000000),
+        ("1000000 ROWS ,  7 d", 7, 1000000),
+        ("1 row", None, 1),
+        ("off", None, None),
+        ("none", None, None),
+    ],
+)
+def test_audit_retention(value: str, days: int | None, rows: int | None) -> None:
+    retention = parse_config(f"[wwe-host]\naudit-retention = {value}\n").server.audit_retention
+    assert (retention.days, retention.rows) == (days, rows)
+    assert retention.enabled is (days is not None or rows is not None)
+
+
+def test_audit_retention_default_is_30_days_and_a_million_rows() -> None:
+    retention = parse_config("").server.audit_retention
+    assert (retention.days, retention.rows) == (30, 1_000_000)
+    assert retention.describe() == "30 days, 1000000 rows"
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("", "'30d', '1000000 rows', '30d, 1000000 rows' or 'off'"),
+        ("30", "'30d', '1000000 rows', '30d, 1000000 rows' or 'off'"),
+        ("30 days", "'30d', '1000000 rows', '30d, 1000000 rows' or 'off'"),
+        ("-1d", "'30d', '1000000 rows', '30d, 1000000 rows' or 'off'"),
+        ("1.5d", "'30d', '1000000 rows', '30d, 1000000 rows' or 'off'"),
+        ("0d", "a number of days from 1 to 1000000, or 'off'"),
+        ("0 rows", "a number of rows from 1 to"),
+        ("1d, 2d", "days at most once"),
+        ("5 rows, 6 rows", "rows at most once"),
+        ("1d, 2 rows, 3d", "'30d', '1000000 rows'"),
+    ],
+)
+def test_audit_retention_errors(value: str, expected: str) -> None:
+    message = error_of(f"[wwe-host]\naudit-retention = {value}\n")
+    assert message.startswith(f"[wwe-host] audit-retention = {value!r}: expected {expected}")
+
+
+def test_a_database_password_is_masked_in_errors_and_rendering() -> None:
+    message = error_of("[wwe-host]\ndatabase = mysql://wwe:hunter22@db/wwe\n")
+    assert "hunter22" not in message
+    assert message.startswith("[wwe-host] database = 'mysql://wwe:***@db/wwe': expected")
+    assert "hunter22" not in error_of("[wwe-host]\nbus = redis://:hunter22@ cache\n")
+    assert "hunter22" not in error_of("[wwe-host]\nsmtp = smtp://u:hunter22@mail\n")
+    config = parse_config(
+        "[wwe-host]\ndatabase = postgresql://wwe:hunter22@db/wwe\n"
+        "bus = rediss://:hunter23@cache:6380/0\nsmtp = smtp://mailer:hunter24@mail:587\n"
+        "admin-token = the-admin-token\n"
+    )
+    text = render_effective(config)
+    for secret in ("hunter22", "hunter23", "hunter24", "the-admin-token"):
+        assert secret not in text
+    assert "  database: postgresql://wwe:***@db/wwe\n" in text
+    assert "  bus: rediss://:***@cache:6380/0\n" in text
+    assert "  smtp: smtp://mailer:***@mail:587\n" in text
+    assert "  admin token: set\n" in text
+    assert "  audit retention: 30 days, 1000000 rows\n" in text
+
+
 def test_plain_password_needs_insecure_plain_password() -> None:
     message = error_of(minimal(plain=False))
     assert message.startswith("[agent:a1] password: expected a hash made by `wwe-host hash-")
@@ -893,6 +959,27 @@ def test_load_config_reads_a_file(tmp_path: Path, jdoe_hash: str) -> None:
 def test_load_config_missing_file(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="no such file"):
         load_config(tmp_path / "absent.ini")
+
+
+def test_a_file_with_a_utf8_byte_order_mark_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "bom.ini"
+    path.write_bytes(codecs.BOM_UTF8 + minimal().encode("utf-8"))
+    assert list(load_config(path).agents) == ["a1"]
+
+
+def test_a_file_that_is_not_utf8_is_one_clear_error_naming_it(tmp_path: Path) -> None:
+    path = tmp_path / "latin1.ini"
+    path.write_bytes(minimal("[agent:b]\nfirstname = Jos\xe9\n").encode("latin-1"))
+    with pytest.raises(ConfigError) as info:
+        load_config(path)
+    message = str(info.value)
+    assert message.startswith(f"{path}, line 10: not UTF-8 text (invalid continuation byte")
+    assert message.endswith("save the file as UTF-8")
+    assert "\n" not in message
+    # With a byte-order mark, the line and byte are still those of the file.
+    path.write_bytes(codecs.BOM_UTF8 + path.read_bytes())
+    with pytest.raises(ConfigError, match=r"line 10: not UTF-8 text .* at byte 153\)"):
+        load_config(path)
 
 
 # ---------------------------------------------------------------------------- field codes

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from engine_support import CRM, DIALER, NOTES, Agent, Clock, make_config, started_engine
+import pytest
+from engine_support import BASE_INI, CRM, DIALER, NOTES, Agent, Clock, make_config, started_engine
+
+from wwe_host.config import parse_config
+from wwe_host.engine import AuthError
+from wwe_host.security.passwords import hash_password
 
 
 async def interaction_frames(agent: Agent) -> tuple[object, object, str]:
@@ -177,3 +182,33 @@ async def test_refused_requests_do_not_count_toward_limits(tmp_path: Path) -> No
     _, notes, _ = await interaction_frames(agent)
     assert (await agent.ok(notes, "agent.get"))["username"] == "jdoe"
     await engine.stop()
+
+
+async def test_logins_check_unknown_users_against_a_dummy_and_count_per_address(
+    tmp_path: Path,
+) -> None:
+    stored = hash_password("secret")
+    text = BASE_INI.format(
+        origins=CRM, read="*", write="*", extra="", delay=0.05, server=""
+    ).replace("password = secret\n", f"password = {stored}\n", 1)
+    engine = await started_engine(tmp_path, parse_config(text))
+    checked: list[str] = []
+    verify = engine.logins.verify
+
+    def spy(hashed: str, plain: str, *, allow_plain: bool) -> bool:
+        checked.append(hashed)
+        return verify(hashed, plain, allow_plain=allow_plain)
+
+    engine.logins.verify = spy
+    try:
+        await engine.login("jdoe", "secret", address="10.0.0.1")
+        with pytest.raises(AuthError) as refused:
+            await engine.login("nobody", "secret", address="10.0.0.1")
+        assert str(refused.value) == "Unknown username or wrong password."
+        assert checked == [stored, await engine.logins.dummy_hash()]
+        throttle = engine.logins.throttle
+        assert throttle.score("user", "nobody") == pytest.approx(1, rel=0.01)
+        assert throttle.score("address", "10.0.0.1") == pytest.approx(1, rel=0.01)
+        assert throttle.score("user", "jdoe") == 0
+    finally:
+        await engine.stop()

@@ -7,6 +7,9 @@ import binascii
 import hashlib
 import hmac
 import os
+import secrets
+from collections import Counter
+from collections.abc import Iterable
 
 PREFIX = "$scrypt$"
 _N, _R, _P = 2**14, 8, 1
@@ -97,3 +100,21 @@ def verify_password(stored: str, plain: str, *, allow_plain: bool) -> bool:
     except ValueError:
         return False
     return hmac.compare_digest(key, _scrypt(plain, salt, n, r, p, len(key)))
+
+
+def dummy_hash_like(stored: Iterable[str]) -> str:
+    """A hash of a random password with the parameters most of ``stored`` use (the default
+    ones when none is a hash): verifying an unknown user against it costs what verifying a
+    configured user costs, so the answer's timing does not tell whether the user exists."""
+    counts: Counter[tuple[int, int, int, int]] = Counter()
+    for text in stored:
+        if is_hashed(text):
+            try:
+                n, r, p, _salt, key = _parse(text)
+            except ValueError:
+                continue
+            counts[(n, r, p, len(key))] += 1
+    n, r, p, dklen = counts.most_common(1)[0][0] if counts else (_N, _R, _P, _KEY_BYTES)
+    salt = os.urandom(_SALT_BYTES)
+    key = _scrypt(secrets.token_urlsafe(24), salt, n, r, p, dklen)
+    return f"{PREFIX}n={n},r={r},p={p}${_b64encode(salt)}${_b64encode(key)}"

@@ -87,7 +87,8 @@ class Store(Protocol):
     async def load_queue(self) -> list[QueuedItem]: ...
 
     async def commit(self, changes: Changes) -> None:
-        """Write all of ``changes`` or nothing; return only once it is durable."""
+        """Write all of ``changes`` or nothing; return only once it is durable. A store
+        that cannot write raises ``StoreError`` (store/health.py)."""
         ...
 
     async def outbox(self) -> list[dict[str, Any]]: ...
@@ -95,3 +96,12 @@ class Store(Protocol):
     async def audit(
         self, *, agent: str | None = None, outcome: str | None = None, limit: int = 1000
     ) -> list[AuditEntry]: ...
+
+    async def probe(self) -> None:
+        """A tiny write; raise ``StoreError`` when the store cannot write."""
+        ...
+
+    async def prune_audit(self, *, before: float | None = None, keep: int | None = None) -> int:
+        """Remove audit entries older than ``before`` and beyond the newest ``keep``;
+        return how many (a row is one audited request)."""
+        ...

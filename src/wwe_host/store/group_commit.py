@@ -4,9 +4,13 @@ are written in one transaction, and each operation still waits for its own commi
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Callable
 
 from .base import Changes, Store
+from .health import StoreError, StoreHealth
+
+log = logging.getLogger("wwe_host.store")
 
 FailureHook = Callable[[Changes, BaseException], None]
 
@@ -15,7 +19,8 @@ class GroupCommit:
     """Commit the changes of every operation that finished in the same loop turn together.
 
     Each caller still waits for its own changes to be durable before it replies; callers
-    that arrive while a commit is being written join the next one.
+    that arrive while a commit is being written join the next one. Each outcome goes to
+    ``health`` (what ``/healthz`` reports).
 
     It also knows what is durable: ``durable`` holds each stored session's record as last
     written. When a commit fails, ``on_failure`` is called with the failed batch before any
@@ -24,9 +29,16 @@ class GroupCommit:
     operations may have read what the failed batch changed.
     """
 
-    def __init__(self, store: Store, on_failure: FailureHook | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        *,
+        on_failure: FailureHook | None = None,
+        health: StoreHealth | None = None,
+    ) -> None:
         self.store = store
         self.on_failure = on_failure
+        self.health = health or StoreHealth()
         self.durable: dict[str, bytes] = {}
         self._batch: Changes | None = None
         self._done: asyncio.Future[None] | None = None
@@ -60,18 +72,24 @@ class GroupCommit:
                 self._writing = None
             problem = asyncio.CancelledError() if task.cancelled() else task.exception()
             if problem is None:
+                self.health.wrote()
                 self.durable.update(batch.frozen)
                 for session_id in batch.ended:
                     self.durable.pop(session_id, None)
                 done.set_result(None)
                 return
+            if isinstance(problem, StoreError):
+                self.health.failed(problem)
             failed = [(batch, done)]
             if self._batch is not None and self._done is not None:
                 failed.append((self._batch, self._done))
                 self._batch, self._done = None, None
             for lost, _ in failed:
                 if self.on_failure is not None:
-                    self.on_failure(lost, problem)
+                    try:
+                        self.on_failure(lost, problem)
+                    except Exception:  # the callers must still get their answer
+                        log.exception("undoing a failed commit failed")
             for _, future in failed:
                 if isinstance(problem, asyncio.CancelledError):
                     future.cancel()

@@ -4,12 +4,20 @@ Calls run on the event loop's thread: a WAL commit with ``synchronous=NORMAL`` i
 append to the log, cheaper than a hop to a worker thread, and it survives ``kill -9`` of
 the process (the log is in the OS's hands once ``COMMIT`` returns). Set
 ``synchronous=FULL`` (``durability="full"``) to survive power loss as well.
+
+``open`` refuses a file that is not a database, fails ``PRAGMA quick_check`` or cannot be
+written (it makes a tiny write), with a ``StoreError`` whose reason is one line. Every
+SQLite failure later is a ``StoreError`` too.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import sqlite3
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +25,7 @@ import msgspec
 
 from ..domain.model import AgentSession, QueuedItem
 from .base import AuditEntry, AuditRow, Changes, decode_session
+from .health import StoreError
 
 SCHEMA_VERSION = 1
 MIGRATIONS: dict[int, str] = {
@@ -63,7 +72,27 @@ MIGRATIONS: dict[int, str] = {
         data BLOB NOT NULL
     );
     """,
+    # Audit retention counts and dates requests without decoding batches: each batch says
+    # how many entries it holds, their time span, and the running count of entries up to
+    # and including it (seq_end). Batches stored before are filled in by _backfill_audit.
+    # health: the row the write probe updates.
+    5: """
+    ALTER TABLE audit_batch ADD COLUMN entries INTEGER;
+    ALTER TABLE audit_batch ADD COLUMN first_at REAL;
+    ALTER TABLE audit_batch ADD COLUMN last_at REAL;
+    ALTER TABLE audit_batch ADD COLUMN seq_end INTEGER;
+    CREATE INDEX audit_batch_seq_end ON audit_batch(seq_end);
+    CREATE INDEX audit_batch_last_at ON audit_batch(last_at);
+    CREATE TABLE health (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        probes INTEGER NOT NULL,
+        at REAL NOT NULL
+    );
+    INSERT INTO health VALUES (1, 0, 0);
+    """,
 }
+# Batches deleted per transaction by the audit retention (the loop runs between them).
+PRUNE_CHUNK = 512
 
 _encode = msgspec.msgpack.Encoder().encode
 _decode_item = msgspec.msgpack.Decoder(QueuedItem).decode
@@ -83,11 +112,48 @@ class SqliteStore:
         return self._db
 
     async def open(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
-        db.execute("PRAGMA journal_mode=WAL")
-        db.execute(f"PRAGMA synchronous={'FULL' if self.durability == 'full' else 'NORMAL'}")
-        db.execute("PRAGMA busy_timeout=5000")
+        """Open, check and migrate the file; a ``StoreError`` says in one line why not.
+        Opening an open store does nothing (``serve`` opens it before the server starts)."""
+        if self._db is not None:
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(
+                f"cannot create the directory {self.path.parent} ({exc.strerror or exc})"
+            ) from None
+        try:
+            db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        except sqlite3.Error as exc:
+            raise StoreError(self._explain(exc)) from None
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute(f"PRAGMA synchronous={'FULL' if self.durability == 'full' else 'NORMAL'}")
+            db.execute("PRAGMA busy_timeout=5000")
+            self._check_integrity(db)
+            self._migrate(db)
+            self._probe(db)
+        except sqlite3.Error as exc:
+            _rollback(db)
+            db.close()
+            raise StoreError(self._explain(exc)) from None
+        except StoreError:
+            db.close()
+            raise
+        self._db = db
+
+    def _check_integrity(self, db: sqlite3.Connection) -> None:
+        """``PRAGMA quick_check``: the b-tree structure of every page (not the indexes'
+        contents: ``integrity_check`` would read the whole file several times)."""
+        problems = [row[0] for row in db.execute("PRAGMA quick_check").fetchall()]
+        if problems != ["ok"]:
+            more = f" and {len(problems) - 1} more problem(s)" if len(problems) > 1 else ""
+            raise StoreError(
+                f"{self.path} failed its integrity check ({problems[0]}{more}); "
+                "restore it from a backup or move it away"
+            )
+
+    def _migrate(self, db: sqlite3.Connection) -> None:
         db.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
         row = db.execute("SELECT version FROM schema_version").fetchone()
         version = row[0] if row else 0
@@ -97,10 +163,57 @@ class SqliteStore:
                 for statement in MIGRATIONS[target].split(";"):
                     if statement.strip():
                         db.execute(statement)
+                if target == 5:
+                    _backfill_audit(db)
                 db.execute("DELETE FROM schema_version")
                 db.execute("INSERT INTO schema_version VALUES (?)", (target,))
                 db.execute("COMMIT")
-        self._db = db
+
+    def _explain(self, problem: sqlite3.Error) -> str:
+        """One line saying what is wrong with the file and what to do about it."""
+        text = str(problem)
+        where = self.path.parent
+        if "file is not a database" in text:
+            return f"{self.path} is not a SQLite database ({text}); move it away or restore it"
+        if "malformed" in text or "corrupt" in text:
+            return f"{self.path} is damaged ({text}); restore it from a backup or move it away"
+        if "readonly" in text or "read-only" in text:
+            return (
+                f"{self.path} cannot be written ({text}); check the permissions of the file "
+                f"and of its directory {where}"
+            )
+        if "unable to open" in text:
+            return f"cannot open {self.path} ({text}); check that {where} is a writable directory"
+        return f"{self.path}: {text}"
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction; a SQLite failure is a ``StoreError`` and changes nothing."""
+        db = self.db
+        try:
+            db.execute("BEGIN")
+            yield db
+            db.execute("COMMIT")
+        except sqlite3.Error as exc:
+            _rollback(db)
+            raise StoreError(self._explain(exc)) from None
+        except BaseException:
+            _rollback(db)
+            raise
+
+    def _probe(self, db: sqlite3.Connection) -> None:
+        db.execute("BEGIN IMMEDIATE")
+        # The count changes every time: SQLite skips rewriting a row that stays the same.
+        db.execute("UPDATE health SET probes = probes + 1, at = ?", (time.time(),))
+        db.execute("COMMIT")
+
+    async def probe(self) -> None:
+        """A tiny write (one row of one page), to learn whether the store still writes."""
+        try:
+            self._probe(self.db)
+        except sqlite3.Error as exc:
+            _rollback(self.db)
+            raise StoreError(self._explain(exc)) from None
 
     async def close(self) -> None:
         if self._db is not None:
@@ -116,9 +229,7 @@ class SqliteStore:
         return [_decode_item(row[0]) for row in rows]
 
     async def commit(self, changes: Changes) -> None:
-        db = self.db
-        db.execute("BEGIN")
-        try:
+        with self._transaction() as db:
             if changes.sessions:
                 db.executemany(
                     "INSERT INTO sessions(session_id, username, data) VALUES (?, ?, ?) "
@@ -154,11 +265,13 @@ class SqliteStore:
             if changes.audit:
                 # One row per batch: the audit sees every request, and a row per request
                 # would cost more than the request itself.
-                db.execute("INSERT INTO audit_batch(data) VALUES (?)", (_encode(changes.audit),))
-            db.execute("COMMIT")
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
+                audit = changes.audit
+                times = [row[0] for row in audit]
+                db.execute(
+                    "INSERT INTO audit_batch(data, entries, first_at, last_at, seq_end) "
+                    "VALUES (?, ?, ?, ?, ? + (SELECT COALESCE(MAX(seq_end), 0) FROM audit_batch))",
+                    (_encode(audit), len(audit), min(times), max(times), len(audit)),
+                )
 
     async def outbox(self) -> list[dict[str, Any]]:
         rows = self.db.execute("SELECT data, status FROM outbox ORDER BY id").fetchall()
@@ -182,3 +295,82 @@ class SqliteStore:
                 if len(found) >= limit:
                     return found[::-1]
         return found[::-1]
+
+    # --- audit retention -----------------------------------------------------------------
+
+    async def prune_audit(self, *, before: float | None = None, keep: int | None = None) -> int:
+        """Remove audit entries recorded before ``before`` (a time) and all but the newest
+        ``keep`` entries; returns how many were removed.
+
+        Work is done in transactions of ``PRUNE_CHUNK`` batches with the event loop running
+        in between. By age, whole batches go (a batch spans the requests of a fraction of a
+        second); by count, the oldest kept batch is trimmed so exactly ``keep`` remain.
+        """
+        removed = 0
+        if before is not None:
+            removed += await self._delete_batches("last_at < ?", before)
+        if keep is not None:
+            row = self.db.execute("SELECT MAX(seq_end) FROM audit_batch").fetchone()
+            threshold = (row[0] or 0) - keep  # entries numbered up to this one go
+            if threshold > 0:
+                removed += await self._delete_batches("seq_end <= ?", threshold)
+                removed += self._trim_boundary(threshold)
+        return removed
+
+    async def _delete_batches(self, where: str, value: float) -> int:
+        removed = 0
+        while True:
+            with self._transaction() as db:
+                rows = db.execute(
+                    f"SELECT id, entries FROM audit_batch WHERE {where} LIMIT ?",
+                    (value, PRUNE_CHUNK),
+                ).fetchall()
+                db.executemany("DELETE FROM audit_batch WHERE id = ?", [(r[0],) for r in rows])
+            removed += sum(int(r[1]) for r in rows)
+            if len(rows) < PRUNE_CHUNK:
+                return removed
+            await asyncio.sleep(0)
+
+    def _trim_boundary(self, threshold: int) -> int:
+        """Drop the entries numbered up to ``threshold`` from the batch that straddles it."""
+        with self._transaction() as db:
+            row = db.execute(
+                "SELECT id, data, entries, seq_end FROM audit_batch WHERE seq_end > ? "
+                "ORDER BY seq_end LIMIT 1",
+                (threshold,),
+            ).fetchone()
+            if row is None:
+                return 0
+            batch_id, data, entries, seq_end = row
+            drop = threshold - (seq_end - entries)
+            if drop <= 0:
+                return 0
+            kept = _decode_audit(data)[drop:]
+            db.execute(
+                "UPDATE audit_batch SET data = ?, entries = ?, first_at = ? WHERE id = ?",
+                (_encode(kept), len(kept), min(r[0] for r in kept), batch_id),
+            )
+            return int(drop)
+
+
+def _backfill_audit(db: sqlite3.Connection) -> None:
+    """Count and date the batches written before schema 5 (once, while migrating)."""
+    seq = 0
+    rows = db.execute("SELECT id, data FROM audit_batch ORDER BY id").fetchall()
+    for batch_id, data in rows:
+        entries = _decode_audit(data)
+        times = [row[0] for row in entries] or [0.0]
+        seq += len(entries)
+        db.execute(
+            "UPDATE audit_batch SET entries = ?, first_at = ?, last_at = ?, seq_end = ? "
+            "WHERE id = ?",
+            (len(entries), min(times), max(times), seq, batch_id),
+        )
+
+
+def _rollback(db: sqlite3.Connection) -> None:
+    """Roll back what is open. SQLite may have rolled back by itself already (an I/O error
+    at COMMIT does): a second ROLLBACK would raise and hide the real error."""
+    if db.in_transaction:
+        with suppress(sqlite3.Error):
+            db.execute("ROLLBACK")

@@ -31,11 +31,13 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ..engine import AuthError, Engine
 from ..errors import ApiError
+from ..security.logins import LoginThrottled
 from . import doors, metrics, rest
 from .assets import StaticAssets
 from .desktop_hub import DesktopHub
 from .desktop_ws import SESSION_COOKIE, desktop_socket
 from .headers import SecurityHeaders, desktop_csp
+from .health import health_response
 
 log = logging.getLogger("wwe_host.web")
 
@@ -152,11 +154,16 @@ async def login(request: Request) -> Response:
         return rest.error_response(
             400, "INVALID_PARAMETER", "'username' and 'password' are required strings."
         )
+    address = request.client.host if request.client else None
     try:
-        token, session = await engine.login(username, password)
-    except AuthError as refused:
+        token, session = await engine.login(username, password, address=address)
+    except (AuthError, LoginThrottled) as refused:
         if form:
             return RedirectResponse("/?error=login#login-failed", status_code=303)
+        if isinstance(refused, LoginThrottled):
+            busy = rest.error_response(429, "TOO_MANY_ATTEMPTS", str(refused))
+            busy.headers["retry-after"] = str(refused.retry_after)
+            return busy
         return rest.error_response(401, "UNAUTHORIZED", str(refused))
     except ApiError as refused:  # the store cannot write: no session was opened
         return rest.error_response(
@@ -196,7 +203,7 @@ async def logout(request: Request) -> Response:
 
 
 async def healthz(request: Request) -> Response:
-    return JSONResponse({"status": "ok", "sessions": len(_engine(request).sessions())})
+    return health_response(_engine(request))
 
 
 def build_site(engine: Engine) -> ASGIApp:

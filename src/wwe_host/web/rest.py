@@ -1030,6 +1030,11 @@ _OTHER_PATHS: dict[str, Any] = {
                 "400": {"$ref": "#/components/responses/400"},
                 "401": {"description": "Unknown username or wrong password."},
                 "403": {"description": _DOOR_REFUSED},
+                "429": {
+                    "description": "Too many login attempts for this user or from this "
+                    "address (`TOO_MANY_ATTEMPTS`); `Retry-After` says when to try again."
+                },
+                "503": {"description": "The store cannot write (`UNAVAILABLE`)."},
             },
         }
     },
@@ -1051,7 +1056,13 @@ _OTHER_PATHS: dict[str, Any] = {
             "operationId": "healthz",
             "tags": ["operations"],
             "security": [],
-            "responses": {"200": {"description": "`{status: ok, sessions: N}`"}},
+            "responses": {
+                "200": {"description": "`{status: ok, sessions: N}`: the store writes."},
+                "503": {
+                    "description": "`{status: unavailable, reason, since, sessions}`: the "
+                    "store cannot write; `reason` says why."
+                },
+            },
         }
     },
     "/metrics": {
