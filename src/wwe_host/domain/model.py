@@ -13,7 +13,9 @@ import msgspec
 
 from .states import State
 
-_EMAIL_ADDRESS = re.compile(r"^[^@\s<>(),;:\"]+@[^@\s<>(),;:\"]+\.[^@\s<>(),;:\"]+$")
+# One @, a dot in the domain, no spaces or address punctuation (also the REST API's schema).
+EMAIL_ADDRESS_PATTERN = r"^[^@\s<>(),;:\"]+@[^@\s<>(),;:\"]+\.[^@\s<>(),;:\"]+$"
+_EMAIL_ADDRESS = re.compile(EMAIL_ADDRESS_PATTERN)
 
 VOICE_LIVE = frozenset({"RINGING", "DIALING", "TALKING", "HELD"})
 OPEN_MEDIA_DONE = frozenset({"SENT", "CANCELLED", "COMPLETED", "ENDED", "REVOKED"})

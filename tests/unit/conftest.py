@@ -1,0 +1,19 @@
+"""Fixtures of the unit tests."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from rest_support import Env, make_env, rest_config
+
+
+@pytest.fixture
+async def env(tmp_path: Path) -> AsyncIterator[Env]:
+    engine, http = await make_env(tmp_path, rest_config())
+    try:
+        yield Env(engine, http)
+    finally:
+        await http.aclose()
+        await engine.stop()
