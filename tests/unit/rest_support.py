@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import jsonschema_rs
+import msgspec
 from engine_support import BASE_INI, CRM, DIALER, NOTES, Agent, started_engine
 
 from wwe_host.api.desktop import ACTIONS
@@ -104,3 +106,11 @@ async def watching(agent: Agent) -> str:
     frame = await agent.frame("Dialer", DIALER)
     await agent.subscribe(frame, "interaction")
     return frame.record.frame_id
+
+
+def schema_validator(name: str | None = None, schema: dict[str, Any] | None = None) -> Any:
+    """A JSON Schema validator (ECMA-262 regexes, as any client's) of one component of the
+    served OpenAPI document, or of a schema that refers to its components."""
+    document = msgspec.json.decode(msgspec.json.encode(rest.openapi()))
+    root = dict(schema) if schema is not None else {"$ref": f"#/components/schemas/{name}"}
+    return jsonschema_rs.validator_for({**root, "components": document["components"]})

@@ -25,7 +25,7 @@ from msgspec import UNSET, Meta, UnsetType
 from starlette.requests import Request
 
 from ...api.context import MAX_KEY_LENGTH
-from ...domain.model import EMAIL_ADDRESS_PATTERN
+from ...domain.model import EMAIL_ADDRESS_PATTERN, WHITESPACE
 from .responses import RestError, invalid
 
 T = TypeVar("T")
@@ -34,7 +34,7 @@ MAX_BODY_BYTES = 256 * 1024
 MAX_DEPTH = 32  # the bodies need 2 levels; anything this deep is hostile or a mistake
 DEFAULT_AUDIT_LIMIT = 100
 MAX_AUDIT_LIMIT = 10_000
-NOT_BLANK = r"\S"  # a string with something else than white space
+NOT_BLANK = f"[^{WHITESPACE}]"  # a string with something else than white space
 
 _decode = msgspec.json.Decoder().decode
 
@@ -42,11 +42,20 @@ _decode = msgspec.json.Decoder().decode
 # --------------------------------------------------------------------------- the types
 
 
-def _text(description: str, max_length: int, *, blank: bool = False) -> Meta:
+def _text(
+    description: str, max_length: int, *, blank: bool = False, example: str | None = None
+) -> Meta:
     """A string member: not blank (unless ``blank``), at most ``max_length`` characters."""
+    examples = None if example is None else [example]
     if blank:
-        return Meta(max_length=max_length, description=description)
-    return Meta(min_length=1, max_length=max_length, pattern=NOT_BLANK, description=description)
+        return Meta(max_length=max_length, description=description, examples=examples)
+    return Meta(
+        min_length=1,
+        max_length=max_length,
+        pattern=NOT_BLANK,
+        description=description,
+        examples=examples,
+    )
 
 
 Key = Annotated[
@@ -60,7 +69,10 @@ Key = Annotated[
 Value = str | int | float | bool
 UserData = Annotated[
     dict[Key, Value],
-    Meta(description="Attached data: keys to strings, numbers or booleans."),
+    Meta(
+        description="Attached data: keys to strings, numbers or booleans.",
+        examples=[{"Customer": "Ada", "Tier": 3, "Vip": True}],
+    ),
 ]
 UserDataPatch = Annotated[
     dict[Key, Value | None],
@@ -78,7 +90,7 @@ class SimCall(msgspec.Struct, forbid_unknown_fields=True, rename="camel"):
     """An inbound call."""
 
     to: Destination
-    from_: Annotated[str, _text("The caller's number (ANI).", max_length=128)]
+    from_: Annotated[str, _text("The caller's number (ANI).", 128, example="+15550100")]
     dnis: (
         Annotated[str, _text("The number dialled (DNIS); default: the agent's DN.", 128)] | None
     ) = None
@@ -95,6 +107,7 @@ class SimEmail(msgspec.Struct, forbid_unknown_fields=True, rename="camel"):
             max_length=320,
             pattern=EMAIL_ADDRESS_PATTERN,
             description="The customer's e-mail address.",
+            examples=["ada@example.com"],
         ),
     ]
     subject: Annotated[str, _text("The subject line (may be empty).", 1000, blank=True)]
@@ -106,7 +119,7 @@ class SimChat(msgspec.Struct, forbid_unknown_fields=True, rename="camel"):
     """An inbound chat."""
 
     to: Destination
-    from_: Annotated[str, _text("The customer's name.", max_length=128)]
+    from_: Annotated[str, _text("The customer's name.", 128, example="Ada")]
     message: Annotated[str, _text("The customer's first message.", max_length=64 * 1024)]
     user_data: Annotated[UserData, Meta(description=_USER_DATA)] | None = None
 
