@@ -82,7 +82,9 @@ UserDataPatch = Annotated[
         "deleted; keys not given are left as they are.",
     ),
 ]
-Destination = Annotated[str, _text("An agent's username or DN, or `queue:<name>`.", max_length=128)]
+Destination = Annotated[
+    str, _text("An agent's username or DN, or `queue:<name>`.", 128, example="jdoe")
+]
 _USER_DATA = "Attached data of the interaction."
 
 
