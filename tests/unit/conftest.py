@@ -1,4 +1,5 @@
-"""Fixtures of the unit tests."""
+"""Fixtures of the unit tests: ``env``, the site over a started engine with an admin token
+(tests of web/rest/, web/app.py and web/metrics.py; see rest_support.py)."""
 
 from __future__ import annotations
 
