@@ -1,8 +1,9 @@
 """Dispatch benchmark (operations.md): requests/s through the whole in-process pipeline.
 
-decode → origin/filter policy → rate limit → handler → (commit) → encode, on one core,
-for a read (agent.getState) and a durable write (interaction.setUserData on a real SQLite
-file), against a baseline measured in the same run: a bare loop doing decode+encode only.
+decode → origin/filter policy → rate limit → handler → (commit) → encode, with the
+/metrics observer counting each request as the server does, on one core, for a read
+(agent.getState) and a durable write (interaction.setUserData on a real SQLite file),
+against a baseline measured in the same run: a bare loop doing decode+encode only.
 Prints a table; the figures that travel between machines are the ratios.
 
     python bench/dispatch.py [--seconds 2]
@@ -22,6 +23,8 @@ import msgspec
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "unit"))
 
 from engine_support import CRM, DIALER, Agent, make_config, started_engine
+
+from wwe_host.web.metrics import install
 
 encode = msgspec.json.Encoder().encode
 decode = msgspec.json.Decoder().decode
@@ -72,6 +75,7 @@ async def concurrent(engine: object, frames: list[object], raw: bytes, seconds: 
 async def main(seconds: float, writers: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         engine = await started_engine(Path(tmp), make_config())
+        install(engine)  # the observers /metrics adds to every request, as in the server
         agent = await Agent.login(engine)
         dialer = await agent.frame("Dialer", DIALER)
         iid = (await agent.ok(dialer, "voice.dial", "noanswer-1"))["interactionId"]

@@ -20,6 +20,7 @@ from typing import Any
 
 import httpx
 import pytest
+from prometheus_client.parser import text_string_to_metric_families
 
 from wwe_host.client import (
     ScenarioError,
@@ -493,7 +494,11 @@ def test_server_metrics_count_the_admin_api(server: Server) -> None:
     with server.client(token="wrong") as stranger, pytest.raises(WweHostError):
         stranger.agents()
     text = httpx.get(f"{server.url}/metrics", timeout=5.0).text
-    line = 'wwe_host_admin_requests_total{route="/api/v1/agents",method="GET",status="403"}'
-    counts = [float(x.rpartition(" ")[2]) for x in text.splitlines() if x.startswith(line)]
-    assert counts and counts[0] >= 1
-    assert "wwe_host_sessions 1" in text.splitlines()
+    samples = {
+        (sample.name, tuple(sorted(sample.labels.items()))): sample.value
+        for family in text_string_to_metric_families(text)
+        for sample in family.samples
+    }
+    refused = (("method", "GET"), ("route", "/api/v1/agents"), ("status", "403"))
+    assert samples[("wwe_host_admin_requests_total", refused)] >= 1
+    assert samples[("wwe_host_sessions", ())] == 1

@@ -13,7 +13,14 @@ import msgspec
 
 from .states import State
 
-_EMAIL_ADDRESS = re.compile(r"^[^@\s<>(),;:\"]+@[^@\s<>(),;:\"]+\.[^@\s<>(),;:\"]+$")
+# White space, spelled out: Python's and JSON Schema's (ECMA-262) \s differ on a few
+# characters, and these patterns are also the REST API's schema (web/rest/bodies.py).
+WHITESPACE = r"\t\n\v\f\r \x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+_ADDRESS_PART = rf'[^@{WHITESPACE}<>(),;:"]+'
+# One @, a dot in the domain, no white space or address punctuation. It ends with "nothing
+# follows", not $ (which in Python also matches before a final line feed).
+EMAIL_ADDRESS_PATTERN = rf"^{_ADDRESS_PART}@{_ADDRESS_PART}\.{_ADDRESS_PART}(?![\s\S])"
+_EMAIL_ADDRESS = re.compile(EMAIL_ADDRESS_PATTERN)
 
 VOICE_LIVE = frozenset({"RINGING", "DIALING", "TALKING", "HELD"})
 OPEN_MEDIA_DONE = frozenset({"SENT", "CANCELLED", "COMPLETED", "ENDED", "REVOKED"})

@@ -13,7 +13,6 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -49,8 +48,12 @@ MAX_LOGIN_BODY = 16 * 1024
 
 
 async def http_error(request: Request, problem: Exception) -> Response:
-    """Errors under /api/v1 are JSON like every other API answer; pages keep plain text."""
+    """Errors under /api/v1 are JSON like every other API answer; pages keep plain text.
+    A 405 always says in ``Allow`` which methods the path takes."""
     assert isinstance(problem, HTTPException)
+    headers = {name.lower(): value for name, value in (problem.headers or {}).items()}
+    if problem.status_code == 405:
+        headers.setdefault("allow", "GET, HEAD")  # StaticFiles refuses other methods without one
     if request.url.path.startswith("/api/v1"):
         code = {404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED"}.get(problem.status_code, "ERROR")
         message = (
@@ -58,8 +61,8 @@ async def http_error(request: Request, problem: Exception) -> Response:
             if problem.status_code == 404
             else f"{request.method} is not allowed on {request.url.path}."
         )
-        return rest.error_response(problem.status_code, code, message)
-    return PlainTextResponse(str(problem.detail), status_code=problem.status_code)
+        return rest.error_response(problem.status_code, code, message, headers)
+    return PlainTextResponse(str(problem.detail), status_code=problem.status_code, headers=headers)
 
 
 def _library(request: Request) -> Response:
@@ -134,26 +137,11 @@ async def login(request: Request) -> Response:
     if len(body) > MAX_LOGIN_BODY:
         return rest.error_response(413, "INVALID_PARAMETER", "The login request is too large.")
     form = "application/x-www-form-urlencoded" in request.headers.get("content-type", "")
-    if form:
-        # Parsed here: Starlette's form parser needs an extra package for one small form.
-        fields = parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True)
-        data = {key: values[0] for key, values in fields.items()}
-    else:
-        try:
-            data = await request.json()
-        except ValueError:
-            return rest.error_response(
-                400,
-                "INVALID_PARAMETER",
-                'The body must be JSON: {"username": "...", "password": "..."}.',
-            )
-    if not isinstance(data, dict):
-        return rest.error_response(400, "INVALID_PARAMETER", "The body must be a JSON object.")
-    username, password = data.get("username"), data.get("password")
-    if not isinstance(username, str) or not username or not isinstance(password, str):
-        return rest.error_response(
-            400, "INVALID_PARAMETER", "'username' and 'password' are required strings."
-        )
+    try:
+        credentials = rest.read_login(body, form=form)
+    except rest.RestError as bad:
+        return rest.error_response(bad.status, bad.code, bad.message)
+    username, password = credentials.username, credentials.password
     address = request.client.host if request.client else None
     try:
         token, session = await engine.login(username, password, address=address)
@@ -248,7 +236,8 @@ def build_demo() -> ASGIApp:
             Route(f"/{LIBRARY}", _library),
             Route(f"/{DECLARATIONS}", _library),
             Mount("/", StaticAssets(directory=DEMO, html=True)),
-        ]
+        ],
+        exception_handlers={HTTPException: http_error},
     )
     csp = "; ".join(
         [

@@ -4,22 +4,24 @@
 
 from __future__ import annotations
 
-from starlette.responses import JSONResponse
+import msgspec
+from starlette.responses import Response
 
 from ..engine import Engine
+from .rest.answers import Health, Unhealthy
 
 HEADERS = {"cache-control": "no-store"}
 
 
-def health_response(engine: Engine) -> JSONResponse:
+def health_response(engine: Engine) -> Response:
+    """The documented shapes (rest/answers.py), so the OpenAPI document says what is sent."""
     sessions = len(engine.sessions())
     health = engine.store_health
+    body: Health | Unhealthy
     if health.ok:
-        return JSONResponse({"status": "ok", "sessions": sessions}, headers=HEADERS)
-    body = {
-        "status": "unavailable",
-        "reason": health.reason,
-        "since": health.since,
-        "sessions": sessions,
-    }
-    return JSONResponse(body, status_code=503, headers=HEADERS)
+        body, status = Health("ok", sessions), 200
+    else:
+        body, status = Unhealthy("unavailable", health.reason, health.since, sessions), 503
+    return Response(
+        msgspec.json.encode(body), status, headers=HEADERS, media_type="application/json"
+    )

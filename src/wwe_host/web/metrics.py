@@ -1,9 +1,15 @@
-"""``GET /metrics``: Prometheus text exposition (format 0.0.4), written by hand.
+"""``GET /metrics``: Prometheus text exposition (format 0.0.4) through prometheus-client.
 
 An observer on ``engine.observers`` counts every frame request (by request name and
 outcome, with a latency histogram) and every published notice (by topic); gauges are read
 from the engine when scraped. The admin API counts its own answers by route and status, so
 refused credentials (401/403) show here too (security.md: every refusal is visible).
+
+The counters on the request path are plain integers (two dict lookups per request):
+prometheus-client's own ``Counter``/``Histogram`` cost about ten times as much per
+observation (docs/architecture.md). ``Metrics`` is a prometheus-client collector over them,
+registered in a registry of its own (not the process-wide default), so several apps in one
+process never share or clash; prometheus-client writes the exposition.
 
 Label values come from closed sets: request names outside the catalog (a frame may send
 anything) are counted as ``unknown``, and ``messenger:<channel>`` topics as ``messenger``,
@@ -14,9 +20,16 @@ from __future__ import annotations
 
 import bisect
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterator
 from typing import Any
 
+from prometheus_client import CollectorRegistry, generate_latest
+from prometheus_client.metrics_core import (
+    CounterMetricFamily,
+    GaugeMetricFamily,
+    HistogramMetricFamily,
+    Metric,
+)
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -49,22 +62,6 @@ def topic_label(topic: object) -> str:
     return topic
 
 
-def escape(value: str) -> str:
-    """A label value as the text format wants it (backslash, double quote, line feed)."""
-    return value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-
-
-def _labels(pairs: Iterable[tuple[str, str]]) -> str:
-    inner = ",".join(f'{name}="{escape(value)}"' for name, value in pairs)
-    return f"{{{inner}}}" if inner else ""
-
-
-def _number(value: float) -> str:
-    if value == int(value) and abs(value) < 1e15:
-        return str(int(value))
-    return repr(value)
-
-
 class _Histogram:
     __slots__ = ("counts", "total")
 
@@ -89,7 +86,9 @@ class _Series:
 
 
 class Metrics:
-    """The counters; ``observe`` is the engine observer, ``render`` the scrape."""
+    """The counters of one app: ``observe_request``/``observe_notice`` are the engine's
+    observers, ``admin_request`` counts REST answers; ``collect`` is the prometheus-client
+    collector of ``registry``, and ``render`` the scrape."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -101,6 +100,8 @@ class Metrics:
         # (raw request name, outcome) -> series; only known names are kept (bounded).
         self._fast: dict[tuple[object, object], _Series] = {}
         self._failed = False
+        self.registry = CollectorRegistry(auto_describe=False)
+        self.registry.register(self)
 
     # --- feeding -------------------------------------------------------------------------
 
@@ -154,78 +155,80 @@ class Metrics:
 
     # --- the scrape ----------------------------------------------------------------------
 
-    def render(self) -> str:
-        lines: list[str] = []
-
-        def family(name: str, kind: str, text: str) -> None:
-            lines.append(f"# HELP {name} {text}")
-            lines.append(f"# TYPE {name} {kind}")
-
-        family(
+    def collect(self) -> Iterator[Metric]:
+        """The families, read when scraped (prometheus-client's collector protocol)."""
+        requests = CounterMetricFamily(
             "wwe_host_requests_total",
-            "counter",
             "Service Client API requests from third-party frames, by request and outcome.",
+            labels=["request", "outcome"],
         )
         for (request, outcome), series in sorted(self.series.items()):
-            labels = _labels([("request", request), ("outcome", outcome)])
-            lines.append(f"wwe_host_requests_total{labels} {series.count}")
+            requests.add_metric([request, outcome], series.count)
+        yield requests
 
-        family(
+        latency = HistogramMetricFamily(
             "wwe_host_request_duration_seconds",
-            "histogram",
             "Time from a frame request's arrival to its reply, by request.",
+            labels=["request"],
         )
+        bounds = [*(repr(bound) for bound in BUCKETS), "+Inf"]  # as Go writes them: 1.0
         for request, histogram in sorted(self.latency.items()):
             cumulative = 0
-            for bound, count in zip((*BUCKETS, None), histogram.counts, strict=True):
+            buckets: list[tuple[str, float]] = []
+            for bound, count in zip(bounds, histogram.counts, strict=True):
                 cumulative += count
-                le = "+Inf" if bound is None else _number(bound)
-                labels = _labels([("request", request), ("le", le)])
-                lines.append(f"wwe_host_request_duration_seconds_bucket{labels} {cumulative}")
-            labels = _labels([("request", request)])
-            lines.append(f"wwe_host_request_duration_seconds_sum{labels} {histogram.total!r}")
-            lines.append(f"wwe_host_request_duration_seconds_count{labels} {cumulative}")
+                buckets.append((bound, cumulative))
+            latency.add_metric([request], buckets, histogram.total)
+        yield latency
 
         sessions = self.engine.sessions()
-        family("wwe_host_sessions", "gauge", "Agent sessions open now.")
-        lines.append(f"wwe_host_sessions {len(sessions)}")
-        family("wwe_host_frames", "gauge", "Third-party frames registered in open sessions.")
-        lines.append(f"wwe_host_frames {sum(len(s.frames) for s in sessions)}")
+        yield GaugeMetricFamily("wwe_host_sessions", "Agent sessions open now.", len(sessions))
+        yield GaugeMetricFamily(
+            "wwe_host_frames",
+            "Third-party frames registered in open sessions.",
+            sum(len(s.frames) for s in sessions),
+        )
 
         queued: dict[str, int] = dict.fromkeys(self.engine.config.queues, 0)
         for item in self.engine.queued():
             queued[item.queue] = queued.get(item.queue, 0) + 1
-        family(
+        waiting = GaugeMetricFamily(
             "wwe_host_queued_interactions",
-            "gauge",
             "Simulated interactions waiting in a queue for a ready agent.",
+            labels=["queue"],
         )
         for queue, count in sorted(queued.items()):
-            lines.append(f"wwe_host_queued_interactions{_labels([('queue', queue)])} {count}")
+            waiting.add_metric([queue], count)
+        yield waiting
 
-        family("wwe_host_events_total", "counter", "Notices published to desktops, by topic.")
+        events = CounterMetricFamily(
+            "wwe_host_events_total", "Notices published to desktops, by topic.", labels=["topic"]
+        )
         for topic, count in sorted(self.events.items()):
-            lines.append(f"wwe_host_events_total{_labels([('topic', topic)])} {count}")
+            events.add_metric([topic], count)
+        yield events
 
-        family(
+        admin = CounterMetricFamily(
             "wwe_host_admin_requests_total",
-            "counter",
             "Admin and simulation API requests, by route, method and HTTP status.",
+            labels=["route", "method", "status"],
         )
         for (route, method, status), count in sorted(self.admin.items()):
-            labels = _labels([("route", route), ("method", method), ("status", status)])
-            lines.append(f"wwe_host_admin_requests_total{labels} {count}")
-
-        family(
+            admin.add_metric([route, method, status], count)
+        yield admin
+        doors = CounterMetricFamily(
             "wwe_host_door_refusals_total",
-            "counter",
             "Refused desktop doors (desktop WebSocket, login, logout, cookie-authenticated "
             "REST changes), by door and reason.",
+            labels=["door", "reason"],
         )
         for (door, reason), count in sorted(self.doors.items()):
-            labels = _labels([("door", door), ("reason", reason)])
-            lines.append(f"wwe_host_door_refusals_total{labels} {count}")
-        return "\n".join(lines) + "\n"
+            doors.add_metric([door, reason], count)
+        yield doors
+
+    def render(self) -> str:
+        """The exposition of this app's registry (text format 0.0.4)."""
+        return generate_latest(self.registry).decode()
 
 
 def install(engine: Engine) -> Metrics:

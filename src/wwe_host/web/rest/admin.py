@@ -1,0 +1,120 @@
+"""The host's state for the administrator (``/api/v1/agents``, ``interactions``, ``outbox``,
+``audit``) and the backend's own change of attached data."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from typing import Any
+
+import msgspec
+from msgspec import UnsetType
+from starlette.requests import Request
+from starlette.responses import Response
+
+from ...domain import operations as ops
+from ...domain.effects import Effects
+from ...domain.states import aggregate
+from ...engine import Engine
+from ...errors import ApiError, ErrorCode
+from .answers import Agent, AgentList, AuditList, State, audit_entry, interaction_body
+from .bodies import AuditQuery, InteractionsQuery
+from .responses import json_response
+
+
+async def settled(engine: Engine) -> None:
+    """A read must not report what is not yet durable: wait for a commit in progress."""
+    pending = engine.commits.pending()
+    if pending is not None:
+        with contextlib.suppress(Exception):
+            await asyncio.shield(pending)
+
+
+def _filter(value: str | UnsetType) -> str | None:
+    """A filter of the query string; absent or empty: none."""
+    return value if isinstance(value, str) and value else None
+
+
+async def agents(engine: Engine, request: Request, body: None, query: None) -> Response:
+    await settled(engine)
+    rows = []
+    for username, agent in engine.config.agents.items():
+        session = engine.live_session(username)
+        rows.append(
+            Agent(
+                username=username,
+                firstname=agent.firstname,
+                lastname=agent.lastname,
+                employee_id=agent.employee_id,
+                number=agent.number,
+                roles=list(agent.roles),
+                media=list(agent.media),
+                logged_in=session is not None,
+                state=(
+                    msgspec.convert(aggregate(session.media.values()).wire(), State)
+                    if session
+                    else None
+                ),
+                media_states=(
+                    {
+                        name: msgspec.convert(state.wire(), State)
+                        for name, state in session.media.items()
+                    }
+                    if session
+                    else {}
+                ),
+                interactions=len(session.interactions) if session else 0,
+            )
+        )
+    return json_response(AgentList(agents=rows))
+
+
+async def interactions(
+    engine: Engine, request: Request, body: None, query: InteractionsQuery
+) -> Response:
+    wanted = query.agent if isinstance(query.agent, str) else None
+    if wanted is not None and wanted not in engine.config.agents:
+        raise ApiError(ErrorCode.NOT_FOUND, f"Unknown agent '{wanted}'.")
+    await settled(engine)
+    rows = [
+        interaction_body(session, interaction)
+        for session in engine.sessions()
+        if wanted is None or session.username == wanted
+        for interaction in session.interactions.values()
+    ]
+    return json_response({"interactions": rows})
+
+
+async def patch_user_data(
+    engine: Engine, request: Request, body: dict[str, Any], query: None
+) -> Response:
+    wanted = request.path_params["uuid"]
+    updates = {key: value for key, value in body.items() if value is not None}
+    deletions = [key for key, value in body.items() if value is None]
+
+    def change(fx: Effects) -> dict[str, Any]:
+        found = engine.find(lambda i: i.uuid == wanted)
+        if found is None:
+            raise ApiError(ErrorCode.NOT_FOUND, f"Unknown interaction '{wanted}'.")
+        session, interaction = found
+        if updates:
+            ops.set_user_data(fx, session, interaction, updates)
+        for key in deletions:
+            ops.delete_user_data(fx, session, interaction, key)
+        return interaction_body(session, interaction)
+
+    return json_response(await engine.run(change))
+
+
+async def outbox(engine: Engine, request: Request, body: None, query: None) -> Response:
+    return json_response({"messages": await engine.store.outbox()})
+
+
+async def audit(engine: Engine, request: Request, body: None, query: AuditQuery) -> Response:
+    # The engine writes audit rows in batches; write what is pending so the answer is
+    # complete.
+    await engine.flush_audit()
+    entries = await engine.store.audit(
+        agent=_filter(query.agent), outcome=_filter(query.outcome), limit=query.limit
+    )
+    return json_response(AuditList(entries=[audit_entry(e) for e in entries]))

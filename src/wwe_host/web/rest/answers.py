@@ -1,0 +1,233 @@
+"""What the REST API answers, as msgspec Structs: the OpenAPI document's response schemas are
+generated from them (``openapi.py``), and the answers the REST layer builds itself are these
+Structs, encoded by msgspec, so the two cannot disagree.
+
+Two answers are views owned elsewhere and only described here: ``Interaction`` (the Service
+Client API's view of an interaction, ``domain.views``) and ``OutboxMessage`` (kept by the
+store as the simulator wrote it); they allow members beyond the ones listed.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import msgspec
+from msgspec import UNSET, Meta, UnsetType
+
+from ...domain.model import AgentSession
+from ...domain.model import Interaction as SessionInteraction
+from ...domain.views import interaction_view
+from ...store.base import AuditEntry as StoredAuditEntry
+from .bodies import UserData
+
+_UNIX_TIME = Meta(description="Unix time, seconds.")
+
+
+class ErrorDetail(msgspec.Struct):
+    code: Annotated[str, Meta(description="A stable code, e.g. `INVALID_PARAMETER`.")]
+    message: Annotated[str, Meta(description="What was wrong, naming the field or value.")]
+
+
+class Error(msgspec.Struct):
+    """Every refusal of the API."""
+
+    error: ErrorDetail
+
+
+class _Delivery(msgspec.Struct, kw_only=True):
+    state: Annotated[
+        str,
+        Meta(
+            description="The interaction's state (e.g. RINGING, TALKING with auto-answer, "
+            "INVITED), or QUEUED when it waits in a queue for a ready agent."
+        ),
+    ]
+    interaction_uuid: Annotated[str, Meta(description="When an agent has it.")] | UnsetType = (
+        msgspec.field(default=UNSET, name="interactionUUID")
+    )
+    interaction_id: (
+        Annotated[str, Meta(description="The id in the agent's session.")] | UnsetType
+    ) = msgspec.field(default=UNSET, name="interactionId")
+    agent: Annotated[str, Meta(description="The agent who has it.")] | UnsetType = UNSET
+    queue: Annotated[str, Meta(description="The queue, when sent to one.")] | UnsetType = UNSET
+
+
+class DeliveryResult(_Delivery, kw_only=True):
+    """What became of an inbound interaction."""
+
+
+class CallResult(_Delivery, kw_only=True):
+    """What became of an inbound call."""
+
+    call_uuid: str = msgspec.field(name="callUuid")
+
+
+class ChatResult(_Delivery, kw_only=True):
+    """What became of an inbound chat."""
+
+    chat_id: str = msgspec.field(name="chatId")
+
+
+class AbandonedCall(msgspec.Struct, rename="camel"):
+    """A caller who hung up while waiting in a queue: the call left the queue."""
+
+    call_uuid: str
+    state: Annotated[str, Meta(description="`ABANDONED`.")]
+    queue: str
+
+
+class AbandonedChat(msgspec.Struct, rename="camel"):
+    """A chat customer who left while waiting in a queue: the chat left the queue."""
+
+    chat_id: str
+    state: Annotated[str, Meta(description="`ABANDONED`.")]
+    queue: str
+
+
+class State(msgspec.Struct, rename="camel"):
+    """An agent state (docs/api.md)."""
+
+    type: str
+    display_name: str
+    operation_name: str
+    reason: str | UnsetType = UNSET
+    reason_code: str | UnsetType = UNSET
+
+
+class Agent(msgspec.Struct, rename="camel"):
+    """A configured agent and, when logged in, the session's states."""
+
+    username: str
+    firstname: str
+    lastname: str
+    employee_id: str
+    number: Annotated[str, Meta(description="The DN of the agent's place.")]
+    roles: list[str]
+    media: list[str]
+    logged_in: bool
+    state: Annotated[
+        State | None, Meta(description="The aggregate state; null when not logged in.")
+    ]
+    media_states: Annotated[
+        dict[str, State], Meta(description="Each media's state; empty when not logged in.")
+    ]
+    interactions: Annotated[int, Meta(description="Interactions in the session.")]
+
+
+class Party(msgspec.Struct):
+    name: str
+
+
+class Interaction(msgspec.Struct, rename="camel"):
+    """The Service Client API's Interaction with unfiltered attached data, plus the agent who
+    has it (and a chat's `chatId`). Voice adds callUuid, direction, callType, ani, dnis,
+    recordingState; e-mail adds from, to, subject; chat adds messages (a count)."""
+
+    interaction_id: str
+    interaction_uuid: str = msgspec.field(name="interactionUUID")
+    case_id: str
+    media: str
+    state: str
+    agent: str
+    previous_state: str | UnsetType = UNSET
+    parent_interaction_id: str | UnsetType | None = UNSET
+    user_data: UserData | UnsetType = UNSET
+    parties: list[Party] | UnsetType = UNSET
+    chat_id: str | UnsetType = UNSET
+
+
+class OutboxMessage(msgspec.Struct, rename="camel"):
+    """An outbound e-mail and what became of it: `kept` (no SMTP configured), `pending`,
+    `sent` or `failed: <reason>`."""
+
+    status: str
+    interaction_uuid: str | UnsetType = msgspec.field(default=UNSET, name="interactionUUID")
+    message_id: str | UnsetType = UNSET
+    from_: str | UnsetType | None = UNSET
+    to: str | UnsetType | None = UNSET
+    subject: str | UnsetType = UNSET
+    body: str | UnsetType = UNSET
+    user_data: UserData | UnsetType = UNSET
+    at: Annotated[float, _UNIX_TIME] | UnsetType = UNSET
+    agent: str | UnsetType = UNSET
+
+
+class AuditEntry(msgspec.Struct, rename="camel"):
+    """One third-party request of the audit log."""
+
+    at: Annotated[float, _UNIX_TIME]
+    agent: str
+    frame: str
+    origin: str
+    request: str
+    outcome: Annotated[
+        str,
+        Meta(
+            description="allowed, failed, refused:<origin|filter|rate-limit|user-data>, quarantined"
+        ),
+    ]
+    detail: str
+    duration_ms: float
+
+
+class AgentList(msgspec.Struct):
+    agents: list[Agent]
+
+
+class InteractionList(msgspec.Struct):
+    interactions: list[Interaction]
+
+
+class OutboxList(msgspec.Struct):
+    messages: list[OutboxMessage]
+
+
+class AuditList(msgspec.Struct):
+    entries: list[AuditEntry]
+
+
+class LoggedOut(msgspec.Struct, rename="camel"):
+    """The session is over (or there was none)."""
+
+    logged_out: bool
+
+
+class Health(msgspec.Struct):
+    """The server is up and its store accepts writes."""
+
+    status: Annotated[str, Meta(description="`ok`.")]
+    sessions: Annotated[int, Meta(description="Agent sessions open now.")]
+
+
+class Unhealthy(msgspec.Struct):
+    """The server is up but its store cannot write (operations.md)."""
+
+    status: Annotated[str, Meta(description="`unavailable`.")]
+    reason: Annotated[str, Meta(description="Why the store cannot write.")]
+    since: Annotated[float, Meta(description="Since when (seconds since the epoch).")]
+    sessions: Annotated[int, Meta(description="Agent sessions open now.")]
+
+
+# --------------------------------------------------------------------------- builders
+
+
+def interaction_body(session: AgentSession, interaction: SessionInteraction) -> dict[str, Any]:
+    """An interaction as the admin sees it: unfiltered attached data, its agent, and the
+    chat id the simulation API addresses a chat by (described by ``Interaction``)."""
+    body = {**interaction_view(session, interaction), "agent": session.username}
+    if interaction.chat_id is not None:
+        body["chatId"] = interaction.chat_id
+    return body
+
+
+def audit_entry(entry: StoredAuditEntry) -> AuditEntry:
+    return AuditEntry(
+        at=entry.at,
+        agent=entry.agent,
+        frame=entry.frame,
+        origin=entry.origin,
+        request=entry.request,
+        outcome=entry.outcome,
+        detail=entry.detail,
+        duration_ms=entry.duration_ms,
+    )

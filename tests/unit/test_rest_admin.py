@@ -1,0 +1,169 @@
+"""The host's state for the administrator (web/rest/admin.py) through the app: agents,
+interactions, attached data, outbox, audit."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from engine_support import CRM, NOTES, Agent
+from rest_support import Env, assert_error, make_env, rest_config, set_state, watching
+
+from wwe_host.web import rest
+
+# --------------------------------------------------------------------------- administration
+
+
+async def test_agents_list(env: Env) -> None:
+    jdoe = await Agent.login(env.engine)
+    await set_state(env.engine, jdoe, "Ready")
+    await env.call()
+    response = await env.get("/agents")
+    assert response.status_code == 200
+    agents = {a["username"]: a for a in response.json()["agents"]}
+    assert list(agents) == ["jdoe", "asmith"]
+    me = agents["jdoe"]
+    assert me["loggedIn"] is True
+    assert me["state"]["type"] == "READY"
+    assert set(me["mediaStates"]) == {"voice", "email", "chat"}
+    assert me["mediaStates"]["voice"]["operationName"] == "Ready"
+    assert me["interactions"] == 1
+    assert (me["number"], me["employeeId"], me["firstname"]) == ("5001", "1001", "John")
+    assert me["roles"] == ["ROLE_AGENT", "ROLE_ADMIN"]
+    assert agents["asmith"] == {
+        "username": "asmith",
+        "firstname": "Anna",
+        "lastname": "Smith",
+        "employeeId": "1002",
+        "number": "5002",
+        "roles": ["ROLE_AGENT"],
+        "media": ["voice", "email", "chat"],
+        "loggedIn": False,
+        "state": None,
+        "mediaStates": {},
+        "interactions": 0,
+    }
+    assert_error(await env.get("/agents?x=1"), 422, "INVALID_PARAMETER", "'x'")
+
+
+async def test_interactions_show_unfiltered_data_and_filter_by_agent(tmp_path: Path) -> None:
+    engine, http = await make_env(tmp_path, rest_config(read="Public"))
+    env = Env(engine, http)
+    try:
+        jdoe = await Agent.login(engine)
+        await Agent.login(engine, "asmith", "secret2")
+        await env.call("jdoe", userData={"Public": "yes", "Secret": "s3"})
+        await env.call("asmith")
+        everything = (await env.get("/interactions")).json()["interactions"]
+        assert sorted(i["agent"] for i in everything) == ["asmith", "jdoe"]
+        mine = (await env.get("/interactions", params={"agent": "jdoe"})).json()["interactions"]
+        assert [i["agent"] for i in mine] == ["jdoe"]
+        assert mine[0]["userData"] == {"Public": "yes", "Secret": "s3"}
+        assert mine[0]["media"] == "voice"
+        # A frame sees the read list applied; the admin does not.
+        crm = await jdoe.frame("CRM", CRM, mine[0]["interactionId"])
+        [seen] = await jdoe.ok(crm, "interaction.getInteractions")
+        assert seen["userData"] == {"Public": "yes"}
+        assert_error(
+            await env.get("/interactions", params={"agent": "ghost"}), 404, "NOT_FOUND", "ghost"
+        )
+        assert_error(
+            await env.get("/interactions", params={"agnet": "jdoe"}), 422, "INVALID_PARAMETER"
+        )
+    finally:
+        await http.aclose()
+        await engine.stop()
+
+
+async def test_patch_user_data_sets_and_deletes(env: Env) -> None:
+    jdoe = await Agent.login(env.engine)
+    frame_id = await watching(jdoe)
+    call = await env.call(userData={"Keep": "1", "Drop": "2"})
+    uuid = call["interactionUUID"]
+    before = len(jdoe.desktop.event_types(frame_id))
+    response = await env.patch(
+        f"/interactions/{uuid}/user-data", {"New": 7, "Keep": "one", "Drop": None, "Absent": None}
+    )
+    assert response.status_code == 200, response.text
+    assert response.json()["userData"] == {"Keep": "one", "New": 7}
+    [interaction] = jdoe.session.interactions.values()
+    assert interaction.user_data == {"Keep": "one", "New": 7}
+    events = jdoe.desktop.event_types(frame_id)[before:]
+    assert events == ["ATTACHED_DATA_CHANGED", "ATTACHED_DATA_CHANGED"]
+    stored = await env.engine.store.load_sessions()
+    assert stored[0].interactions[interaction.interaction_id].user_data == {"Keep": "one", "New": 7}
+
+    assert_error(await env.patch("/interactions/nope/user-data", {"A": "1"}), 404, "NOT_FOUND")
+    assert_error(
+        await env.patch(f"/interactions/{uuid}/user-data", {"A": [1]}),
+        422,
+        "INVALID_PARAMETER",
+        "'A'",
+    )
+    assert_error(await env.patch(f"/interactions/{uuid}/user-data", [1]), 400, "BAD_REQUEST")
+    await env.post(f"/sim/calls/{call['callUuid']}/hangup")
+    assert_error(
+        await env.patch(f"/interactions/{uuid}/user-data", {"A": "1"}), 409, "INVALID_STATE"
+    )
+    # Deleting from an ended call is allowed (as for interaction.deleteUserData).
+    deleted = await env.patch(f"/interactions/{uuid}/user-data", {"New": None})
+    assert deleted.json()["userData"] == {"Keep": "one"}
+
+
+async def test_outbox_lists_sent_mails(env: Env) -> None:
+    jdoe = await Agent.login(env.engine)
+    assert (await env.get("/outbox")).json() == {"messages": []}
+    cc = env.engine.contact_center
+
+    def send(fx: Any) -> None:
+        mail = cc.create_email(fx, jdoe.session, "ada@example.com", {"Case": "9"})
+        cc.send_email(fx, jdoe.session, mail, "Re: order", "On its way.")
+
+    await env.engine.run(send)
+    [message] = (await env.get("/outbox")).json()["messages"]
+    assert message["to"] == "ada@example.com"
+    assert (message["subject"], message["body"], message["agent"]) == (
+        "Re: order",
+        "On its way.",
+        "jdoe",
+    )
+    assert message["userData"] == {"Case": "9"}
+
+
+async def test_audit_log_with_filters(env: Env) -> None:
+    jdoe = await Agent.login(env.engine)
+    crm_call = await env.call()
+    crm = await jdoe.frame("CRM", CRM, crm_call["interactionId"])
+    notes = await jdoe.frame("Notes", NOTES, crm_call["interactionId"])
+    await jdoe.ok(crm, "agent.getState")
+    await jdoe.fails(notes, "voice.dial", "5002")
+    await jdoe.fails(crm, "voice.hold", crm_call["interactionId"])
+    # Read at once: the endpoint writes the rows the engine still holds in memory.
+    rows = (await env.get("/audit")).json()["entries"]
+    assert [(r["request"], r["outcome"]) for r in rows] == [
+        ("agent.getState", "allowed"),
+        ("voice.dial", "refused:filter"),
+        ("voice.hold", "failed"),
+    ]
+    first = rows[0]
+    assert set(first) == {
+        "at",
+        "agent",
+        "frame",
+        "origin",
+        "request",
+        "outcome",
+        "detail",
+        "durationMs",
+    }
+    assert (first["agent"], first["frame"], first["origin"]) == ("jdoe", "f-1", CRM)
+    refused = (await env.get("/audit", params={"outcome": "refused"})).json()["entries"]
+    assert [(r["request"], r["origin"]) for r in refused] == [("voice.dial", NOTES)]
+    failed = (await env.get("/audit", params={"outcome": "failed"})).json()["entries"]
+    assert [r["request"] for r in failed] == ["voice.hold"]
+    assert (await env.get("/audit", params={"agent": "asmith"})).json()["entries"] == []
+    newest = (await env.get("/audit", params={"limit": "1"})).json()["entries"]
+    assert [r["request"] for r in newest] == ["voice.hold"]
+    for bad in ("0", "-1", "abc", str(rest.MAX_AUDIT_LIMIT + 1)):
+        response = await env.get("/audit", params={"limit": bad})
+        assert_error(response, 422, "INVALID_PARAMETER", "'limit'")
