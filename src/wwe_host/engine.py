@@ -24,7 +24,6 @@ import msgspec
 
 from . import catalog, log_repeats, message_limits, protocol
 from .api import HANDLERS, Call
-from .config import AgentConfig, Config, WebContent
 from .contact_center.base import ContactCenter
 from .contact_center.mail import SmtpSender
 from .contact_center.routing import pick_agent
@@ -42,6 +41,7 @@ from .security import Decision, RateLimiter, frame_allowed, normalize_origin
 from .security.logins import LoginGuard
 from .security.origins import not_allowed_message
 from .security.ratelimit import rate_limit_message
+from .settings import AgentConfig, Config, WebContent
 from .store.base import AuditRow, Changes, Store, decode_session, encode_session
 from .store.group_commit import GroupCommit
 from .store.health import StoreError, StoreHealth

@@ -17,7 +17,6 @@ import uvicorn
 from . import log_repeats
 from .config import (
     DEMO_LOGINS,
-    Config,
     ConfigError,
     demo_config,
     load_config,
@@ -27,6 +26,7 @@ from .config import (
 from .engine import Engine
 from .message_limits import websocket_max_size
 from .security.secrets import install_log_masking, mask_secrets, url_secrets
+from .settings import Config
 from .store.health import StoreError
 from .store.sqlite import SqliteStore
 from .web.app import create_app

@@ -1,35 +1,27 @@
-"""The configuration file: the documented example, defaults, every kind of error."""
+"""The configuration file parsed (wwe_host.config.parser): the documented example, defaults,
+every kind of error. (Field codes, the demo, the serve overrides and the rendering have
+their own test_config_*.py; config_support.py holds the example.)"""
 
 from __future__ import annotations
 
 import codecs
-import dataclasses
-import re
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
+from config_support import EXAMPLE, error_of, minimal, parse_example
 
 from wwe_host import catalog
 from wwe_host.config import (
-    DEMO_LOGINS,
-    FIELD_CODES,
     STATE_ACTIONS,
-    WEB_CONTENT_MODES,
     AgentOptions,
     Config,
     ConfigError,
     ServerSettings,
-    demo_config,
-    expand_field_codes,
     load_config,
     parse_config,
     render_effective,
     with_server_overrides,
 )
-from wwe_host.security.origins import frame_allowed
 from wwe_host.security.passwords import hash_password, is_hashed, verify_password
 
 
@@ -38,106 +30,9 @@ def jdoe_hash() -> str:
     return hash_password("s3cret")
 
 
-# The example of configuration.md, completed with the sections it names but leaves out
-# (Dialer, Notes, Wiki, agent asmith): a listed section that does not exist is an error.
-EXAMPLE = """\
-[wwe-host]                       ; the server itself (ours)
-listen = 127.0.0.1:8080
-public-url = http://127.0.0.1:8080
-data-dir = ./var                 ; SQLite file and other state live here
-database = sqlite:///./var/wwe-host.db   ; or postgresql://user@host/db
-bus = memory                     ; or redis://127.0.0.1:6379/0
-admin-token = change-me          ; bearer token for the admin/simulation API
-smtp = smtp://127.0.0.1:1025     ; optional
-max-message-bytes = 65536
-insecure-plain-password = false ; true lets agent passwords be plain text
-
-[interaction-workspace]          ; the application's options
-service-client-api.accepted-web-content-origins = http://127.0.0.1:9001 (*), \
-http://127.0.0.1:9002 (agent.*, voice.dial)
-service-client-api.rate-limit = 0
-service-client-api.rate-limit.voice.dial = 4
-service-client-api.rate-limit.email.create = 2
-service-client-api.rate-limit-quarantine-delay = 30
-service-client-api.user-data.read-allowed = Key1,Key2,Key3
-service-client-api.user-data.write-allowed = Key1,Key3
-service-client-api.workspace-web-content.dial-only = true
-workspace.web-content = Dialer
-interaction.web-content = CRM, Notes
-agent-status.enabled-actions-global = Ready, NotReady, NotReadyReason, AfterCallWork, Dnd, LogOff
-agent-status.not-ready-reasons = Break, Lunch
-security.inactivity-timeout = 0             ; minutes, decimals allowed; 0 = off
-security.inactivity-alert-dialog-before-timeout = 30   ; seconds
-voice.auto-answer = false
-; false = the agent starts NOT_READY on that media at login
-login.voice.is-auto-ready = false
-sim.voice.answer-delay = 1.0                ; seconds
-
-[action-codes]                   ; not-ready reasons: name = code
-Break = 1511
-Lunch = 1512
-
-[CRM]                            ; a web-content section
-label = CRM
-url = http://127.0.0.1:9001/crm.html?case=$Interaction.CaseId$&ani=$Interaction.ANI$
-mode = tab                       ; tab | popup | background | hidden
-icon = http://127.0.0.1:9001/icon.svg   ; optional
-
-[Notes]
-url = http://127.0.0.1:9001/notes.html#/case/$Interaction.CaseId$
-mode = popup
-allow = clipboard-write
-
-[Dialer]
-label = Click to dial
-url = http://127.0.0.1:9002/dialer.html?agent=$Agent.UserName$
-
-[Wiki]
-url = https://wiki.example.com/#/home   ; fragment kept
-
-[agent:jdoe]                     ; the part after ':' is the username
-firstname = John
-lastname = Doe
-employeeId = 1001
-password = {hash}           ; a hash made by `wwe-host hash-password`
-roles = ROLE_AGENT, ROLE_ADMIN
-number = 5001                    ; DN of the agent's place
-media = voice, email, chat
-; agent-level overrides of non-security interaction-workspace options:
-workspace.web-content = Dialer, Wiki
-
-[agent:asmith]
-firstname = Anna
-lastname = Smith
-employeeId = 1002
-password = {hash}
-number = 5002
-media = voice
-
-[queue:sales]                    ; routing target for the simulator
-media = voice, email, chat
-agents = jdoe, asmith
-"""
-
-
 @pytest.fixture(scope="module")
 def example(jdoe_hash: str) -> Config:
-    return parse_config(EXAMPLE.replace("{hash}", jdoe_hash), "example.ini")
-
-
-def minimal(extra: str = "", *, plain: bool = True) -> str:
-    """A small valid file with one agent, to which a test adds its sections."""
-    return (
-        f"[wwe-host]\ninsecure-plain-password = {'true' if plain else 'false'}\n"
-        "[agent:a1]\nfirstname = A\nlastname = One\nemployeeId = 1\npassword = pw\n"
-        "number = 5001\n" + extra
-    )
-
-
-def error_of(text: str) -> str:
-    with pytest.raises(ConfigError) as info:
-        parse_config(text)
-    return str(info.value)
+    return parse_example(jdoe_hash)
 
 
 # ---------------------------------------------------------------------------- the example
@@ -980,135 +875,3 @@ def test_a_file_that_is_not_utf8_is_one_clear_error_naming_it(tmp_path: Path) ->
     path.write_bytes(codecs.BOM_UTF8 + path.read_bytes())
     with pytest.raises(ConfigError, match=r"line 10: not UTF-8 text .* at byte 153\)"):
         load_config(path)
-
-
-# ---------------------------------------------------------------------------- field codes
-
-
-def test_field_codes_are_the_documented_ones() -> None:
-    assert FIELD_CODES == (
-        "Agent.UserName",
-        "Agent.EmployeeId",
-        "Agent.FullName",
-        "Interaction.Id",
-        "Interaction.CaseId",
-        "Interaction.ANI",
-        "Interaction.DNIS",
-        "Interaction.UUID",
-    )
-    assert WEB_CONTENT_MODES == ("tab", "popup", "background", "hidden")
-
-
-def test_expand_field_codes() -> None:
-    url = expand_field_codes(
-        "http://a/crm?who=$Agent.FullName$&ani=$Interaction.ANI$&k=$AttachedData.Key 1$"
-        "&none=$Interaction.DNIS$#/case/$Interaction.CaseId$",
-        {
-            "Agent.FullName": "John Doe",
-            "Interaction.ANI": "+33 1&2",
-            "AttachedData.Key 1": "a/b#c",
-            "Interaction.CaseId": "c-1",
-        },
-    )
-    assert url == ("http://a/crm?who=John%20Doe&ani=%2B33%201%262&k=a%2Fb%23c&none=#/case/c-1")
-
-
-def test_expand_field_codes_rejects_unknown_codes() -> None:
-    with pytest.raises(ValueError, match=r"not \$Agent\.Name\$"):
-        expand_field_codes("http://a/?x=$Agent.Name$", {})
-    with pytest.raises(ValueError, match="unbalanced"):
-        expand_field_codes("http://a/?x=$Agent.UserName", {})
-
-
-@given(st.text())
-def test_expanded_values_come_back_intact(value: str) -> None:
-    url = expand_field_codes("http://a/p?v=$AttachedData.K$&w=1", {"AttachedData.K": value})
-    query = parse_qs(urlsplit(url).query, keep_blank_values=True)
-    assert query["w"] == ["1"]
-    assert query["v"] == [value]
-
-
-# ---------------------------------------------------------------------------- demo
-
-
-def test_demo_config() -> None:
-    config = demo_config("http://127.0.0.1:8081/")
-    assert config.source == "<demo>"
-    assert config.warnings == ()
-    assert config.server.insecure_plain_password is True
-    assert config.server.admin_token == "demo-admin-token"
-    for username, password in DEMO_LOGINS:
-        agent = config.agents[username]
-        assert verify_password(agent.password, password, allow_plain=True)
-        assert agent.media == ("voice", "email", "chat")
-        assert "ROLE_AGENT" in agent.roles
-    assert {a.number for a in config.agents.values()} == {"5001", "5002", "5003"}
-    assert any("ROLE_ADMIN" in a.roles for a in config.agents.values())
-    assert config.security.origins.origins() == ("http://127.0.0.1:8081",)
-    assert config.web_content_origins() == ("http://127.0.0.1:8081",)
-    assert config.options.not_ready_reasons == (("Break", "1511"), ("Lunch", "1512"))
-    assert set(config.queues["sales"].agents) == {u for u, _ in DEMO_LOGINS}
-    (tab,) = config.options.workspace_web_content
-    (playground,) = config.options.interaction_web_content
-    policy, dial_only = config.security.origins, config.security.dial_only
-    assert frame_allowed(policy, tab.origin, agent_level=True, dial_only=dial_only) == frozenset(
-        {"voice.dial", "system.getAllowedServices"}
-    )
-    assert frame_allowed(
-        policy, playground.origin, agent_level=False, dial_only=dial_only
-    ) == frozenset(catalog.REQUESTS)
-    assert playground.url.startswith("http://127.0.0.1:8081/?")
-
-
-# ---------------------------------------------------------------------------- serve overrides
-
-
-def test_with_server_overrides_moves_derived_defaults() -> None:
-    base = parse_config("")
-    moved = with_server_overrides(base, listen="127.0.0.1:9100", data_dir="/tmp/w")
-    assert moved.server.listen_port == 9100
-    assert moved.server.public_url == "http://127.0.0.1:9100"
-    assert moved.server.database == "sqlite:////tmp/w/wwe-host.db"
-    # Values written differently from the derived default stay as written.
-    explicit = parse_config(
-        minimal().replace(
-            "[wwe-host]\n",
-            "[wwe-host]\npublic-url = https://wwe.example.com\ndatabase = postgresql://db/w\n",
-        )
-    )
-    kept = with_server_overrides(explicit, listen="127.0.0.1:9100", data_dir="/tmp/w")
-    assert (kept.server.listen_port, kept.server.data_dir) == (9100, "/tmp/w")
-    assert kept.server.public_url == "https://wwe.example.com"
-    assert kept.server.database == "postgresql://db/w"
-    assert kept.agents == explicit.agents
-    assert with_server_overrides(explicit) is explicit
-    with pytest.raises(ConfigError, match="--listen"):
-        with_server_overrides(base, listen="nope")
-
-
-# ---------------------------------------------------------------------------- rendering
-
-
-def test_render_effective(example: Config) -> None:
-    text = render_effective(example)
-    dialer_entry = re.search(r"http://127\.0\.0\.1:9002 \(agent\.\*, voice\.dial\) -> 5", text)
-    assert dialer_entry is not None
-    assert "agent.get, agent.getState, agent.getStateList, agent.setState, voice.dial" in text
-    assert "http://127.0.0.1:9001 (*) -> 36 request(s)" in text
-    assert "voice.dial: 4" in text and "email.create: 2" in text
-    assert "quarantine: 30 s" in text
-    assert "max requests in flight per frame: 32" in text
-    assert "read-allowed: Key1, Key2, Key3" in text
-    assert "write-allowed: Key1, Key3" in text
-    assert "not-ready reasons: Break (code 1511), Lunch (code 1512)" in text
-    assert "[Wiki] 'Wiki', tab (workspace), API: none (origin not accepted)" in text
-    assert "[Notes] 'Notes', popup, API: every request" in text
-    assert "sales: media voice, email, chat; agents jdoe, asmith" in text
-    assert "warnings:\n  - web content whose origin is not in" in text
-
-
-def test_config_is_frozen(example: Config) -> None:
-    with pytest.raises(dataclasses.FrozenInstanceError):
-        example.server.listen_port = 1  # type: ignore[misc]
-    with pytest.raises(TypeError):
-        example.agents["x"] = example.agents["jdoe"]  # type: ignore[index]

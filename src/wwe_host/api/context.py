@@ -9,12 +9,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Protocol
 
-from ..config import AgentConfig, Config
 from ..contact_center.base import ContactCenter
 from ..domain.effects import Effects
 from ..domain.model import AgentSession, FrameRecord, Interaction
 from ..domain.states import State
 from ..errors import ApiError, ErrorCode
+from ..settings import AgentConfig, Config
 
 
 class Core(Protocol):

@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any, Protocol
 
-from ..config import AgentConfig
 from ..domain.effects import Effects
 from ..domain.model import AgentSession, Interaction
+from ..settings import AgentConfig
 
 
 class Host(Protocol):

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from ..config import QueueConfig
 from ..domain.model import AgentSession
+from ..settings import QueueConfig
 
 
 def pick_agent(

@@ -21,10 +21,10 @@ import logging
 import time
 from collections.abc import Callable
 
-from ..config import ServerSettings
 from ..domain.model import AgentSession
 from ..engine import Engine
 from ..security import normalize_origin
+from ..settings import ServerSettings
 
 log = logging.getLogger("wwe_host.web")
 

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..config import WebContent, expand_field_codes
+from ..config.fields import expand_field_codes
 from ..domain import toasts
 from ..domain.model import AgentSession
 from ..domain.states import aggregate
 from ..domain.views import interaction_view
 from ..engine import Engine
 from ..message_limits import MAX_DEPTH
+from ..settings import WebContent
 
 
 def snapshot(engine: Engine, session: AgentSession) -> dict[str, Any]:

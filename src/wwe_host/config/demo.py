@@ -1,0 +1,26 @@
+"""The built-in demo configuration (``wwe_host/demo.ini``), used when no ``--config`` is given."""
+
+from __future__ import annotations
+
+from importlib import resources
+from typing import Final
+
+from wwe_host.settings import Config
+
+from .parser import parse_config
+
+__all__ = ["DEMO_APP_PLACEHOLDER", "DEMO_LOGINS", "demo_config"]
+
+DEMO_LOGINS: Final[tuple[tuple[str, str], ...]] = (
+    ("agent1", "agent1"),
+    ("agent2", "agent2"),
+    ("supervisor", "supervisor"),
+)
+DEMO_APP_PLACEHOLDER: Final = "{demo_app}"
+
+
+def demo_config(demo_app_url: str) -> Config:
+    """The built-in demo (no ``--config``), with the demo app served at ``demo_app_url``."""
+    base = demo_app_url.strip().rstrip("/")
+    text = resources.files("wwe_host").joinpath("demo.ini").read_text(encoding="utf-8")
+    return parse_config(text.replace(DEMO_APP_PLACEHOLDER, base), "<demo>")

@@ -1,0 +1,58 @@
+"""The names of the configuration file's sections and options, and the sets of options each
+kind of section knows (the rest are reported as unknown)."""
+
+from __future__ import annotations
+
+from typing import Final
+
+from wwe_host.settings import MEDIA
+
+SERVER_SECTION: Final = "wwe-host"
+APP_SECTION: Final = "interaction-workspace"
+ACTION_CODES_SECTION: Final = "action-codes"
+AGENT_PREFIX: Final = "agent:"
+QUEUE_PREFIX: Final = "queue:"
+SCAPI_PREFIX: Final = "service-client-api."
+
+ORIGINS_OPTION: Final = "service-client-api.accepted-web-content-origins"
+RATE_LIMIT_OPTION: Final = "service-client-api.rate-limit"
+QUARANTINE_OPTION: Final = "service-client-api.rate-limit-quarantine-delay"
+READ_ALLOWED_OPTION: Final = "service-client-api.user-data.read-allowed"
+WRITE_ALLOWED_OPTION: Final = "service-client-api.user-data.write-allowed"
+DIAL_ONLY_OPTION: Final = "service-client-api.workspace-web-content.dial-only"
+WORKSPACE_WC_OPTION: Final = "workspace.web-content"
+INTERACTION_WC_OPTION: Final = "interaction.web-content"
+
+AUTO_READY_OPTIONS: Final = {f"login.{m}.is-auto-ready": m for m in MEDIA}
+AGENT_OPTION_NAMES: Final = frozenset(
+    {
+        WORKSPACE_WC_OPTION,
+        INTERACTION_WC_OPTION,
+        "agent-status.enabled-actions-global",
+        "agent-status.not-ready-reasons",
+        "security.inactivity-timeout",
+        "security.inactivity-alert-dialog-before-timeout",
+        "voice.auto-answer",
+        "sim.voice.answer-delay",
+        *AUTO_READY_OPTIONS,
+    }
+)
+SECURITY_OPTIONS: Final = frozenset(
+    {
+        ORIGINS_OPTION,
+        RATE_LIMIT_OPTION,
+        QUARANTINE_OPTION,
+        READ_ALLOWED_OPTION,
+        WRITE_ALLOWED_OPTION,
+        DIAL_ONLY_OPTION,
+    }
+)
+AGENT_PERSON_OPTIONS: Final = frozenset(
+    {"firstname", "lastname", "employeeId", "password", "roles", "number", "media"}
+)
+WEB_CONTENT_OPTIONS: Final = frozenset({"label", "url", "mode", "icon", "allow"})
+QUEUE_OPTIONS: Final = frozenset({"media", "agents"})
+
+
+def is_rate_limit_option(option: str) -> bool:
+    return option == RATE_LIMIT_OPTION or option.startswith(RATE_LIMIT_OPTION + ".")

@@ -1,0 +1,446 @@
+"""The configuration file parsed: one INI text turned into frozen, validated settings
+(``wwe_host.settings``).
+
+Everything is checked here, once, at start: a typo in a security list or a malformed
+number must stop the server with a message naming the section, option and value, rather
+than surface later as a refused request nobody can explain. The only I/O is
+``load_config`` reading the file (``ini.read_text``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from types import MappingProxyType
+from urllib.parse import urlsplit
+
+from wwe_host.security.origins import OriginPolicy, frame_allowed, normalize_origin
+from wwe_host.security.passwords import is_hashed, validate_hash
+from wwe_host.security.ratelimit import RateLimitPolicy
+from wwe_host.security.userdata import KeyList
+from wwe_host.settings import (
+    MEDIA,
+    ROLES,
+    STATE_ACTIONS,
+    WEB_CONTENT_MODES,
+    AgentConfig,
+    AgentOptions,
+    ApiSecurity,
+    Config,
+    QueueConfig,
+    ServerSettings,
+    WebContent,
+)
+
+from .fields import split_template
+from .ini import read_ini, read_text
+from .names import (
+    ACTION_CODES_SECTION,
+    AGENT_OPTION_NAMES,
+    AGENT_PERSON_OPTIONS,
+    AGENT_PREFIX,
+    APP_SECTION,
+    AUTO_READY_OPTIONS,
+    DIAL_ONLY_OPTION,
+    INTERACTION_WC_OPTION,
+    ORIGINS_OPTION,
+    QUARANTINE_OPTION,
+    QUEUE_OPTIONS,
+    QUEUE_PREFIX,
+    READ_ALLOWED_OPTION,
+    SCAPI_PREFIX,
+    SECURITY_OPTIONS,
+    SERVER_SECTION,
+    WEB_CONTENT_OPTIONS,
+    WORKSPACE_WC_OPTION,
+    WRITE_ALLOWED_OPTION,
+    is_rate_limit_option,
+)
+from .server import parse_server
+from .values import (
+    NAME_RE,
+    NUMBER_RE,
+    ConfigError,
+    bad,
+    check_bool,
+    check_decimal,
+    http_url,
+    missing,
+    unique_list,
+)
+
+__all__ = ["load_config", "parse_config"]
+
+
+class _Parser:
+    """One parse: the INI sections plus what has been noticed along the way."""
+
+    def __init__(self, sections: dict[str, dict[str, str]]) -> None:
+        self.sections = sections
+        self.unknown: list[str] = []
+        self.ignored_agent_security: list[str] = []
+        self.web_content: dict[str, WebContent] = {}
+        self.used_at: dict[str, set[str]] = {}  # section -> {"workspace", "interaction"}
+        self.action_codes: dict[str, str] = {}
+
+    # -- sections ---------------------------------------------------------------------
+
+    def parse(self, source: str) -> Config:
+        server = parse_server(self.sections.get(SERVER_SECTION, {}), self.unknown)
+        self.action_codes = self._action_codes(self.sections.get(ACTION_CODES_SECTION, {}))
+        app = self.sections.get(APP_SECTION, {})
+        security = self._security(app)
+        options = self._agent_options(APP_SECTION, app, AgentOptions())
+        agents = self._agents(server, options)
+        queues = self._queues(agents)
+        self._note_unknown_sections()
+        warnings = self._warnings(security)
+        return Config(
+            server=server,
+            security=security,
+            options=options,
+            agents=MappingProxyType(agents),
+            queues=MappingProxyType(queues),
+            warnings=tuple(warnings),
+            source=source,
+        )
+
+    def _note_unknown_options(
+        self, section: str, values: Mapping[str, str], known: Callable[[str], bool]
+    ) -> None:
+        self.unknown.extend(f"[{section}] {option}" for option in values if not known(option))
+
+    def _note_unknown_sections(self) -> None:
+        for name in self.sections:
+            kind = name in (SERVER_SECTION, APP_SECTION, ACTION_CODES_SECTION)
+            kind = kind or name.startswith((AGENT_PREFIX, QUEUE_PREFIX))
+            if not kind and name not in self.web_content:
+                self.unknown.append(f"[{name}] (section)")
+
+    def _action_codes(self, values: Mapping[str, str]) -> dict[str, str]:
+        codes: dict[str, str] = {}
+        for reason, code in values.items():
+            text = code.strip()
+            if not text or any(c.isspace() for c in text):
+                raise bad(ACTION_CODES_SECTION, reason, code, "a code without white space")
+            codes[reason] = text
+        return codes
+
+    def _security(self, app: Mapping[str, str]) -> ApiSecurity:
+        s = APP_SECTION
+
+        def wrap(option: str, exc: ValueError) -> ConfigError:
+            message = str(exc)
+            if option not in message:
+                message = f"{option}: {message}"
+            return ConfigError(f"[{s}] {message}")
+
+        try:
+            origins = OriginPolicy.parse(app.get(ORIGINS_OPTION))
+        except ValueError as exc:  # OriginPolicyError quotes the entry
+            raise wrap(ORIGINS_OPTION, exc) from None
+        limits = {k: v for k, v in app.items() if is_rate_limit_option(k) or k == QUARANTINE_OPTION}
+        try:
+            rate_limits = RateLimitPolicy.from_options(limits)
+        except ValueError as exc:
+            raise wrap("service-client-api.rate-limit", exc) from None
+        lists: list[KeyList] = []
+        for option in (READ_ALLOWED_OPTION, WRITE_ALLOWED_OPTION):
+            try:
+                lists.append(KeyList.parse(app.get(option)))
+            except ValueError as exc:
+                raise ConfigError(f"[{s}] {option} = {app[option]!r}: {exc}") from None
+        dial_only = True
+        if DIAL_ONLY_OPTION in app:
+            dial_only = check_bool(s, DIAL_ONLY_OPTION, app[DIAL_ONLY_OPTION])
+        self._note_unknown_options(
+            s,
+            {k: v for k, v in app.items() if k.startswith(SCAPI_PREFIX)},
+            lambda o: o in SECURITY_OPTIONS or is_rate_limit_option(o),
+        )
+        return ApiSecurity(origins, rate_limits, lists[0], lists[1], dial_only)
+
+    def _agent_options(
+        self, section: str, values: Mapping[str, str], base: AgentOptions
+    ) -> AgentOptions:
+        """Apply the options present in ``values`` over ``base`` (app defaults or app level)."""
+        changes: dict[str, object] = {}
+        auto_ready = dict(base.auto_ready)
+        for option, value in values.items():
+            if option in (WORKSPACE_WC_OPTION, INTERACTION_WC_OPTION):
+                level = "workspace" if option == WORKSPACE_WC_OPTION else "interaction"
+                contents = tuple(
+                    self._web_content(section, option, value, name, level)
+                    for name in unique_list(section, option, value)
+                )
+                changes[f"{level}_web_content"] = contents
+            elif option == "agent-status.enabled-actions-global":
+                actions = unique_list(section, option, value)
+                for action in actions:
+                    if action not in STATE_ACTIONS:
+                        raise bad(
+                            section,
+                            option,
+                            value,
+                            f"entries from {', '.join(STATE_ACTIONS)} (not '{action}')",
+                        )
+                changes["enabled_actions"] = tuple(actions)
+            elif option == "agent-status.not-ready-reasons":
+                reasons = unique_list(section, option, value)
+                changes["not_ready_reasons"] = tuple(
+                    (r, self.action_codes.get(r, "")) for r in reasons
+                )
+            elif option == "security.inactivity-timeout":
+                changes["inactivity_timeout_minutes"] = check_decimal(
+                    section, option, value, "minutes"
+                )
+            elif option == "security.inactivity-alert-dialog-before-timeout":
+                changes["inactivity_alert_seconds"] = check_decimal(
+                    section, option, value, "seconds"
+                )
+            elif option == "voice.auto-answer":
+                changes["voice_auto_answer"] = check_bool(section, option, value)
+            elif option == "sim.voice.answer-delay":
+                changes["answer_delay"] = check_decimal(section, option, value, "seconds")
+            elif option in AUTO_READY_OPTIONS:
+                auto_ready[AUTO_READY_OPTIONS[option]] = check_bool(section, option, value)
+            elif section == APP_SECTION and not option.startswith(SCAPI_PREFIX):
+                self.unknown.append(f"[{section}] {option}")
+        changes["auto_ready"] = MappingProxyType(auto_ready)
+        return dataclasses.replace(base, **changes)  # type: ignore[arg-type]
+
+    def _web_content(
+        self, ref_section: str, ref_option: str, ref_value: str, name: str, level: str
+    ) -> WebContent:
+        self.used_at.setdefault(name, set()).add(level)
+        if name in self.web_content:
+            return self.web_content[name]
+        reserved = name in (SERVER_SECTION, APP_SECTION, ACTION_CODES_SECTION)
+        if reserved or name.startswith((AGENT_PREFIX, QUEUE_PREFIX)):
+            raise bad(ref_section, ref_option, ref_value, f"web-content sections, not [{name}]")
+        if name not in self.sections:
+            raise bad(
+                ref_section,
+                ref_option,
+                ref_value,
+                f"names of existing sections (there is no section [{name}])",
+            )
+        values = self.sections[name]
+        self._note_unknown_options(name, values, WEB_CONTENT_OPTIONS.__contains__)
+        if "url" not in values or not values["url"].strip():
+            raise missing(name, "url", "the app's http(s) URL")
+        url = values["url"].strip()
+        try:
+            split_template(url)
+        except ValueError as exc:
+            raise bad(name, "url", url, str(exc)) from None
+        parts = urlsplit(url)
+        origin_text = f"{parts.scheme}://{parts.netloc}"
+        if parts.scheme not in ("http", "https") or "$" in origin_text:
+            raise bad(
+                name, "url", url, "an http(s) URL whose scheme, host and port have no field codes"
+            )
+        try:
+            origin = normalize_origin(origin_text)
+        except ValueError as exc:
+            raise bad(name, "url", url, f"an http(s) URL ({exc})") from None
+        if any(c.isspace() for c in url):
+            raise bad(name, "url", url, "a URL without white space (write a space as %20)")
+        mode = values.get("mode", "tab").strip()
+        if mode not in WEB_CONTENT_MODES:
+            raise bad(name, "mode", values["mode"], " | ".join(WEB_CONTENT_MODES))
+        icon: str | None = None
+        if values.get("icon", "").strip():
+            icon = http_url(name, "icon", values["icon"], "an http(s) URL")
+        allow = " ".join(values.get("allow", "").split())
+        if any(c in allow for c in '"<>`'):
+            raise bad(
+                name,
+                "allow",
+                values["allow"],
+                "an iframe allow list such as: microphone; camera; clipboard-write",
+            )
+        label = values.get("label", "").strip() or name
+        content = WebContent(name, label, url, mode, icon, allow, origin)
+        self.web_content[name] = content
+        return content
+
+    def _agents(self, server: ServerSettings, app: AgentOptions) -> dict[str, AgentConfig]:
+        agents: dict[str, AgentConfig] = {}
+        numbers: dict[str, str] = {}
+        for section, values in self.sections.items():
+            if not section.startswith(AGENT_PREFIX):
+                continue
+            username = section[len(AGENT_PREFIX) :].strip()
+            if not NAME_RE.fullmatch(username):
+                raise ConfigError(
+                    f"[{section}]: expected [agent:USERNAME] with a user name of letters, "
+                    "digits and _ . @ + -"
+                )
+            if username in agents:
+                raise ConfigError(f"[{section}]: the agent '{username}' is defined twice")
+            agent = self._agent(section, username, values, server, app)
+            if agent.number in numbers:
+                raise bad(
+                    section,
+                    "number",
+                    agent.number,
+                    f"a number of its own (agent '{numbers[agent.number]}' has it already)",
+                )
+            numbers[agent.number] = username
+            agents[username] = agent
+        # `to` of a simulated call is a user name or a DN: both must name the same agent.
+        for username in agents:
+            owner = numbers.get(username)
+            if owner is not None and owner != username:
+                raise ConfigError(
+                    f"[agent:{username}]: the user name '{username}' is the number of agent "
+                    f"'{owner}'; a call to '{username}' would be ambiguous"
+                )
+        return agents
+
+    def _agent(
+        self,
+        section: str,
+        username: str,
+        values: Mapping[str, str],
+        server: ServerSettings,
+        app: AgentOptions,
+    ) -> AgentConfig:
+        for option in values:
+            if option.startswith(SCAPI_PREFIX):
+                self.ignored_agent_security.append(f"[{section}] {option}")
+            elif option not in AGENT_PERSON_OPTIONS and option not in AGENT_OPTION_NAMES:
+                self.unknown.append(f"[{section}] {option}")
+
+        def required(option: str, expected: str) -> str:
+            text = values.get(option, "").strip()
+            if not text:
+                raise missing(section, option, expected)
+            return text
+
+        firstname = required("firstname", "the agent's first name")
+        lastname = required("lastname", "the agent's last name")
+        employee_id = required("employeeId", "the agent's employee id")
+        password = required("password", "a hash made by `wwe-host hash-password`")
+        if not server.insecure_plain_password and not is_hashed(password):
+            raise ConfigError(
+                f"[{section}] password: expected a hash made by `wwe-host hash-password` "
+                f"(the value is not shown); plain-text passwords need "
+                f"[{SERVER_SECTION}] insecure-plain-password = true (demo and tests only)"
+            )
+        if is_hashed(password):
+            try:
+                validate_hash(password)
+            except ValueError as exc:
+                raise ConfigError(
+                    f"[{section}] password: a malformed hash ({exc}); make a new one with "
+                    "`wwe-host hash-password`"
+                ) from None
+        number = required("number", "the DN of the agent's place, e.g. 5001")
+        if not NUMBER_RE.fullmatch(number):
+            raise bad(section, "number", number, "a DN made of digits, e.g. 5001")
+        roles = self._choices(section, "roles", values.get("roles", "ROLE_AGENT"), ROLES, True)
+        media = self._choices(section, "media", values.get("media", ",".join(MEDIA)), MEDIA)
+        overrides = {k: v for k, v in values.items() if k in AGENT_OPTION_NAMES}
+        options = self._agent_options(section, overrides, app)
+        return AgentConfig(
+            username=username,
+            firstname=firstname,
+            lastname=lastname,
+            employee_id=employee_id,
+            password=password,
+            roles=roles,
+            number=number,
+            media=media,
+            options=options,
+        )
+
+    def _choices(
+        self,
+        section: str,
+        option: str,
+        value: str,
+        allowed: tuple[str, ...],
+        may_be_empty: bool = False,
+    ) -> tuple[str, ...]:
+        items = unique_list(section, option, value)
+        for item in items:
+            if item not in allowed:
+                raise bad(section, option, value, f"entries from {', '.join(allowed)}")
+        if not items and not may_be_empty:
+            raise bad(section, option, value, f"one or more of {', '.join(allowed)}")
+        return tuple(items)
+
+    def _queues(self, agents: Mapping[str, AgentConfig]) -> dict[str, QueueConfig]:
+        queues: dict[str, QueueConfig] = {}
+        for section, values in self.sections.items():
+            if not section.startswith(QUEUE_PREFIX):
+                continue
+            name = section[len(QUEUE_PREFIX) :].strip()
+            if not NAME_RE.fullmatch(name):
+                raise ConfigError(
+                    f"[{section}]: expected [queue:NAME] with a name of letters, digits "
+                    "and _ . @ + -"
+                )
+            if name in queues:
+                raise ConfigError(f"[{section}]: the queue '{name}' is defined twice")
+            self._note_unknown_options(section, values, QUEUE_OPTIONS.__contains__)
+            media = self._choices(section, "media", values.get("media", ",".join(MEDIA)), MEDIA)
+            members = unique_list(section, "agents", values.get("agents", ""))
+            for member in members:
+                if member not in agents:
+                    raise bad(
+                        section,
+                        "agents",
+                        values["agents"],
+                        f"user names of [agent:...] sections (there is no agent '{member}')",
+                    )
+            queues[name] = QueueConfig(name, media, tuple(members))
+        return queues
+
+    def _warnings(self, security: ApiSecurity) -> list[str]:
+        warnings: list[str] = []
+        if self.unknown:
+            warnings.append(
+                "unknown sections and options, ignored (a typo?): " + "; ".join(self.unknown)
+            )
+        if self.ignored_agent_security:
+            warnings.append(
+                "service-client-api.* options are read from [interaction-workspace] only; "
+                "ignored: " + "; ".join(self.ignored_agent_security)
+            )
+        blocked = sorted(
+            f"[{wc.section}] {wc.origin}"
+            for wc in self.web_content.values()
+            if frame_allowed(security.origins, wc.origin, agent_level=False, dial_only=False)
+            is None
+        )
+        if blocked:
+            warnings.append(
+                f"web content whose origin is not in {ORIGINS_OPTION} "
+                "(it loads, but every API request fails): " + "; ".join(blocked)
+            )
+        tab_only = sorted(
+            f"[{name}] mode = {self.web_content[name].mode}"
+            for name, levels in self.used_at.items()
+            if levels == {"workspace"} and self.web_content[name].mode != "tab"
+        )
+        if tab_only:
+            warnings.append(
+                "mode applies to interaction-level web content only; these sections are "
+                "used only in workspace.web-content, where each app is a tab: "
+                + "; ".join(tab_only)
+            )
+        return warnings
+
+
+def parse_config(text: str, source: str = "<string>") -> Config:
+    """Parse and validate a whole configuration; raises ConfigError on the first mistake."""
+    return _Parser(read_ini(text, source)).parse(source)
+
+
+def load_config(path: str | Path) -> Config:
+    """Read and parse a file; an unreadable file is a ConfigError too (one error path)."""
+    return parse_config(read_text(path), str(path))
