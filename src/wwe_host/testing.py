@@ -23,6 +23,7 @@ import configparser
 import functools
 import http.server
 import io
+import json
 import os
 import signal
 import socket
@@ -37,6 +38,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from websockets.sync.client import ClientConnection, connect
+from websockets.typing import Origin
 
 from .client import WweHostClient
 
@@ -180,6 +183,31 @@ class ServerProcess:
 
     def client(self) -> WweHostClient:
         return WweHostClient(self.url, self.admin_token)
+
+    def login(self, username: str, password: str) -> str:
+        """Log in as the desktop's login page does (with its Origin); the session cookie."""
+        request = urllib.request.Request(
+            self.url + "/api/v1/login",
+            data=json.dumps({"username": username, "password": password}).encode(),
+            headers={"content-type": "application/json", "origin": self.url},
+            method="POST",
+        )
+        with urllib.request.urlopen(request, timeout=10) as response:
+            cookie = response.headers.get("set-cookie", "")
+        token = cookie.split("wwe_session=", 1)[1].split(";", 1)[0] if cookie else ""
+        assert token, f"no session cookie after logging in as {username!r}"
+        return token
+
+    def desktop_socket(self, username: str, password: str) -> ClientConnection:
+        """The desktop's WebSocket of ``username``, opened as the desktop page opens it
+        (its Origin, the session cookie); no size limit, no compression."""
+        return connect(
+            self.url.replace("http", "ws", 1) + "/desktop/ws",
+            origin=Origin(self.url),
+            additional_headers={"Cookie": f"wwe_session={self.login(username, password)}"},
+            max_size=None,
+            compression=None,
+        )
 
 
 LIBRARY = Path(__file__).parent / "web" / "static" / "wwe-service-client-api.js"

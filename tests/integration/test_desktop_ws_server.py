@@ -7,10 +7,9 @@ import re
 import time
 from collections.abc import Iterator
 
-import httpx
 import pytest
 from websockets.exceptions import ConnectionClosedError
-from websockets.sync.client import ClientConnection, connect
+from websockets.sync.client import ClientConnection
 
 from wwe_host.message_limits import desktop_message_limit, websocket_max_size
 from wwe_host.testing import ServerProcess
@@ -41,19 +40,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
 
 
 def open_desktop(server: ServerProcess) -> ClientConnection:
-    login = httpx.post(
-        f"{server.url}/api/v1/login",
-        json={"username": "edge", "password": "pw"},
-        headers={"Origin": server.url},
-    )
-    assert login.status_code == 200, login.text
-    return connect(
-        server.url.replace("http", "ws") + "/desktop/ws",
-        origin=server.url,  # type: ignore[arg-type]
-        additional_headers={"Cookie": f"wwe_session={login.cookies['wwe_session']}"},
-        max_size=None,
-        compression=None,
-    )
+    return server.desktop_socket("edge", "pw")
 
 
 def log_lines(server: ServerProcess, pattern: str) -> list[str]:

@@ -29,7 +29,7 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from websockets.exceptions import ConnectionClosed
-from websockets.sync.client import ClientConnection, connect
+from websockets.sync.client import ClientConnection
 
 from wwe_host import catalog
 from wwe_host.api.desktop import ACTIONS
@@ -166,19 +166,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
 
 @pytest.fixture(scope="module")
 def desktop(server: ServerProcess) -> Iterator[Desktop]:
-    login = httpx.post(
-        f"{server.url}/api/v1/login",
-        json={"username": "fuzz", "password": "pw"},
-        headers={"Origin": server.url},
-    )
-    assert login.status_code == 200, login.text
-    with connect(
-        server.url.replace("http", "ws") + "/desktop/ws",
-        origin=server.url,  # type: ignore[arg-type]
-        additional_headers={"Cookie": f"wwe_session={login.cookies['wwe_session']}"},
-        max_size=None,
-        compression=None,
-    ) as ws:
+    with server.desktop_socket("fuzz", "pw") as ws:
         yield Desktop(ws)
 
 
