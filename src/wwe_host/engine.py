@@ -23,7 +23,7 @@ from typing import Any, Protocol, TypeVar
 import msgspec
 
 from . import catalog, log_repeats, message_limits, protocol
-from .api import HANDLERS, Call
+from .api import HANDLERS, RequestContext
 from .config import AgentConfig, Config, WebContent
 from .contact_center.base import ContactCenter
 from .contact_center.mail import SmtpSender
@@ -787,7 +787,7 @@ class Engine:
                 Outcome("failed", "no session"),
                 started,
             )
-        call = Call(self, session, frame, None, name)
+        call = RequestContext(self, session, frame, None, name)
         try:
             result = self._operate(call, HANDLERS[name], params)
         except ApiError as refused:
@@ -1014,7 +1014,9 @@ class Engine:
         await self._finish(fx)
         return result
 
-    def _operate(self, call: Call, handler: Callable[[Call, list[Any]], T], params: Any) -> T:
+    def _operate(
+        self, call: RequestContext, handler: Callable[[RequestContext, list[Any]], T], params: Any
+    ) -> T:
         """Run a request's handler; timers it arms wait for its commit (if it changed
         anything, its Effects exist by then)."""
         deferred: list[Callable[[], None]] = []
@@ -1277,14 +1279,14 @@ class Engine:
 
     # --- the agent's own operations (desktop) --------------------------------------------
 
-    async def agent_operation(self, session_id: str, operation: Callable[[Call], T]) -> T:
+    async def agent_operation(self, session_id: str, operation: Callable[[RequestContext], T]) -> T:
         """Run one of the agent's own operations: same domain, no third-party policy."""
         session = self._sessions.get(session_id)
         if session is None:
             raise ApiError(ErrorCode.UNAVAILABLE, "The agent's session has ended.")
 
         def run(fx: Effects) -> T:
-            return operation(Call(self, session, None, fx, "desktop"))
+            return operation(RequestContext(self, session, None, fx, "desktop"))
 
         return await self.run(run)
 

@@ -7,12 +7,12 @@ changes anything, and returns the reply's ``data``.
 from __future__ import annotations
 
 from . import agent, email, interaction, media, system, voice
-from .context import HANDLERS, Call, Handler
+from .context import HANDLERS, Handler, RequestContext
 
 __all__ = [
     "HANDLERS",
-    "Call",
     "Handler",
+    "RequestContext",
     "agent",
     "email",
     "interaction",
