@@ -1,7 +1,7 @@
 """The Service Client API: one module per namespace, all registered in ``HANDLERS``.
 
-A handler takes the call context and the positional parameters, validates them before it
-changes anything, and returns the reply's ``data``.
+A handler takes the request context (``RequestContext``) and the positional parameters,
+validates them before it changes anything, and returns the reply's ``data``.
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""The call context handlers receive, the handler registry, and parameter validation.
+"""The request context handlers receive (``RequestContext``), the handler registry, and
+parameter validation.
 
 Validation messages name the parameter, its position and the request, because the
 integrator reading them sees nothing else.
