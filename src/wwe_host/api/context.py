@@ -1,4 +1,5 @@
-"""The call context handlers receive, the handler registry, and parameter validation.
+"""The request context handlers receive (``RequestContext``), the handler registry, and
+parameter validation.
 
 Validation messages name the parameter, its position and the request, because the
 integrator reading them sees nothing else.
@@ -19,7 +20,7 @@ from ..settings import AgentConfig, Config
 
 class Core(Protocol):
     """What a handler may use of the core: configuration, the contact center, views and
-    clocks. Handlers change sessions only through ``Call.fx``, never through the core."""
+    clocks. Handlers change sessions only through ``RequestContext.fx``, never through the core."""
 
     config: Config
     contact_center: ContactCenter
@@ -50,7 +51,7 @@ class Frame(Protocol):
     allowed: frozenset[str] | None
 
 
-Handler = Callable[["Call", list[Any]], Any]
+Handler = Callable[["RequestContext", list[Any]], Any]
 HANDLERS: dict[str, Handler] = {}
 
 MAX_KEY_LENGTH = 256
@@ -64,7 +65,7 @@ def handler(name: str) -> Callable[[Handler], Handler]:
     return register
 
 
-class Call:
+class RequestContext:
     """One request in progress: who asks (a frame, or the agent when ``frame`` is None)."""
 
     __slots__ = ("_fx", "engine", "frame", "request", "session")
@@ -144,14 +145,14 @@ def described(value: object) -> str:
     return f"an {name}" if name[0] in "aeiou" else f"a {name}"
 
 
-def _bad(call: Call, index: int, name: str, problem: str) -> ApiError:
+def _bad(call: RequestContext, index: int, name: str, problem: str) -> ApiError:
     return ApiError(
         ErrorCode.INVALID_PARAMETER,
         f"Parameter {index + 1} '{name}' of '{call.request}' {problem}.",
     )
 
 
-def arity(call: Call, params: list[Any], most: int) -> None:
+def arity(call: RequestContext, params: list[Any], most: int) -> None:
     """Refuse parameters a request does not take (trailing nulls are tolerated)."""
     if len(params) <= most:
         return
@@ -166,7 +167,9 @@ def _get(params: list[Any], index: int) -> Any:
     return params[index] if index < len(params) else None
 
 
-def string(call: Call, params: list[Any], index: int, name: str, *, max_length: int = 1024) -> str:
+def string(
+    call: RequestContext, params: list[Any], index: int, name: str, *, max_length: int = 1024
+) -> str:
     value = _get(params, index)
     if value is None:
         raise _bad(call, index, name, "is missing")
@@ -179,7 +182,7 @@ def string(call: Call, params: list[Any], index: int, name: str, *, max_length: 
     return value
 
 
-def interaction_id(call: Call, params: list[Any], index: int = 0) -> str:
+def interaction_id(call: RequestContext, params: list[Any], index: int = 0) -> str:
     """An interaction id: a string, though a whole number is accepted as its decimal text."""
     value = _get(params, index)
     if isinstance(value, int) and not isinstance(value, bool):
@@ -187,7 +190,9 @@ def interaction_id(call: Call, params: list[Any], index: int = 0) -> str:
     return string(call, params, index, "interactionId", max_length=64)
 
 
-def optional_object(call: Call, params: list[Any], index: int, name: str) -> dict[str, Any]:
+def optional_object(
+    call: RequestContext, params: list[Any], index: int, name: str
+) -> dict[str, Any]:
     value = _get(params, index)
     if value is None:
         return {}
@@ -196,7 +201,7 @@ def optional_object(call: Call, params: list[Any], index: int, name: str) -> dic
     return value
 
 
-def object_param(call: Call, params: list[Any], index: int, name: str) -> dict[str, Any]:
+def object_param(call: RequestContext, params: list[Any], index: int, name: str) -> dict[str, Any]:
     value = _get(params, index)
     if value is None:
         raise _bad(call, index, name, "is missing")
@@ -204,7 +209,7 @@ def object_param(call: Call, params: list[Any], index: int, name: str) -> dict[s
 
 
 def user_data(
-    call: Call, params: list[Any], index: int, name: str, *, required: bool
+    call: RequestContext, params: list[Any], index: int, name: str, *, required: bool
 ) -> dict[str, Any]:
     """Key/value pairs: string keys; string, number or boolean values."""
     values = (

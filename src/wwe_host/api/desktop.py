@@ -11,10 +11,10 @@ from ..domain import toasts
 from ..domain.model import is_email_address
 from ..domain.states import resolve
 from ..errors import ApiError, ErrorCode
-from .context import Call
+from .context import RequestContext
 from .voice import DESTINATION
 
-Action = Callable[[Call, dict[str, Any]], Any]
+Action = Callable[[RequestContext, dict[str, Any]], Any]
 ACTIONS: dict[str, Action] = {}
 
 
@@ -33,12 +33,12 @@ def _text(args: dict[str, Any], name: str, *, allow_empty: bool = False) -> str:
     return value
 
 
-def _interaction(call: Call, args: dict[str, Any]) -> Any:
+def _interaction(call: RequestContext, args: dict[str, Any]) -> Any:
     return ops.get_interaction(call.session, _text(args, "interactionId"))
 
 
 @action("setState")
-def set_state(call: Call, args: dict[str, Any]) -> Any:
+def set_state(call: RequestContext, args: dict[str, Any]) -> Any:
     state = resolve(
         call.engine.state_list(call.session.username), args.get("operationName"), "setState"
     )
@@ -46,7 +46,7 @@ def set_state(call: Call, args: dict[str, Any]) -> Any:
 
 
 @action("setMediaState")
-def set_media_state(call: Call, args: dict[str, Any]) -> Any:
+def set_media_state(call: RequestContext, args: dict[str, Any]) -> Any:
     media = _text(args, "media")
     if media not in call.session.media:
         raise ApiError(ErrorCode.NOT_FOUND, f"Unknown media '{media}'.")
@@ -57,39 +57,39 @@ def set_media_state(call: Call, args: dict[str, Any]) -> Any:
 
 
 @action("answer")
-def answer(call: Call, args: dict[str, Any]) -> Any:
+def answer(call: RequestContext, args: dict[str, Any]) -> Any:
     call.engine.contact_center.answer(call.fx, call.session, _interaction(call, args))
 
 
 @action("accept")
-def accept(call: Call, args: dict[str, Any]) -> Any:
+def accept(call: RequestContext, args: dict[str, Any]) -> Any:
     ops.answer(call.fx, call.session, _interaction(call, args))
 
 
 @action("hold")
-def hold(call: Call, args: dict[str, Any]) -> Any:
+def hold(call: RequestContext, args: dict[str, Any]) -> Any:
     ops.hold(call.fx, call.session, _interaction(call, args))
 
 
 @action("resume")
-def resume(call: Call, args: dict[str, Any]) -> Any:
+def resume(call: RequestContext, args: dict[str, Any]) -> Any:
     ops.resume(call.fx, call.session, _interaction(call, args))
 
 
 @action("hangUp")
-def hang_up(call: Call, args: dict[str, Any]) -> Any:
+def hang_up(call: RequestContext, args: dict[str, Any]) -> Any:
     target = _interaction(call, args)
     ops.check_release(target)
     call.engine.contact_center.hang_up(call.fx, call.session, target)
 
 
 @action("markDone")
-def mark_done(call: Call, args: dict[str, Any]) -> Any:
+def mark_done(call: RequestContext, args: dict[str, Any]) -> Any:
     ops.mark_done(call.fx, call.session, _interaction(call, args))
 
 
 @action("recording")
-def recording(call: Call, args: dict[str, Any]) -> Any:
+def recording(call: RequestContext, args: dict[str, Any]) -> Any:
     what = args.get("action")
     if what not in ("start", "stop", "pause", "resume"):
         raise ApiError(
@@ -99,7 +99,7 @@ def recording(call: Call, args: dict[str, Any]) -> Any:
 
 
 @action("setUserData")
-def set_user_data(call: Call, args: dict[str, Any]) -> Any:
+def set_user_data(call: RequestContext, args: dict[str, Any]) -> Any:
     target = _interaction(call, args)
     key = _text(args, "key")
     value = args.get("value")
@@ -109,17 +109,17 @@ def set_user_data(call: Call, args: dict[str, Any]) -> Any:
 
 
 @action("deleteUserData")
-def delete_user_data(call: Call, args: dict[str, Any]) -> Any:
+def delete_user_data(call: RequestContext, args: dict[str, Any]) -> Any:
     ops.delete_user_data(call.fx, call.session, _interaction(call, args), _text(args, "key"))
 
 
 @action("selectCase")
-def select_case(call: Call, args: dict[str, Any]) -> Any:
+def select_case(call: RequestContext, args: dict[str, Any]) -> Any:
     ops.select_case(call.fx, call.session, _text(args, "caseId"))
 
 
 @action("dial")
-def dial(call: Call, args: dict[str, Any]) -> Any:
+def dial(call: RequestContext, args: dict[str, Any]) -> Any:
     destination = _text(args, "destination").strip()
     if not DESTINATION.match(destination):
         raise ApiError(ErrorCode.INVALID_PARAMETER, f"'{destination}' is not a dialable number.")
@@ -128,7 +128,7 @@ def dial(call: Call, args: dict[str, Any]) -> Any:
 
 
 @action("createEmail")
-def create_email(call: Call, args: dict[str, Any]) -> Any:
+def create_email(call: RequestContext, args: dict[str, Any]) -> Any:
     created = call.engine.contact_center.create_email(
         call.fx, call.session, _text(args, "to").strip(), {}
     )
@@ -136,7 +136,7 @@ def create_email(call: Call, args: dict[str, Any]) -> Any:
 
 
 @action("sendEmail")
-def send_email(call: Call, args: dict[str, Any]) -> Any:
+def send_email(call: RequestContext, args: dict[str, Any]) -> Any:
     target = _interaction(call, args)
     to = args.get("to")
     if isinstance(to, str) and to.strip():
@@ -153,24 +153,24 @@ def send_email(call: Call, args: dict[str, Any]) -> Any:
 
 
 @action("cancelEmail")
-def cancel_email(call: Call, args: dict[str, Any]) -> Any:
+def cancel_email(call: RequestContext, args: dict[str, Any]) -> Any:
     call.engine.contact_center.cancel_email(call.fx, call.session, _interaction(call, args))
 
 
 @action("chatSend")
-def chat_send(call: Call, args: dict[str, Any]) -> Any:
+def chat_send(call: RequestContext, args: dict[str, Any]) -> Any:
     call.engine.contact_center.chat_message(
         call.fx, call.session, _interaction(call, args), "agent", _text(args, "text")
     )
 
 
 @action("chatEnd")
-def chat_end(call: Call, args: dict[str, Any]) -> Any:
+def chat_end(call: RequestContext, args: dict[str, Any]) -> Any:
     call.engine.contact_center.end_chat(call.fx, call.session, _interaction(call, args))
 
 
 @action("mute")
-def mute(call: Call, args: dict[str, Any]) -> Any:
+def mute(call: RequestContext, args: dict[str, Any]) -> Any:
     microphone, speaker = args.get("microphone"), args.get("speaker")
     ops.set_endpoint(
         call.fx,
@@ -181,7 +181,7 @@ def mute(call: Call, args: dict[str, Any]) -> Any:
 
 
 @action("toastClick")
-def toast_click(call: Call, args: dict[str, Any]) -> Any:
+def toast_click(call: RequestContext, args: dict[str, Any]) -> Any:
     index = args.get("buttonIndex")
     if not isinstance(index, int) or isinstance(index, bool) or index < 0:
         raise ApiError(ErrorCode.INVALID_PARAMETER, "'buttonIndex' must be a whole number >= 0.")
@@ -189,10 +189,10 @@ def toast_click(call: Call, args: dict[str, Any]) -> Any:
 
 
 @action("toastClose")
-def toast_close(call: Call, args: dict[str, Any]) -> Any:
+def toast_close(call: RequestContext, args: dict[str, Any]) -> Any:
     return toasts.close(call.fx, call.session, None, _text(args, "toastId"))
 
 
 @action("activity")
-def activity(call: Call, args: dict[str, Any]) -> Any:
+def activity(call: RequestContext, args: dict[str, Any]) -> Any:
     call.engine.record_activity(call.fx, call.session)

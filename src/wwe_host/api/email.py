@@ -6,11 +6,11 @@ from typing import Any
 
 from ..domain.model import is_email_address
 from ..errors import ApiError, ErrorCode
-from .context import Call, arity, handler, string, user_data
+from .context import RequestContext, arity, handler, string, user_data
 
 
 @handler("email.create")
-def create(call: Call, params: list[Any]) -> Any:
+def create(call: RequestContext, params: list[Any]) -> Any:
     arity(call, params, 2)
     destination = string(call, params, 0, "destination", max_length=320).strip()
     if not is_email_address(destination):

@@ -7,10 +7,10 @@ from typing import Any
 from ..domain import operations as ops
 from ..domain.states import resolve
 from ..errors import ApiError, ErrorCode
-from .context import Call, arity, handler, string
+from .context import RequestContext, arity, handler, string
 
 
-def media_view(call: Call, name: str) -> dict[str, Any]:
+def media_view(call: RequestContext, name: str) -> dict[str, Any]:
     view: dict[str, Any] = {"name": name, "state": call.session.media[name].wire()}
     if name == "voice":
         device: dict[str, Any] = {"number": call.engine.agent(call.session.username).number}
@@ -20,7 +20,7 @@ def media_view(call: Call, name: str) -> dict[str, Any]:
     return view
 
 
-def _media_name(call: Call, params: list[Any]) -> str:
+def _media_name(call: RequestContext, params: list[Any]) -> str:
     name = string(call, params, 0, "name", max_length=64)
     if name not in call.session.media:
         names = ", ".join(call.session.media)
@@ -29,19 +29,19 @@ def _media_name(call: Call, params: list[Any]) -> str:
 
 
 @handler("media.getMediaList")
-def get_media_list(call: Call, params: list[Any]) -> Any:
+def get_media_list(call: RequestContext, params: list[Any]) -> Any:
     arity(call, params, 0)
     return [media_view(call, name) for name in call.session.media]
 
 
 @handler("media.getMediaByName")
-def get_media_by_name(call: Call, params: list[Any]) -> Any:
+def get_media_by_name(call: RequestContext, params: list[Any]) -> Any:
     arity(call, params, 1)
     return media_view(call, _media_name(call, params))
 
 
 @handler("media.setState")
-def set_state(call: Call, params: list[Any]) -> Any:
+def set_state(call: RequestContext, params: list[Any]) -> Any:
     arity(call, params, 2)
     name = _media_name(call, params)
     wanted = params[1] if len(params) > 1 else None

@@ -6,7 +6,7 @@ from typing import Any
 
 from ..domain import toasts
 from ..errors import ApiError, ErrorCode
-from .context import Call, arity, handler, object_param, string, type_name
+from .context import RequestContext, arity, handler, object_param, string, type_name
 
 _TOAST_FIELDS: dict[str, str] = {
     "title": "string",
@@ -22,7 +22,7 @@ _TOAST_FIELDS: dict[str, str] = {
 MAX_BUTTONS = 8
 
 
-def _toast_params(call: Call, raw: dict[str, Any], *, creating: bool) -> dict[str, Any]:
+def _toast_params(call: RequestContext, raw: dict[str, Any], *, creating: bool) -> dict[str, Any]:
     unknown = [k for k in raw if k not in _TOAST_FIELDS]
     if unknown:
         names = ", ".join(f"'{k}'" for k in unknown)
@@ -82,21 +82,21 @@ def _toast_params(call: Call, raw: dict[str, Any], *, creating: bool) -> dict[st
 
 
 @handler("system.getAllowedServices")
-def get_allowed_services(call: Call, params: list[Any]) -> Any:
+def get_allowed_services(call: RequestContext, params: list[Any]) -> Any:
     arity(call, params, 0)
     allowed = call.frame.allowed if call.frame is not None else None
     return sorted(allowed or ())
 
 
 @handler("system.triggerActivity")
-def trigger_activity(call: Call, params: list[Any]) -> Any:
+def trigger_activity(call: RequestContext, params: list[Any]) -> Any:
     arity(call, params, 0)
     call.engine.record_activity(call.fx, call.session)
     return None
 
 
 @handler("system.popupToast")
-def popup_toast(call: Call, params: list[Any]) -> Any:
+def popup_toast(call: RequestContext, params: list[Any]) -> Any:
     arity(call, params, 1)
     values = _toast_params(call, object_param(call, params, 0, "parameters"), creating=True)
     toast = toasts.popup(call.fx, call.session, call.frame_id, values, call.engine.now())
@@ -106,7 +106,7 @@ def popup_toast(call: Call, params: list[Any]) -> Any:
 
 
 @handler("system.updateToast")
-def update_toast(call: Call, params: list[Any]) -> Any:
+def update_toast(call: RequestContext, params: list[Any]) -> Any:
     arity(call, params, 2)
     toast_id = string(call, params, 0, "id", max_length=64)
     values = _toast_params(call, object_param(call, params, 1, "parameters"), creating=False)
@@ -120,7 +120,7 @@ def update_toast(call: Call, params: list[Any]) -> Any:
 
 
 @handler("system.closeToast")
-def close_toast(call: Call, params: list[Any]) -> Any:
+def close_toast(call: RequestContext, params: list[Any]) -> Any:
     arity(call, params, 1)
     toast_id = string(call, params, 0, "id", max_length=64)
     return toasts.close(call.fx, call.session, call.frame_id, toast_id)

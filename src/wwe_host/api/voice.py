@@ -7,18 +7,18 @@ from typing import Any
 
 from ..domain import operations as ops
 from ..errors import ApiError, ErrorCode
-from .context import Call, arity, handler, interaction_id, string, user_data
+from .context import RequestContext, arity, handler, interaction_id, string, user_data
 
 DESTINATION = re.compile(r"^[A-Za-z0-9+*#()._@:-]+$")
 
 
-def _target(call: Call, params: list[Any]) -> Any:
+def _target(call: RequestContext, params: list[Any]) -> Any:
     arity(call, params, 1)
     return ops.get_interaction(call.session, interaction_id(call, params))
 
 
 @handler("voice.dial")
-def dial(call: Call, params: list[Any]) -> Any:
+def dial(call: RequestContext, params: list[Any]) -> Any:
     arity(call, params, 2)
     destination = string(call, params, 0, "destination", max_length=64).strip()
     if not DESTINATION.match(destination):
@@ -34,7 +34,7 @@ def dial(call: Call, params: list[Any]) -> Any:
 
 
 @handler("voice.answer")
-def answer(call: Call, params: list[Any]) -> Any:
+def answer(call: RequestContext, params: list[Any]) -> Any:
     target = _target(call, params)
     if target.media != "voice":
         raise ApiError(
@@ -47,19 +47,19 @@ def answer(call: Call, params: list[Any]) -> Any:
 
 
 @handler("voice.hold")
-def hold(call: Call, params: list[Any]) -> Any:
+def hold(call: RequestContext, params: list[Any]) -> Any:
     ops.hold(call.fx, call.session, _target(call, params))
     return None
 
 
 @handler("voice.resume")
-def resume(call: Call, params: list[Any]) -> Any:
+def resume(call: RequestContext, params: list[Any]) -> Any:
     ops.resume(call.fx, call.session, _target(call, params))
     return None
 
 
 @handler("voice.hangUp")
-def hang_up(call: Call, params: list[Any]) -> Any:
+def hang_up(call: RequestContext, params: list[Any]) -> Any:
     target = _target(call, params)
     ops.check_release(target)
     call.engine.contact_center.hang_up(call.fx, call.session, target)
@@ -67,7 +67,7 @@ def hang_up(call: Call, params: list[Any]) -> Any:
 
 
 def _recording(action: str) -> Any:
-    def run(call: Call, params: list[Any]) -> Any:
+    def run(call: RequestContext, params: list[Any]) -> Any:
         ops.recording(call.fx, call.session, _target(call, params), action)
         return None
 
@@ -81,7 +81,7 @@ handler("voice.resumeCallRecording")(_recording("resume"))
 
 
 def _mute(microphone: bool | None = None, speaker: bool | None = None) -> Any:
-    def run(call: Call, params: list[Any]) -> Any:
+    def run(call: RequestContext, params: list[Any]) -> Any:
         arity(call, params, 0)
         ops.set_endpoint(call.fx, call.session, microphone=microphone, speaker=speaker)
         return None
@@ -90,13 +90,13 @@ def _mute(microphone: bool | None = None, speaker: bool | None = None) -> Any:
 
 
 @handler("voice.isMicrophoneMute")
-def is_microphone_mute(call: Call, params: list[Any]) -> Any:
+def is_microphone_mute(call: RequestContext, params: list[Any]) -> Any:
     arity(call, params, 0)
     return call.session.mic_muted
 
 
 @handler("voice.isSpeakerMute")
-def is_speaker_mute(call: Call, params: list[Any]) -> Any:
+def is_speaker_mute(call: RequestContext, params: list[Any]) -> Any:
     arity(call, params, 0)
     return call.session.speaker_muted
 

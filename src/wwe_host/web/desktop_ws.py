@@ -34,7 +34,7 @@ import msgspec
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from .. import message_limits
-from ..api.context import Call
+from ..api.context import RequestContext
 from ..api.desktop import ACTIONS
 from ..engine import Engine, FrameHandle
 from ..errors import ApiError, ErrorCode
@@ -420,7 +420,7 @@ class DesktopConnection:
             )
             return
 
-        def run(call: Call) -> Any:
+        def run(call: RequestContext) -> Any:
             return action(call, args)
 
         try:

@@ -1,0 +1,282 @@
+"""The unit of work: run an operation, commit what it changed, then publish.
+
+One operation runs against the live sessions and records what it changed in an
+``Effects``; the changes are committed (group commit); only a durable change runs its
+after-commit actions (timers it armed), publishes its notices and hands its e-mails to
+SMTP. A failed commit changes nothing: every session the batch held is put back to its
+durable record (docs/architecture.md, "A failed commit changes nothing").
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable
+from typing import Any, Protocol, TypeVar
+
+from .. import protocol
+from ..api import RequestContext
+from ..contact_center.mail import SmtpSender
+from ..domain.effects import Effects, Notice
+from ..domain.model import AgentSession, Interaction
+from ..errors import ApiError, ErrorCode
+from ..store.base import Changes, decode_session
+from ..store.group_commit import GroupCommit
+from ..store.health import StoreError
+from .ports import Message
+from .state import CoreState
+
+log = logging.getLogger("wwe_host.engine")
+
+T = TypeVar("T")
+
+# Audit rows kept in memory while the store cannot write (the oldest go first beyond it).
+AUDIT_BUFFER_MAX = 100_000
+
+
+class SessionIndex(Protocol):
+    """Where live sessions are registered (``core/sessions.py``)."""
+
+    def index(self, session: AgentSession) -> None: ...
+
+    def forget(self, session_id: str) -> None: ...
+
+
+class FrameIndex(Protocol):
+    """The frame handles of live sessions (``core/frames.py``)."""
+
+    def reframe(self, session: AgentSession) -> None: ...
+
+
+class Router(Protocol):
+    """The routing queue (``core/routing.py``)."""
+
+    def drain(self, fx: Effects) -> None: ...
+
+    def find(
+        self, predicate: Callable[[Interaction], bool]
+    ) -> tuple[AgentSession, Interaction] | None: ...
+
+
+class Runner:
+    """Runs operations as units of work. It promises: the notices, timers and e-mails of
+    an operation take effect only once its changes are durable; a failed commit raises
+    ``ApiError(UNAVAILABLE)`` and leaves memory as the store has it (its audit rows are
+    kept for the next commit)."""
+
+    def __init__(self, state: CoreState, mail: SmtpSender | None) -> None:
+        self.state = state
+        self.mail = mail
+        self.commits = GroupCommit(
+            state.store, on_failure=self._rollback, health=state.store_health
+        )
+        self._sessions: SessionIndex | None = None
+        self._frames: FrameIndex | None = None
+        self._router: Router | None = None
+
+    def bind(self, sessions: SessionIndex, frames: FrameIndex, router: Router) -> None:
+        """Give the runner the parts it restores and drains (they need it to run)."""
+        self._sessions = sessions
+        self._frames = frames
+        self._router = router
+
+    @property
+    def sessions(self) -> SessionIndex:
+        assert self._sessions is not None, "Runner.bind was not called"
+        return self._sessions
+
+    @property
+    def frames(self) -> FrameIndex:
+        assert self._frames is not None, "Runner.bind was not called"
+        return self._frames
+
+    @property
+    def router(self) -> Router:
+        assert self._router is not None, "Runner.bind was not called"
+        return self._router
+
+    async def run(self, operation: Callable[[Effects], T]) -> T:
+        """Run an operation; commit what it changed, then publish what it said.
+
+        An ``ApiError`` still publishes the notices the operation made before refusing
+        (a blocked mark done tells the blocking frame), then propagates. A failed commit
+        raises ``ApiError(UNAVAILABLE)`` and leaves nothing of the operation behind.
+        """
+        fx = Effects()
+        try:
+            result = self._deferring(fx, operation)
+        except ApiError:
+            await self.finish(fx)
+            raise
+        await self.finish(fx)
+        return result
+
+    def operate(
+        self,
+        call: RequestContext,
+        handler: Callable[[RequestContext, list[Any]], T],
+        params: Any,
+    ) -> T:
+        """Run a request's handler; timers it arms wait for its commit (if it changed
+        anything, its Effects exist by then)."""
+        deferred: list[Callable[[], None]] = []
+        self.state.deferred = deferred
+        try:
+            return handler(call, params)
+        finally:
+            self.state.deferred = None
+            if deferred:
+                call.fx.after_commit.extend(deferred)
+
+    def _deferring(self, fx: Effects, operation: Callable[[Effects], T]) -> T:
+        self.state.deferred = fx.after_commit
+        try:
+            return operation(fx)
+        finally:
+            self.state.deferred = None
+
+    def _rollback(self, batch: Changes, problem: BaseException) -> None:
+        """A commit failed: put every session it held back to its durable record (a session
+        never stored disappears), the queue too, and keep its audit rows for the next one."""
+        state = self.state
+        touched = {s.session_id for s in batch.sessions} | set(batch.ended)
+        # The store's health logs the outage once (store/health.py); this is detail.
+        log.debug(
+            "commit failed (%s); %d session(s) put back to their stored state",
+            problem,
+            len(touched),
+        )
+        for session_id in touched:
+            data = self.commits.durable.get(session_id)
+            if data is None:
+                self.sessions.forget(session_id)
+            else:
+                self._restore(decode_session(data))
+        if batch.queued or batch.dequeued:
+            state.queue = list(state.durable_queue)
+        if batch.audit:
+            kept = batch.audit + state.audit
+            if len(kept) > AUDIT_BUFFER_MAX:
+                log.warning(
+                    "audit buffer full: %d oldest rows dropped", len(kept) - AUDIT_BUFFER_MAX
+                )
+                kept = kept[-AUDIT_BUFFER_MAX:]
+            state.audit = kept
+
+    def _restore(self, stored: AgentSession) -> None:
+        """Put the live session back to ``stored`` (decoded from the store), in place, so
+        that whoever holds the session object holds the restored one; re-point the token
+        book and the frame handles the desktops hold."""
+        state = self.state
+        session_id = stored.session_id
+        session = state.sessions.get(session_id)
+        if session is None:
+            self.sessions.index(stored)
+            return
+        state.tokens.forget(session)
+        for name in session.__struct_fields__:
+            setattr(session, name, getattr(stored, name))
+        state.by_user[session.username] = session_id
+        state.tokens.index(session)
+        self.frames.reframe(session)
+
+    async def finish(self, fx: Effects) -> None:
+        """Commit what ``fx`` changed, then run its after-commit actions and publish."""
+        state = self.state
+        if state.queue and any(
+            n.topic == "media" or n.data.get("eventType") == "REMOVED" for n in fx.notices
+        ):
+            self.router.drain(fx)
+        for mail in fx.outbox:
+            mail.setdefault("messageId", uuid.uuid4().hex)
+            mail["status"] = "pending" if self.mail else "kept"
+        if fx.dirty or fx.ended or fx.outbox or fx.queued or fx.dequeued:
+            ended = set(fx.ended)
+            changes = Changes(
+                sessions=[s for sid, s in fx.dirty.items() if sid not in ended],
+                ended=list(ended),
+                outbox=fx.outbox,
+                queued=fx.queued,
+                dequeued=fx.dequeued,
+            )
+            if state.audit:
+                changes.audit, state.audit = state.audit, []
+            try:
+                await self.commits.commit(changes)
+            except Exception as problem:
+                because = f" ({problem.reason})" if isinstance(problem, StoreError) else ""
+                raise ApiError(
+                    ErrorCode.UNAVAILABLE,
+                    f"The change could not be stored{because}; nothing was changed. Retry later.",
+                ) from problem
+            if fx.queued or fx.dequeued:
+                gone = set(fx.dequeued)
+                state.durable_queue = [i for i in state.durable_queue if i.item_id not in gone] + [
+                    i for i in fx.queued if i.item_id not in gone
+                ]
+        for action in fx.after_commit:
+            action()
+        for notice in fx.notices:
+            self._publish(notice)
+        for session_id in fx.ended:
+            self.sessions.forget(session_id)
+        if self.mail is not None:
+            for mail in fx.outbox:
+                state.spawn(self._send_mail(self.mail, mail))
+
+    async def _send_mail(self, sender: SmtpSender, mail: dict[str, Any]) -> None:
+        """Hand a sent e-mail to SMTP; on failure the interaction shows the error and the
+        message stays in the outbox, marked failed."""
+        try:
+            await sender.send(mail)
+        except Exception as problem:
+            reason = f"SMTP delivery failed: {problem}"
+            log.warning("%s (message %s)", reason, mail.get("messageId"))
+
+            def mark(fx: Effects) -> None:
+                found = self.router.find(lambda i: i.uuid == mail.get("interactionUUID"))
+                if found is not None:
+                    session, interaction = found
+                    interaction.error = reason
+                    fx.interaction_event(session, interaction, "ERROR")
+
+            await self.run(mark)
+            await self.commits.commit(
+                Changes(outbox_status=[(str(mail["messageId"]), f"failed: {problem}")])
+            )
+            return
+        await self.commits.commit(Changes(outbox_status=[(str(mail["messageId"]), "sent")]))
+
+    def _publish(self, notice: Notice) -> None:
+        state = self.state
+        sinks = state.sinks.get(notice.session_id)
+        for sink in sinks or ():
+            sink.ui(notice.topic, notice.data)
+        for observer in state.notice_observers:
+            observer(notice.topic, notice.session_id, notice.data)
+        if notice.ui_only or not sinks:
+            return
+        session = state.sessions.get(notice.session_id)
+        if session is None:
+            return
+        message: Message | None = None
+        for record in session.frames.values():
+            if notice.frame_id is not None and record.frame_id != notice.frame_id:
+                continue
+            if not any(notice.topic in topics for topics in record.subscriptions.values()):
+                continue
+            if message is None:
+                message = protocol.event(notice.topic, self._filtered(notice.data))
+            for sink in sinks:
+                sink.frame_message(record.frame_id, record.origin, message)
+
+    def _filtered(self, data: dict[str, Any]) -> dict[str, Any]:
+        """Remove unreadable attached-data keys before an event leaves for a frame."""
+        interaction = data.get("interaction")
+        read = self.state.read
+        if interaction is None or read.allows_all:
+            return data
+        return {
+            **data,
+            "interaction": {**interaction, "userData": read.filter(interaction["userData"])},
+        }
