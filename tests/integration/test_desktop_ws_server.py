@@ -67,11 +67,14 @@ def test_over_the_limits_is_answered_and_only_the_websocket_limit_closes(
         assert '"ref":"big"' in answer and f"the limit is {limit} bytes" in answer
         ws.send('{"type":"ping"}')
         assert str(ws.recv(timeout=10)) == '{"type":"pong"}'
-        ws.send("x" * (websocket_max_size(65536) + 1))
         with pytest.raises(ConnectionClosedError) as closed:
+            # The server may close while the message is still being sent (send raises then).
+            ws.send("x" * (websocket_max_size(65536) + 1))
             while True:
                 ws.recv(timeout=10)
-        assert closed.value.rcvd is not None and closed.value.rcvd.code == 1009
+        # The close frame may be lost when the socket is reset under our send; the server's
+        # log line below says which code it closed with.
+        assert closed.value.rcvd is None or closed.value.rcvd.code == 1009
     (line,) = log_lines(server, r"desktop connection of session \w+ closed: code 1009")
     assert "WARNING" in line and "a message over the WebSocket limit" in line
     assert "Traceback" not in server.log_path.read_text()
