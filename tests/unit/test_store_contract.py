@@ -10,7 +10,7 @@ import pytest
 
 from wwe_host.domain.model import AgentSession, QueuedItem, SessionToken
 from wwe_host.domain.states import NOT_READY, READY
-from wwe_host.store.base import Changes, Store
+from wwe_host.store.base import AuditRow, Changes, Store
 from wwe_host.store.memory import MemoryStore
 from wwe_host.store.sqlite import SqliteStore
 
@@ -107,3 +107,24 @@ async def test_audit_filters_by_agent_and_outcome_and_keeps_the_newest(store: St
     assert [e.at for e in await store.audit(outcome="refused")] == [1.0, 3.0]
     assert [e.at for e in await store.audit(limit=2)] == [3.0, 4.0]
     assert (await store.audit(outcome="refused:origin"))[0].origin == "http://a"
+
+
+async def test_audit_retention_by_age_and_by_count(store: Store) -> None:
+    def rows(at: float, n: int) -> list[AuditRow]:
+        return [
+            (at + i / 10, "jdoe", "f-1", "o", f"r{at:.0f}-{i}", "allowed", "", 0.1)
+            for i in range(n)
+        ]
+
+    await store.commit(Changes(audit=rows(100.0, 3)))  # an old batch
+    await store.commit(Changes(audit=rows(200.0, 4)))
+    await store.commit(Changes(audit=rows(300.0, 2)))
+    assert await store.prune_audit(before=150.0) == 3
+    assert len(await store.audit()) == 6
+    assert await store.prune_audit(keep=4) == 2
+    assert [e.request for e in await store.audit()] == ["r200-2", "r200-3", "r300-0", "r300-1"]
+    assert await store.prune_audit(before=0.0, keep=10) == 0
+
+
+async def test_a_probe_writes_on_an_open_store(store: Store) -> None:
+    await store.probe()

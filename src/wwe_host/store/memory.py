@@ -14,6 +14,7 @@ import msgspec
 
 from ..domain.model import AgentSession, QueuedItem
 from .base import AuditEntry, AuditRow, Changes, decode_session
+from .health import StoreError
 
 _encode_item = msgspec.msgpack.Encoder().encode
 _decode_item = msgspec.msgpack.Decoder(QueuedItem).decode
@@ -41,9 +42,21 @@ class MemoryStore:
     async def load_queue(self) -> list[QueuedItem]:
         return [_decode_item(data) for data in self.queue.values()]
 
+    async def probe(self) -> None:
+        if not self.is_open:
+            raise StoreError("the in-memory store is not open")
+
+    async def prune_audit(self, *, before: float | None = None, keep: int | None = None) -> int:
+        rows = self.audit_rows
+        kept = rows if before is None else [row for row in rows if row[0] >= before]
+        if keep is not None:
+            kept = kept[max(0, len(kept) - keep) :]
+        self.audit_rows = kept
+        return len(rows) - len(kept)
+
     async def commit(self, changes: Changes) -> None:
         if not self.is_open:
-            raise RuntimeError("the store is not open")
+            raise StoreError("the in-memory store is not open")
         # Build every new value first, then swap them in: nothing half-written.
         sessions = dict(self.sessions)
         for session in changes.sessions:
