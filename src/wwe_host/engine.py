@@ -58,7 +58,6 @@ log = logging.getLogger("wwe_host.engine")
 T = TypeVar("T")
 
 AUDIT_FLUSH_SECONDS = 0.25
-TRAFFIC_KEEP = 500
 # Expired login tokens are removed from session records (and token uses persisted) this often.
 TOKEN_PRUNE_SECONDS = 60.0
 # The store's write probe and audit retention are looked at this often (store/maintenance.py).

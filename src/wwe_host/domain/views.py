@@ -44,6 +44,3 @@ def interaction_view(session: AgentSession, interaction: Interaction) -> dict[st
         view["error"] = interaction.error
     return view
 
-
-def toast_view(toast_id: str, params: dict[str, Any]) -> dict[str, Any]:
-    return {"id": toast_id, **params}

@@ -27,7 +27,6 @@ from ..domain.model import AgentSession, QueuedItem
 from .base import AuditEntry, AuditRow, Changes, decode_session
 from .health import StoreError
 
-SCHEMA_VERSION = 1
 MIGRATIONS: dict[int, str] = {
     1: """
     CREATE TABLE sessions (
