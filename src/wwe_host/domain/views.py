@@ -43,4 +43,3 @@ def interaction_view(session: AgentSession, interaction: Interaction) -> dict[st
     if interaction.error:
         view["error"] = interaction.error
     return view
-
