@@ -74,16 +74,6 @@ def make_config(
     return parse_config(text, "<test>")
 
 
-class Clock:
-    """An injectable clock (``Engine(clock=...)``): tests move ``now`` by hand."""
-
-    def __init__(self, now: float = 1_800_000_000.0) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
-
-
 class Desktop:
     """A desktop that records what the engine sends it."""
 

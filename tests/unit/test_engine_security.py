@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from engine_support import BASE_INI, CRM, DIALER, NOTES, Agent, Clock, make_config, started_engine
+from engine_support import BASE_INI, CRM, DIALER, NOTES, Agent, make_config, started_engine
 
 from wwe_host.config import parse_config
+from wwe_host.core.time import ManualClock
 from wwe_host.engine import AuthError
 from wwe_host.security.passwords import hash_password
 
@@ -71,7 +72,7 @@ async def test_agent_level_tab_is_dial_only_unless_configured(tmp_path: Path) ->
 
 
 async def test_rate_limit_reply_then_silent_quarantine(tmp_path: Path) -> None:
-    clock = Clock()
+    clock = ManualClock()
     extra = (
         "service-client-api.rate-limit = 0\n"
         "service-client-api.rate-limit.voice.dial = 4\n"
@@ -108,7 +109,7 @@ async def test_rate_limit_reply_then_silent_quarantine(tmp_path: Path) -> None:
 
 
 async def test_quarantine_zero_means_forever(tmp_path: Path) -> None:
-    clock = Clock()
+    clock = ManualClock()
     extra = (
         "service-client-api.rate-limit.email.create = 2\n"
         "service-client-api.rate-limit-quarantine-delay = 0"
@@ -174,7 +175,7 @@ async def test_read_list_filters_replies_and_events(tmp_path: Path) -> None:
 
 async def test_refused_requests_do_not_count_toward_limits(tmp_path: Path) -> None:
     extra = "service-client-api.rate-limit.agent.get = 1"
-    engine = await started_engine(tmp_path, make_config(extra=extra), Clock())
+    engine = await started_engine(tmp_path, make_config(extra=extra), ManualClock())
     agent = await Agent.login(engine)
     dialer = await agent.frame("Dialer", DIALER)
     for _ in range(3):

@@ -7,15 +7,8 @@ import logging
 import pytest
 
 from wwe_host import log_repeats
+from wwe_host.core.time import ManualClock
 from wwe_host.log_repeats import RepeatFilter
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 class Lines(logging.Handler):
@@ -28,8 +21,8 @@ class Lines(logging.Handler):
 
 
 @pytest.fixture
-def setup() -> tuple[logging.Logger, Lines, RepeatFilter, Clock]:
-    clock = Clock()
+def setup() -> tuple[logging.Logger, Lines, RepeatFilter, ManualClock]:
+    clock = ManualClock()
     handler = Lines()
     repeat = RepeatFilter(handler, interval=60.0, clock=clock)
     handler.addFilter(repeat)

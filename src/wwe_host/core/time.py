@@ -46,11 +46,11 @@ class LoopScheduler:
 class ManualClock:
     """A clock that moves only when told to (tests)."""
 
-    def __init__(self, start: float = 1_767_225_600.0) -> None:  # 2026-01-01 00:00:00 UTC
-        self.value = start
+    def __init__(self, now: float = 1_767_225_600.0) -> None:  # 2026-01-01 00:00:00 UTC
+        self.now = now
 
     def __call__(self) -> float:
-        return self.value
+        return self.now
 
 
 class _ManualTimer:
@@ -86,14 +86,14 @@ class ManualScheduler:
         """Move the clock forward, running each timer that falls due at its own time, in
         order (a timer armed by another for a time within the step runs too); returns how
         many ran."""
-        end = self.clock.value + seconds
+        end = self.clock.now + seconds
         ran = 0
         while self._heap and self._heap[0][0] <= end:
             when, _, timer = heapq.heappop(self._heap)
             if timer.cancelled:
                 continue
-            self.clock.value = max(self.clock.value, when)
+            self.clock.now = max(self.clock.now, when)
             timer.action()
             ran += 1
-        self.clock.value = max(self.clock.value, end)
+        self.clock.now = max(self.clock.now, end)
         return ran

@@ -14,6 +14,7 @@ import httpx
 import pytest
 from engine_support import advance, make_config, started_engine
 
+from wwe_host.core.time import ManualClock
 from wwe_host.engine import Engine
 from wwe_host.store.base import Changes
 from wwe_host.store.group_commit import GroupCommit
@@ -25,14 +26,6 @@ from wwe_host.web.app import build_site
 
 # The desktop's own origin (public-url of the test configuration): the login door needs it.
 DESKTOP = {"origin": "http://127.0.0.1:8080"}
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1_000_000.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 class OnDemandStore:
@@ -64,7 +57,7 @@ OFF = AuditRetention()
 
 
 def maintenance_of(
-    store: OnDemandStore, clock: Clock, retention: AuditRetention = OFF
+    store: OnDemandStore, clock: ManualClock, retention: AuditRetention = OFF
 ) -> StoreMaintenance:
     return StoreMaintenance(store, StoreHealth(clock), retention, clock)  # type: ignore[arg-type]
 
@@ -73,7 +66,7 @@ def maintenance_of(
 
 
 async def test_an_idle_store_is_probed_and_a_failure_is_reported() -> None:
-    clock, store = Clock(), OnDemandStore()
+    clock, store = ManualClock(), OnDemandStore()
     maintenance = maintenance_of(store, clock)
     await maintenance.tick()
     assert store.probes == 0  # something was written less than PROBE_SECONDS ago
@@ -89,7 +82,7 @@ async def test_an_idle_store_is_probed_and_a_failure_is_reported() -> None:
 
 
 async def test_a_failing_store_is_probed_every_tick_until_it_writes() -> None:
-    clock, store = Clock(), OnDemandStore()
+    clock, store = ManualClock(), OnDemandStore()
     maintenance = maintenance_of(store, clock)
     store.broken = "database or disk is full"
     await maintenance.probe()
@@ -107,7 +100,7 @@ async def test_a_failing_store_is_probed_every_tick_until_it_writes() -> None:
 
 
 async def test_commits_report_their_outcome() -> None:
-    clock, store = Clock(), OnDemandStore()
+    clock, store = ManualClock(), OnDemandStore()
     health = StoreHealth(clock)
     commits = GroupCommit(store, health=health)  # type: ignore[arg-type]
     store.broken = "attempt to write a readonly database"
@@ -124,7 +117,7 @@ async def test_commits_report_their_outcome() -> None:
 
 
 async def test_retention_runs_at_the_first_tick_then_every_ten_minutes() -> None:
-    clock, store = Clock(), OnDemandStore()
+    clock, store = ManualClock(), OnDemandStore()
     maintenance = maintenance_of(store, clock, AuditRetention(days=2, rows=500))
     await maintenance.tick()
     assert store.pruned == [(clock.now - 2 * 86400, 500)]
@@ -138,7 +131,7 @@ async def test_retention_runs_at_the_first_tick_then_every_ten_minutes() -> None
 
 
 async def test_retention_off_or_a_failing_store_prunes_nothing() -> None:
-    clock, store = Clock(), OnDemandStore()
+    clock, store = ManualClock(), OnDemandStore()
     off = maintenance_of(store, clock)
     await off.tick()
     assert store.pruned == []
@@ -153,7 +146,7 @@ async def test_retention_off_or_a_failing_store_prunes_nothing() -> None:
 
 
 async def test_the_engine_enforces_the_configured_retention(tmp_path: Path) -> None:
-    clock = Clock()
+    clock = ManualClock()
     engine = await started_engine(
         tmp_path, make_config(server="audit-retention = 1d, 3 rows"), clock=clock
     )

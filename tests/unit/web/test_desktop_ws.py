@@ -22,12 +22,13 @@ from typing import Any
 import pytest
 import uvicorn
 import websockets
-from engine_support import Clock, make_config, started_engine
+from engine_support import make_config, started_engine
 from websockets.asyncio.client import ClientConnection
 from websockets.exceptions import ConnectionClosed
 from websockets.typing import Origin
 
 from wwe_host.api.desktop import ACTIONS
+from wwe_host.core.time import ManualClock
 from wwe_host.domain.model import AgentSession
 from wwe_host.engine import Engine
 from wwe_host.server import bind
@@ -46,7 +47,7 @@ class Live:
     engine: Engine
     hub: DesktopHub
     url: str
-    clock: Clock
+    clock: ManualClock
 
     async def token(self, username: str = "jdoe", password: str = "secret") -> str:
         token, _ = await self.engine.login(username, password)
@@ -90,7 +91,7 @@ async def refusal(ws: ClientConnection) -> tuple[int, str, list[Any]]:
 
 @pytest.fixture
 async def live(tmp_path: Path) -> AsyncIterator[Live]:
-    clock = Clock()
+    clock = ManualClock()
     server_options = (
         f"max-desktop-connections = {LIMIT}\n"
         "session-idle-timeout = 10\n"
@@ -116,7 +117,7 @@ async def live(tmp_path: Path) -> AsyncIterator[Live]:
 
 @pytest.fixture
 def fresh_log_gate(monkeypatch: pytest.MonkeyPatch) -> doors.LogGate:
-    gate = doors.LogGate(clock=Clock(0.0))
+    gate = doors.LogGate(clock=ManualClock(0.0))
     monkeypatch.setattr(doors, "_log_gate", gate)
     return gate
 

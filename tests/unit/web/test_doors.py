@@ -11,10 +11,11 @@ from pathlib import Path
 
 import httpx
 import pytest
-from engine_support import CRM, Clock, make_config, started_engine
+from engine_support import CRM, make_config, started_engine
 
 from wwe_host.api.desktop import ACTIONS
 from wwe_host.config import ServerSettings
+from wwe_host.core.time import ManualClock
 from wwe_host.engine import Engine
 from wwe_host.web import doors
 from wwe_host.web.app import build_site
@@ -84,7 +85,7 @@ def test_close_reasons_fit_a_close_frame() -> None:
 def test_the_log_gate_logs_once_a_minute_per_door_and_origin(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    clock = Clock(0.0)
+    clock = ManualClock(0.0)
     gate = doors.LogGate(clock=clock)
     with caplog.at_level(logging.WARNING, logger="wwe_host.web"):
         assert gate.log(doors.LOGIN, doors.ORIGIN, SIBLING, "", "why")
@@ -108,7 +109,7 @@ def test_the_log_gate_logs_once_a_minute_per_door_and_origin(
 class Site:
     engine: Engine
     http: httpx.AsyncClient
-    clock: Clock
+    clock: ManualClock
 
     async def login(self, origin: str | None = PUBLIC, form: bool = False) -> httpx.Response:
         headers = {"origin": origin} if origin is not None else {}
@@ -136,7 +137,7 @@ class Site:
 
 @pytest.fixture
 async def site(tmp_path: Path, fresh_gate: None) -> AsyncIterator[Site]:
-    clock = Clock()
+    clock = ManualClock()
     config = make_config(
         server=f"desktop-origins = {PROXIED}\nsession-idle-timeout = 10\nsession-max-lifetime = 60"
     )
@@ -152,7 +153,7 @@ async def site(tmp_path: Path, fresh_gate: None) -> AsyncIterator[Site]:
 
 @pytest.fixture
 def fresh_gate(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(doors, "_log_gate", doors.LogGate(clock=Clock(0.0)))
+    monkeypatch.setattr(doors, "_log_gate", doors.LogGate(clock=ManualClock(0.0)))
 
 
 async def test_login_from_the_desktops_origins(site: Site) -> None:
