@@ -8,6 +8,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
+import msgspec
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -65,16 +66,8 @@ async def sim_call(engine: Engine, request: Request, body: SimCall, query: None)
     item = _item(engine, "voice", body.from_, body.user_data)
     item.dnis = body.dnis
     item.call_uuid = call_uuid = new_call_uuid()
-    done = await _push(engine, body.to, item)
-    result = CallResult(
-        call_uuid=call_uuid,
-        state=done.state,
-        interaction_uuid=done.interaction_uuid,
-        interaction_id=done.interaction_id,
-        agent=done.agent,
-        queue=done.queue,
-    )
-    return json_response(result, 201)
+    done = msgspec.structs.asdict(await _push(engine, body.to, item))
+    return json_response(CallResult(call_uuid=call_uuid, **done), 201)
 
 
 async def sim_email(engine: Engine, request: Request, body: SimEmail, query: None) -> Response:
@@ -88,16 +81,8 @@ async def sim_chat(engine: Engine, request: Request, body: SimChat, query: None)
     item = _item(engine, "chat", body.from_, body.user_data)
     item.message = body.message
     item.chat_id = chat_id = uuid.uuid4().hex
-    done = await _push(engine, body.to, item)
-    result = ChatResult(
-        chat_id=chat_id,
-        state=done.state,
-        interaction_uuid=done.interaction_uuid,
-        interaction_id=done.interaction_id,
-        agent=done.agent,
-        queue=done.queue,
-    )
-    return json_response(result, 201)
+    done = msgspec.structs.asdict(await _push(engine, body.to, item))
+    return json_response(ChatResult(chat_id=chat_id, **done), 201)
 
 
 def _queued(engine: Engine, predicate: Callable[[QueuedItem], bool], what: str) -> ApiError:
