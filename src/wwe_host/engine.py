@@ -121,12 +121,12 @@ class Engine:
     async def start(self) -> None:
         state = self.state
         await self.store.open()
-        for session in await self.store.load_sessions():
+        for session, version in await self.store.load_sessions():
             if session.username not in self.config.agents:
                 log.warning("dropping stored session of unknown agent %r", session.username)
                 continue
             self.session_registry.index(session)
-            self.commits.durable[session.session_id] = encode_session(session)
+            self.commits.adopt(session.session_id, encode_session(session), version)
         state.queue = await self.store.load_queue()
         state.durable_queue = list(state.queue)
         self.contact_center.restore(state.sessions.values())

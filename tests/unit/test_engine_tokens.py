@@ -21,7 +21,7 @@ def config(idle: str = "10", lifetime: str = "60") -> Config:
 
 def stored_record(engine: Engine) -> bytes:
     (data,) = engine.store.db.execute("SELECT data FROM sessions").fetchone()  # type: ignore[attr-defined]
-    return bytes(data)
+    return str(data).encode()
 
 
 async def test_an_idle_token_stops_opening_the_session_which_stays(tmp_path: Path) -> None:

@@ -20,7 +20,7 @@ from ..contact_center.mail import SmtpSender
 from ..domain.effects import Effects, Notice
 from ..domain.model import AgentSession, Interaction
 from ..errors import ApiError, ErrorCode
-from ..store.base import Changes, decode_session
+from ..store.base import Changes, StoreConflict, decode_session, encode_session
 from ..store.group_commit import GroupCommit
 from ..store.health import StoreError
 from .ports import Message
@@ -163,6 +163,17 @@ class Runner:
                 kept = kept[-AUDIT_BUFFER_MAX:]
             state.audit = kept
 
+    async def _reload(self, session_ids: list[str]) -> None:
+        """Another writer changed these sessions: take them as the store has them now."""
+        for session_id in session_ids:
+            stored = await self.state.store.load_session(session_id)
+            if stored is None:
+                self.commits.adopt(session_id, None)
+                self.sessions.forget(session_id)
+                continue
+            self.commits.adopt(session_id, encode_session(stored.session), stored.version)
+            self._restore(stored.session)
+
     def _restore(self, stored: AgentSession) -> None:
         """Put the live session back to ``stored`` (decoded from the store), in place, so
         that whoever holds the session object holds the restored one; re-point the token
@@ -203,6 +214,9 @@ class Runner:
                 changes.audit, state.audit = state.audit, []
             try:
                 await self.commits.commit(changes)
+            except StoreConflict as conflict:
+                await self._reload(conflict.session_ids)
+                raise
             except Exception as problem:
                 because = f" ({problem.reason})" if isinstance(problem, StoreError) else ""
                 raise ApiError(

@@ -3,6 +3,12 @@
 The engine hands over everything one operation changed in a single ``Changes``; a store
 commits it atomically before the engine lets any reply leave. SQLite is the embedded
 default; PostgreSQL implements the same methods.
+
+The store is the truth: every session record carries a version, a commit names the version
+it expects each record to have, and a store refuses the whole commit (``StoreConflict``)
+when one record was changed since (by another process): a stale write never overwrites.
+Records are JSON (a session, a queued item) and the audit log is rows of JSON arrays, so
+any SQL client can query them (no format only Python can read).
 """
 
 from __future__ import annotations
@@ -13,10 +19,14 @@ from typing import Any, NamedTuple, Protocol
 import msgspec
 
 from ..domain.model import AgentSession, QueuedItem
+from ..errors import ApiError, ErrorCode
 
-encode_session = msgspec.msgpack.Encoder().encode
-"""A session record as the store keeps it (one codec for every store and the engine)."""
-decode_session = msgspec.msgpack.Decoder(AgentSession).decode
+encode_session = msgspec.json.Encoder().encode
+"""A session record as the store keeps it: JSON (one codec for every store and the engine)."""
+decode_session = msgspec.json.Decoder(AgentSession).decode
+encode_record = msgspec.json.Encoder().encode
+"""Any other record (a queued item, a batch of audit rows) as the store keeps it."""
+decode_item = msgspec.json.Decoder(QueuedItem).decode
 
 # What the engine records per request: (at, agent, frame, origin, request, outcome, detail,
 # duration ms). A plain tuple: it is made for every request.
@@ -36,6 +46,32 @@ class AuditEntry(NamedTuple):
     duration_ms: float
 
 
+class StoredSession(NamedTuple):
+    """A session record as loaded, with the version the store holds it at (1 = first)."""
+
+    session: AgentSession
+    version: int
+
+
+class StoreConflict(ApiError):
+    """A commit named a version that a session record no longer has: another process
+    changed (or ended) it since this one loaded it. Nothing of the commit was written.
+
+    Not a failure of the store (``/healthz`` stays ok): the writer reloads the records
+    named in ``session_ids`` and whoever asked may retry (UNAVAILABLE, REST 503)."""
+
+    def __init__(self, session_ids: list[str]) -> None:
+        super().__init__(
+            ErrorCode.UNAVAILABLE,
+            "The change conflicted with a newer change of the same session; "
+            "nothing was changed. Retry.",
+        )
+        self.session_ids = session_ids
+
+    def __str__(self) -> str:
+        return f"stale version of session(s) {', '.join(self.session_ids)}"
+
+
 @dataclass(slots=True)
 class Changes:
     sessions: list[AgentSession] = field(default_factory=list)
@@ -48,11 +84,18 @@ class Changes:
     # The sessions encoded when the batch was handed to the store: exactly what is written,
     # and what becomes the durable copy once the commit succeeds (GroupCommit fills it).
     frozen: dict[str, bytes] = field(default_factory=dict)
+    # The version each written or ended session record has in the store now, as the writer
+    # believes (0 or absent: not stored yet). The store writes version + 1 (GroupCommit
+    # fills it from what it last wrote or loaded).
+    versions: dict[str, int] = field(default_factory=dict)
 
-    def freeze(self) -> None:
+    def freeze(self, versions: dict[str, int] | None = None) -> None:
         """Encode the sessions as they are now; later changes to the live objects belong
-        to a later commit."""
+        to a later commit. ``versions``: the versions the records are expected to have."""
         self.frozen = {s.session_id: encode_session(s) for s in self.sessions}
+        if versions is not None:
+            wanted = [s.session_id for s in self.sessions] + self.ended
+            self.versions = {sid: versions.get(sid, 0) for sid in wanted}
 
     def record(self, session: AgentSession) -> bytes:
         """The bytes to store for ``session``: the frozen copy when there is one."""
@@ -82,13 +125,21 @@ class Store(Protocol):
 
     async def close(self) -> None: ...
 
-    async def load_sessions(self) -> list[AgentSession]: ...
+    async def load_sessions(self) -> list[StoredSession]:
+        """Every stored session with its version (a process starting up warms its cache)."""
+        ...
+
+    async def load_session(self, session_id: str) -> StoredSession | None:
+        """One session as stored now (after a conflict, the writer takes the truth)."""
+        ...
 
     async def load_queue(self) -> list[QueuedItem]: ...
 
     async def commit(self, changes: Changes) -> None:
         """Write all of ``changes`` or nothing; return only once it is durable. A store
-        that cannot write raises ``StoreError`` (store/health.py)."""
+        that cannot write raises ``StoreError`` (store/health.py); a record whose version
+        is not the one ``changes.versions`` names raises ``StoreConflict`` (nothing is
+        written: a record expected at 0 must not exist, one ended must be at its version)."""
         ...
 
     async def outbox(self) -> list[dict[str, Any]]: ...

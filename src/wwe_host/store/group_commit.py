@@ -22,8 +22,12 @@ class GroupCommit:
     that arrive while a commit is being written join the next one. Each outcome goes to
     ``health`` (what ``/healthz`` reports).
 
+    One batch is written at a time: a batch gathered while one is being written starts once
+    that one is done, so it knows the versions the store now holds.
+
     It also knows what is durable: ``durable`` holds each stored session's record as last
-    written. When a commit fails, ``on_failure`` is called with the failed batch before any
+    written (or loaded), ``versions`` the version the store holds it at. When a commit
+    fails, ``on_failure`` is called with the failed batch before any
     caller resumes, so that the caller of the failure can put memory back to what is durable.
     A batch that was being gathered while the failed one was written is failed with it: its
     operations may have read what the failed batch changed.
@@ -40,9 +44,20 @@ class GroupCommit:
         self.on_failure = on_failure
         self.health = health or StoreHealth()
         self.durable: dict[str, bytes] = {}
+        self.versions: dict[str, int] = {}
         self._batch: Changes | None = None
         self._done: asyncio.Future[None] | None = None
         self._writing: asyncio.Future[None] | None = None
+
+    def adopt(self, session_id: str, record: bytes | None, version: int = 0) -> None:
+        """Take ``record`` at ``version`` as what the store holds (loaded at start or after
+        a conflict); ``None``: the store holds no such session."""
+        if record is None:
+            self.durable.pop(session_id, None)
+            self.versions.pop(session_id, None)
+        else:
+            self.durable[session_id] = record
+            self.versions[session_id] = version
 
     def pending(self) -> asyncio.Future[None] | None:
         """What a reader must wait for so that it never reports an uncommitted change."""
@@ -62,9 +77,11 @@ class GroupCommit:
         batch, done = self._batch, self._done
         if batch is None or done is None:
             return  # failed together with the batch before it, or already started
+        if self._writing is not None:
+            return  # started when the batch being written is done
         self._batch, self._done = None, None
         self._writing = done
-        batch.freeze()
+        batch.freeze(self.versions)
         task = asyncio.ensure_future(self.store.commit(batch))
 
         def finished(task: asyncio.Task[None]) -> None:
@@ -74,9 +91,14 @@ class GroupCommit:
             if problem is None:
                 self.health.wrote()
                 self.durable.update(batch.frozen)
+                for session_id in batch.frozen:
+                    self.versions[session_id] = batch.versions.get(session_id, 0) + 1
                 for session_id in batch.ended:
                     self.durable.pop(session_id, None)
+                    self.versions.pop(session_id, None)
                 done.set_result(None)
+                if self._batch is not None:
+                    asyncio.get_running_loop().call_soon(self._start)
                 return
             if isinstance(problem, StoreError):
                 self.health.failed(problem)

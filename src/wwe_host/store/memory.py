@@ -10,21 +10,25 @@ import copy
 import json
 from typing import Any
 
-import msgspec
-
-from ..domain.model import AgentSession, QueuedItem
-from .base import AuditEntry, AuditRow, Changes, decode_session
+from ..domain.model import QueuedItem
+from .base import (
+    AuditEntry,
+    AuditRow,
+    Changes,
+    StoreConflict,
+    StoredSession,
+    decode_item,
+    decode_session,
+    encode_record,
+)
 from .health import StoreError
-
-_encode_item = msgspec.msgpack.Encoder().encode
-_decode_item = msgspec.msgpack.Decoder(QueuedItem).decode
 
 
 class MemoryStore:
     """Everything in process memory; lost when the process ends."""
 
     def __init__(self) -> None:
-        self.sessions: dict[str, bytes] = {}
+        self.sessions: dict[str, tuple[bytes, int]] = {}  # id → (record, version)
         self.queue: dict[str, bytes] = {}  # insertion order is the queue's order
         self.mail: list[dict[str, Any]] = []
         self.audit_rows: list[AuditRow] = []
@@ -36,11 +40,15 @@ class MemoryStore:
     async def close(self) -> None:
         self.is_open = False
 
-    async def load_sessions(self) -> list[AgentSession]:
-        return [decode_session(data) for data in self.sessions.values()]
+    async def load_sessions(self) -> list[StoredSession]:
+        return [StoredSession(decode_session(d), v) for d, v in self.sessions.values()]
+
+    async def load_session(self, session_id: str) -> StoredSession | None:
+        found = self.sessions.get(session_id)
+        return None if found is None else StoredSession(decode_session(found[0]), found[1])
 
     async def load_queue(self) -> list[QueuedItem]:
-        return [_decode_item(data) for data in self.queue.values()]
+        return [decode_item(data) for data in self.queue.values()]
 
     async def probe(self) -> None:
         if not self.is_open:
@@ -59,14 +67,26 @@ class MemoryStore:
             raise StoreError("the in-memory store is not open")
         # Build every new value first, then swap them in: nothing half-written.
         sessions = dict(self.sessions)
+        stale = []
         for session in changes.sessions:
-            sessions[session.session_id] = changes.record(session)
+            expected = changes.versions.get(session.session_id, 0)
+            stored = sessions.get(session.session_id)
+            if (stored[1] if stored else 0) != expected:
+                stale.append(session.session_id)
+            sessions[session.session_id] = (changes.record(session), expected + 1)
         for session_id in changes.ended:
-            sessions.pop(session_id, None)
+            expected = changes.versions.get(session_id, 0)
+            if not expected:
+                continue  # ended before it was ever stored
+            stored = sessions.pop(session_id, None)
+            if (stored[1] if stored else 0) != expected:
+                stale.append(session_id)
+        if stale:
+            raise StoreConflict(stale)
         queue = dict(self.queue)
         for item in changes.queued:
             queue.pop(item.item_id, None)
-            queue[item.item_id] = _encode_item(item)
+            queue[item.item_id] = encode_record(item)
         for item_id in changes.dequeued:
             queue.pop(item_id, None)
         mail = [*self.mail, *(json.loads(json.dumps(m)) for m in changes.outbox)]

@@ -23,8 +23,17 @@ from typing import Any
 
 import msgspec
 
-from ..domain.model import AgentSession, QueuedItem
-from .base import AuditEntry, AuditRow, Changes, decode_session
+from ..domain.model import QueuedItem
+from .base import (
+    AuditEntry,
+    AuditRow,
+    Changes,
+    StoreConflict,
+    StoredSession,
+    decode_item,
+    decode_session,
+    encode_record,
+)
 from .health import StoreError
 
 MIGRATIONS: dict[int, str] = {
@@ -89,13 +98,28 @@ MIGRATIONS: dict[int, str] = {
     );
     INSERT INTO health VALUES (1, 0, 0);
     """,
+    # Versioned session records (optimistic concurrency, store/base.py); every record and
+    # audit batch becomes JSON (converted by _to_json), and audit_log shows the audit as
+    # rows any SQL client can query.
+    6: """
+    ALTER TABLE sessions ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+    CREATE VIEW audit_log AS
+        SELECT b.id AS batch, CAST(e.key AS INTEGER) AS position,
+               json_extract(e.value, '$[0]') AS at, json_extract(e.value, '$[1]') AS agent,
+               json_extract(e.value, '$[2]') AS frame, json_extract(e.value, '$[3]') AS origin,
+               json_extract(e.value, '$[4]') AS request,
+               json_extract(e.value, '$[5]') AS outcome,
+               json_extract(e.value, '$[6]') AS detail,
+               json_extract(e.value, '$[7]') AS duration_ms
+        FROM audit_batch AS b, json_each(b.data) AS e;
+    """,
 }
+SCHEMA = max(MIGRATIONS)
+"""The newest schema this code knows; a newer file is refused (written by newer code)."""
 # Batches deleted per transaction by the audit retention (the loop runs between them).
 PRUNE_CHUNK = 512
 
-_encode = msgspec.msgpack.Encoder().encode
-_decode_item = msgspec.msgpack.Decoder(QueuedItem).decode
-_decode_audit = msgspec.msgpack.Decoder(list[AuditRow]).decode
+_decode_audit = msgspec.json.Decoder(list[AuditRow]).decode
 
 
 class SqliteStore:
@@ -156,6 +180,11 @@ class SqliteStore:
         db.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
         row = db.execute("SELECT version FROM schema_version").fetchone()
         version = row[0] if row else 0
+        if version > SCHEMA:
+            raise StoreError(
+                f"{self.path} has schema version {version}, newer than this wwe-host knows "
+                f"({SCHEMA}); run the newer wwe-host or restore an older copy"
+            )
         for target in sorted(MIGRATIONS):
             if target > version:
                 db.execute("BEGIN IMMEDIATE")
@@ -164,6 +193,8 @@ class SqliteStore:
                         db.execute(statement)
                 if target == 5:
                     _backfill_audit(db)
+                if target == 6:
+                    _to_json(db)
                 db.execute("DELETE FROM schema_version")
                 db.execute("INSERT INTO schema_version VALUES (?)", (target,))
                 db.execute("COMMIT")
@@ -219,31 +250,35 @@ class SqliteStore:
             self._db.close()
             self._db = None
 
-    async def load_sessions(self) -> list[AgentSession]:
-        rows = self.db.execute("SELECT data FROM sessions ORDER BY rowid").fetchall()
-        return [decode_session(row[0]) for row in rows]
+    async def load_sessions(self) -> list[StoredSession]:
+        rows = self.db.execute("SELECT data, version FROM sessions ORDER BY rowid").fetchall()
+        return [StoredSession(decode_session(data), version) for data, version in rows]
+
+    async def load_session(self, session_id: str) -> StoredSession | None:
+        row = self.db.execute(
+            "SELECT data, version FROM sessions WHERE session_id = ?", (session_id,)
+        ).fetchone()
+        return None if row is None else StoredSession(decode_session(row[0]), row[1])
 
     async def load_queue(self) -> list[QueuedItem]:
         rows = self.db.execute("SELECT data FROM queue ORDER BY seq").fetchall()
-        return [_decode_item(row[0]) for row in rows]
+        return [decode_item(row[0]) for row in rows]
 
     async def commit(self, changes: Changes) -> None:
+        try:
+            self._commit(changes)
+        except StoreConflict as conflict:  # rolled back: name the records now
+            conflict.session_ids = self._stale(self.db, changes)
+            raise
+
+    def _commit(self, changes: Changes) -> None:
         with self._transaction() as db:
-            if changes.sessions:
-                db.executemany(
-                    "INSERT INTO sessions(session_id, username, data) VALUES (?, ?, ?) "
-                    "ON CONFLICT(session_id) DO UPDATE SET data = excluded.data",
-                    [(s.session_id, s.username, changes.record(s)) for s in changes.sessions],
-                )
-            if changes.ended:
-                db.executemany(
-                    "DELETE FROM sessions WHERE session_id = ?", [(s,) for s in changes.ended]
-                )
+            self._write_sessions(db, changes)
             if changes.queued:
                 db.executemany(
                     "INSERT OR REPLACE INTO queue(item_id, seq, data) VALUES (?, "
                     "(SELECT COALESCE(MAX(seq), 0) + 1 FROM queue), ?)",
-                    [(item.item_id, _encode(item)) for item in changes.queued],
+                    [(item.item_id, encode_record(item).decode()) for item in changes.queued],
                 )
             if changes.dequeued:
                 db.executemany(
@@ -269,8 +304,54 @@ class SqliteStore:
                 db.execute(
                     "INSERT INTO audit_batch(data, entries, first_at, last_at, seq_end) "
                     "VALUES (?, ?, ?, ?, ? + (SELECT COALESCE(MAX(seq_end), 0) FROM audit_batch))",
-                    (_encode(audit), len(audit), min(times), max(times), len(audit)),
+                    (encode_record(audit).decode(), len(audit), min(times), max(times), len(audit)),
                 )
+
+    def _write_sessions(self, db: sqlite3.Connection, changes: Changes) -> None:
+        """Write and end session records at the versions ``changes`` names, or raise
+        ``StoreConflict`` naming every record that is not at its version."""
+        versions = changes.versions
+        new: list[tuple[str, str, str]] = []
+        updates: list[tuple[str, str, int]] = []
+        for s in changes.sessions:
+            version = versions.get(s.session_id, 0)
+            record = changes.record(s).decode()
+            if version == 0:
+                new.append((s.session_id, s.username, record))
+            else:
+                updates.append((record, s.session_id, version))
+        ended = [(sid, versions[sid]) for sid in changes.ended if versions.get(sid, 0)]
+        written = 0
+        if new:
+            written += db.executemany(
+                "INSERT INTO sessions(session_id, username, data, version) VALUES (?, ?, ?, 1) "
+                "ON CONFLICT(session_id) DO NOTHING",
+                new,
+            ).rowcount
+        if updates:
+            written += db.executemany(
+                "UPDATE sessions SET data = ?, version = version + 1 "
+                "WHERE session_id = ? AND version = ?",
+                updates,
+            ).rowcount
+        if ended:
+            written += db.executemany(
+                "DELETE FROM sessions WHERE session_id = ? AND version = ?", ended
+            ).rowcount
+        if written != len(new) + len(updates) + len(ended):
+            raise StoreConflict([])
+
+    def _stale(self, db: sqlite3.Connection, changes: Changes) -> list[str]:
+        """The records of ``changes`` whose stored version is not the one it names."""
+        wanted = [s.session_id for s in changes.sessions] + [
+            sid for sid in changes.ended if changes.versions.get(sid, 0)
+        ]
+        stale = []
+        for sid in wanted:
+            row = db.execute("SELECT version FROM sessions WHERE session_id = ?", (sid,)).fetchone()
+            if (row[0] if row else 0) != changes.versions.get(sid, 0):
+                stale.append(sid)
+        return stale
 
     async def outbox(self) -> list[dict[str, Any]]:
         rows = self.db.execute("SELECT data, status FROM outbox ORDER BY id").fetchall()
@@ -347,7 +428,7 @@ class SqliteStore:
             kept = _decode_audit(data)[drop:]
             db.execute(
                 "UPDATE audit_batch SET data = ?, entries = ?, first_at = ? WHERE id = ?",
-                (_encode(kept), len(kept), min(r[0] for r in kept), batch_id),
+                (encode_record(kept).decode(), len(kept), min(r[0] for r in kept), batch_id),
             )
             return int(drop)
 
@@ -357,13 +438,28 @@ def _backfill_audit(db: sqlite3.Connection) -> None:
     seq = 0
     rows = db.execute("SELECT id, data FROM audit_batch ORDER BY id").fetchall()
     for batch_id, data in rows:
-        entries = _decode_audit(data)
+        entries = _decode_packed_audit(data)
         times = [row[0] for row in entries] or [0.0]
         seq += len(entries)
         db.execute(
             "UPDATE audit_batch SET entries = ?, first_at = ?, last_at = ?, seq_end = ? "
             "WHERE id = ?",
             (len(entries), min(times), max(times), seq, batch_id),
+        )
+
+
+# Before schema 6, records and audit batches were MessagePack.
+_decode_packed_audit = msgspec.msgpack.Decoder(list[AuditRow]).decode
+
+
+def _to_json(db: sqlite3.Connection) -> None:
+    """Rewrite the MessagePack records and audit batches of schema 5 as JSON (schema 6)."""
+    unpack = msgspec.msgpack.Decoder().decode
+    for table, key in (("sessions", "session_id"), ("queue", "item_id"), ("audit_batch", "id")):
+        rows = db.execute(f"SELECT {key}, data FROM {table}").fetchall()
+        db.executemany(
+            f"UPDATE {table} SET data = ? WHERE {key} = ?",
+            [(encode_record(unpack(data)).decode(), k) for k, data in rows],
         )
 
 

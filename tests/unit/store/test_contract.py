@@ -10,7 +10,7 @@ import pytest
 
 from wwe_host.domain.model import AgentSession, QueuedItem, SessionToken
 from wwe_host.domain.states import NOT_READY, READY
-from wwe_host.store.base import AuditRow, Changes, Store
+from wwe_host.store.base import AuditRow, Changes, Store, StoreConflict
 from wwe_host.store.memory import MemoryStore
 from wwe_host.store.sqlite import SqliteStore
 
@@ -44,7 +44,8 @@ async def test_sessions_round_trip_as_copies(store: Store) -> None:
     live = session("s1")
     await store.commit(Changes(sessions=[live]))
     live.mic_muted = True  # the live object changes after its commit
-    (loaded,) = await store.load_sessions()
+    ((loaded, version),) = await store.load_sessions()
+    assert version == 1
     assert loaded is not live
     assert loaded.session_id == "s1"
     assert loaded.media == {"voice": NOT_READY, "email": READY}
@@ -58,7 +59,7 @@ async def test_a_frozen_batch_stores_what_was_frozen(store: Store) -> None:
     changes.freeze()
     live.mic_muted = True
     await store.commit(changes)
-    (loaded,) = await store.load_sessions()
+    ((loaded, _),) = await store.load_sessions()
     assert loaded.mic_muted is False
 
 
@@ -66,11 +67,51 @@ async def test_a_session_is_overwritten_then_ended(store: Store) -> None:
     first = session("s1")
     await store.commit(Changes(sessions=[first, session("s2", "asmith")]))
     first.next_toast = 7
-    await store.commit(Changes(sessions=[first]))
-    loaded = {s.session_id: s for s in await store.load_sessions()}
-    assert loaded["s1"].next_toast == 7
-    await store.commit(Changes(ended=["s1"]))
-    assert [s.session_id for s in await store.load_sessions()] == ["s2"]
+    await store.commit(Changes(sessions=[first], versions={"s1": 1}))
+    loaded = {s.session_id: (s, v) for s, v in await store.load_sessions()}
+    assert loaded["s1"][0].next_toast == 7
+    assert (loaded["s1"][1], loaded["s2"][1]) == (2, 1)
+    await store.commit(Changes(ended=["s1"], versions={"s1": 2}))
+    assert [s.session_id for s, _ in await store.load_sessions()] == ["s2"]
+    assert await store.load_session("s1") is None
+    stored = await store.load_session("s2")
+    assert stored is not None and stored.version == 1 and stored.session.username == "asmith"
+
+
+async def test_a_stale_write_is_refused_and_changes_nothing(store: Store) -> None:
+    await store.commit(Changes(sessions=[session("s1"), session("s2", "asmith")]))
+    newer = session("s1")
+    newer.next_toast = 5
+    await store.commit(Changes(sessions=[newer], versions={"s1": 1}))  # another writer
+    stale, other = session("s1"), session("s2", "asmith")
+    stale.mic_muted = other.mic_muted = True
+    with pytest.raises(StoreConflict) as refused:
+        await store.commit(
+            Changes(
+                sessions=[stale, other],
+                versions={"s1": 1, "s2": 1},
+                queued=[item("q")],
+                audit=[(1.0, "jdoe", "f-1", "o", "voice.dial", "allowed", "", 0.1)],
+            )
+        )
+    assert refused.value.session_ids == ["s1"]
+    assert refused.value.code == "UNAVAILABLE"
+    loaded = {s.session_id: (s, v) for s, v in await store.load_sessions()}
+    assert (loaded["s1"][0].next_toast, loaded["s1"][0].mic_muted, loaded["s1"][1]) == (5, False, 2)
+    assert (loaded["s2"][0].mic_muted, loaded["s2"][1]) == (False, 1)
+    assert await store.load_queue() == [] and await store.audit() == []
+
+
+async def test_a_record_is_created_once_and_ended_only_at_its_version(store: Store) -> None:
+    await store.commit(Changes(sessions=[session("s1")]))
+    with pytest.raises(StoreConflict):  # a second "new" record with the same id
+        await store.commit(Changes(sessions=[session("s1")]))
+    with pytest.raises(StoreConflict):  # ended by a writer that has not seen version 2
+        await store.commit(Changes(sessions=[session("s1")], versions={"s1": 1}))
+        await store.commit(Changes(ended=["s1"], versions={"s1": 1}))
+    stored = await store.load_session("s1")
+    assert stored is not None and stored.version == 2
+    await store.commit(Changes(ended=["never-stored"]))  # nothing to end: no conflict
 
 
 async def test_the_queue_keeps_its_order_and_a_requeued_item_goes_last(store: Store) -> None:

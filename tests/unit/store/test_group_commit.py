@@ -115,3 +115,25 @@ async def test_every_caller_of_a_batch_gets_its_outcome(count: int) -> None:
     )
     assert len(store.written) == 1
     assert len(store.written[0].sessions) == count
+
+
+async def test_one_batch_is_written_at_a_time_and_the_next_names_the_new_versions() -> None:
+    store = GatedStore()
+    commits = GroupCommit(store)
+    a = session("a")
+    first = asyncio.ensure_future(commits.commit(Changes(sessions=[a])))
+    await store.entered.wait()  # "a" at version 0 is being written
+    store.entered.clear()
+    second = asyncio.ensure_future(commits.commit(Changes(sessions=[a])))
+    for _ in range(5):  # the second batch waits for the first, however many turns pass
+        turn = asyncio.get_running_loop().create_future()
+        asyncio.get_running_loop().call_soon(turn.set_result, None)
+        await turn
+    assert not store.entered.is_set()
+    store.gate.set()
+    await asyncio.gather(first, second)
+    assert [w.versions for w in store.written] == [{"a": 0}, {"a": 1}]
+    assert commits.versions == {"a": 2}
+    await commits.commit(Changes(ended=["a"]))
+    assert store.written[-1].versions == {"a": 2}
+    assert commits.versions == {} and commits.durable == {}

@@ -7,6 +7,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import msgspec
 import pytest
 
 from wwe_host.domain.model import AgentSession
@@ -97,7 +98,7 @@ async def test_a_store_that_cannot_write_raises_store_error_and_recovers(tmp_pat
     store.db.execute("PRAGMA query_only = OFF")
     await store.probe()
     await store.commit(Changes(sessions=[session()]))
-    assert [s.session_id for s in await store.load_sessions()] == ["s1"]
+    assert [s.session.session_id for s in await store.load_sessions()] == ["s1"]
     assert await store.audit() == []  # the failed commit wrote nothing
     await store.close()
 
@@ -180,7 +181,7 @@ async def test_batches_stored_before_the_retention_are_counted(
     db = sqlite3.connect(path, isolation_level=None)
     store = SqliteStore(path)
     store._migrate(db)
-    encode = sqlite_module._encode
+    encode = msgspec.msgpack.Encoder().encode  # schema 4 and 5 batches were MessagePack
     for first in (0, 3, 6):
         batch = [entry(float(first + i), f"r{first + i}") for i in range(3)]
         db.execute("INSERT INTO audit_batch(data) VALUES (?)", (encode(batch),))
@@ -196,3 +197,72 @@ async def test_batches_stored_before_the_retention_are_counted(
     assert await store.prune_audit(keep=4) == 7
     assert [e.request for e in await store.audit()] == ["r7", "r8", "r9", "r10"]
     await store.close()
+
+
+async def test_schema_5_records_become_json_and_the_audit_reads_as_rows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file of the version before (MessagePack records, schema 5) is converted when it is
+    opened; afterwards any SQL client reads sessions as JSON and the audit as rows."""
+    path = tmp_path / "wwe-host.db"
+    old = {v: sql for v, sql in sqlite_module.MIGRATIONS.items() if v <= 5}
+    monkeypatch.setattr(sqlite_module, "MIGRATIONS", old)
+    monkeypatch.setattr(sqlite_module, "SCHEMA", 5)
+    db = sqlite3.connect(path, isolation_level=None)
+    SqliteStore(path)._migrate(db)
+    pack = msgspec.msgpack.Encoder().encode
+    db.execute(
+        "INSERT INTO sessions(session_id, username, data) VALUES (?, ?, ?)",
+        ("s1", "jdoe", pack(session("s1"))),
+    )
+    db.execute(
+        "INSERT INTO queue(item_id, seq, data) VALUES (?, 1, ?)",
+        (
+            "q1",
+            pack(
+                {
+                    "item_id": "q1",
+                    "queue": "sales",
+                    "media": "voice",
+                    "sender": "555",
+                    "enqueued_at": 1.0,
+                }
+            ),
+        ),
+    )
+    db.execute(
+        "INSERT INTO audit_batch(data, entries, first_at, last_at, seq_end) "
+        "VALUES (?, 2, 1.0, 2.0, 2)",
+        (pack([entry(1.0, "agent.get"), entry(2.0, "voice.dial")]),),
+    )
+    db.close()
+    monkeypatch.undo()
+
+    store = await opened(path)
+    ((loaded, version),) = await store.load_sessions()
+    assert (loaded.session_id, version) == ("s1", 1)
+    assert [i.item_id for i in await store.load_queue()] == ["q1"]
+    assert [e.request for e in await store.audit()] == ["agent.get", "voice.dial"]
+    await store.commit(Changes(audit=[entry(3.0, "agent.set")]))
+    await store.close()
+
+    plain = sqlite3.connect(path)  # what any SQL client sees
+    assert plain.execute(
+        "SELECT json_extract(data, '$.username'), version FROM sessions"
+    ).fetchall() == [("jdoe", 1)]
+    rows = plain.execute(
+        "SELECT at, agent, request, outcome FROM audit_log WHERE request LIKE 'voice.%' "
+        "OR request = 'agent.set' ORDER BY batch, position"
+    ).fetchall()
+    assert rows == [(2.0, "jdoe", "voice.dial", "allowed"), (3.0, "jdoe", "agent.set", "allowed")]
+    plain.close()
+
+
+async def test_a_database_of_a_newer_schema_is_refused_naming_both(tmp_path: Path) -> None:
+    path = tmp_path / "wwe-host.db"
+    await (await opened(path)).close()
+    db = sqlite3.connect(path, isolation_level=None)
+    db.execute("UPDATE schema_version SET version = 99")
+    db.close()
+    reason = await refusal(path)
+    assert f"schema version 99, newer than this wwe-host knows ({sqlite_module.SCHEMA})" in reason

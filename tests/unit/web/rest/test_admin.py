@@ -91,7 +91,8 @@ async def test_patch_user_data_sets_and_deletes(env: Env) -> None:
     events = jdoe.desktop.event_types(frame_id)[before:]
     assert events == ["ATTACHED_DATA_CHANGED", "ATTACHED_DATA_CHANGED"]
     stored = await env.engine.store.load_sessions()
-    assert stored[0].interactions[interaction.interaction_id].user_data == {"Keep": "one", "New": 7}
+    stored_call = stored[0].session.interactions[interaction.interaction_id]
+    assert stored_call.user_data == {"Keep": "one", "New": 7}
 
     assert_error(await env.patch("/interactions/nope/user-data", {"A": "1"}), 404, "NOT_FOUND")
     assert_error(

@@ -27,7 +27,7 @@ async def test_call_to_an_agent_rings_and_reaches_the_frames(env: Env) -> None:
     assert jdoe.desktop.event_types(frame_id)[:2] == ["ADDED", "RINGING"]
     # Durable: the store has it before the answer left.
     stored = await env.engine.store.load_sessions()
-    assert [list(s.interactions) for s in stored] == [[call.interaction_id]]
+    assert [list(s.session.interactions) for s in stored] == [[call.interaction_id]]
 
 
 async def test_call_by_dn_with_dnis(env: Env) -> None:
