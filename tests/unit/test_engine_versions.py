@@ -100,3 +100,19 @@ async def test_a_session_ended_elsewhere_is_forgotten_on_the_next_write(
     assert refused.value.code == ErrorCode.UNAVAILABLE
     assert second.session_by_id(sid) is None
     assert sid not in second.commits.versions
+
+
+async def test_a_login_joins_the_session_another_process_opened(tmp_path: Path) -> None:
+    clock = ManualClock()
+    first = await engine_on(tmp_path / "wwe-host.db", clock)
+    second = await engine_on(tmp_path / "wwe-host.db", clock)  # started before the login
+    try:
+        _, opened = await first.login("jdoe", "secret")
+        token, joined = await second.login("jdoe", "secret")
+        assert joined.session_id == opened.session_id
+        assert second.session_for_token(token) is joined
+        stored = await second.store.load_session_of("jdoe")
+        assert stored is not None and len(stored.session.auth_tokens) == 2
+    finally:
+        await second.stop()
+        await first.stop()

@@ -163,6 +163,17 @@ class Runner:
                 kept = kept[-AUDIT_BUFFER_MAX:]
             state.audit = kept
 
+    async def load_user(self, username: str) -> AgentSession | None:
+        """The agent's session as the store has it (another process may have opened it),
+        now cached here; None when the agent has none."""
+        stored = await self.state.store.load_session_of(username)
+        if stored is None:
+            return None
+        session_id = stored.session.session_id
+        self.commits.adopt(session_id, encode_session(stored.session), stored.version)
+        self._restore(stored.session)
+        return self.state.sessions.get(session_id)
+
     async def _reload(self, session_ids: list[str]) -> None:
         """Another writer changed these sessions: take them as the store has them now."""
         for session_id in session_ids:

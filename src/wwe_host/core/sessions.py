@@ -13,6 +13,7 @@ from ..domain.effects import Effects
 from ..domain.model import AgentSession
 from ..domain.states import LOGOUT, NOT_READY, READY
 from ..security.logins import LoginGuard
+from ..store.base import StoreConflict
 from .frames import Frames
 from .runner import Runner
 from .state import CoreState
@@ -91,7 +92,13 @@ class Sessions:
             fx.touch(session)
             return session
 
-        session = await self.runner.run(open_session)
+        if core.live_session(username) is None:
+            await self.runner.load_user(username)
+        try:
+            session = await self.runner.run(open_session)
+        except StoreConflict:  # another process opened (or changed) the agent's session
+            await self.runner.load_user(username)
+            session = await self.runner.run(open_session)
         return token, session
 
     def session_for_token(self, token: str, *, touch: bool = True) -> AgentSession | None:

@@ -133,6 +133,11 @@ class Store(Protocol):
         """One session as stored now (after a conflict, the writer takes the truth)."""
         ...
 
+    async def load_session_of(self, username: str) -> StoredSession | None:
+        """The agent's session as stored now, if any: one per agent (a second record for
+        the same agent is refused as a conflict, as a stale write is)."""
+        ...
+
     async def load_queue(self) -> list[QueuedItem]: ...
 
     async def commit(self, changes: Changes) -> None:

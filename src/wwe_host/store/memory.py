@@ -47,6 +47,13 @@ class MemoryStore:
         found = self.sessions.get(session_id)
         return None if found is None else StoredSession(decode_session(found[0]), found[1])
 
+    async def load_session_of(self, username: str) -> StoredSession | None:
+        for data, version in self.sessions.values():
+            session = decode_session(data)
+            if session.username == username:
+                return StoredSession(session, version)
+        return None
+
     async def load_queue(self) -> list[QueuedItem]:
         return [decode_item(data) for data in self.queue.values()]
 
@@ -73,6 +80,10 @@ class MemoryStore:
             stored = sessions.get(session.session_id)
             if (stored[1] if stored else 0) != expected:
                 stale.append(session.session_id)
+            elif expected == 0 and any(
+                decode_session(data).username == session.username for data, _ in sessions.values()
+            ):
+                stale.append(session.session_id)  # one record per agent
             sessions[session.session_id] = (changes.record(session), expected + 1)
         for session_id in changes.ended:
             expected = changes.versions.get(session_id, 0)

@@ -103,6 +103,7 @@ MIGRATIONS: dict[int, str] = {
     # rows any SQL client can query.
     6: """
     ALTER TABLE sessions ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+    CREATE UNIQUE INDEX sessions_username ON sessions(username);
     CREATE VIEW audit_log AS
         SELECT b.id AS batch, CAST(e.key AS INTEGER) AS position,
                json_extract(e.value, '$[0]') AS at, json_extract(e.value, '$[1]') AS agent,
@@ -260,6 +261,12 @@ class SqliteStore:
         ).fetchone()
         return None if row is None else StoredSession(decode_session(row[0]), row[1])
 
+    async def load_session_of(self, username: str) -> StoredSession | None:
+        row = self.db.execute(
+            "SELECT data, version FROM sessions WHERE username = ?", (username,)
+        ).fetchone()
+        return None if row is None else StoredSession(decode_session(row[0]), row[1])
+
     async def load_queue(self) -> list[QueuedItem]:
         rows = self.db.execute("SELECT data FROM queue ORDER BY seq").fetchall()
         return [decode_item(row[0]) for row in rows]
@@ -325,7 +332,7 @@ class SqliteStore:
         if new:
             written += db.executemany(
                 "INSERT INTO sessions(session_id, username, data, version) VALUES (?, ?, ?, 1) "
-                "ON CONFLICT(session_id) DO NOTHING",
+                "ON CONFLICT DO NOTHING",  # the same id, or another record of the agent
                 new,
             ).rowcount
         if updates:
@@ -346,11 +353,20 @@ class SqliteStore:
         wanted = [s.session_id for s in changes.sessions] + [
             sid for sid in changes.ended if changes.versions.get(sid, 0)
         ]
+        users = {s.session_id: s.username for s in changes.sessions}
         stale = []
         for sid in wanted:
             row = db.execute("SELECT version FROM sessions WHERE session_id = ?", (sid,)).fetchone()
-            if (row[0] if row else 0) != changes.versions.get(sid, 0):
+            expected = changes.versions.get(sid, 0)
+            if (row[0] if row else 0) != expected:
                 stale.append(sid)
+            elif (
+                not expected
+                and db.execute(
+                    "SELECT 1 FROM sessions WHERE username = ?", (users[sid],)
+                ).fetchone()
+            ):
+                stale.append(sid)  # the agent has a record already (one per agent)
         return stale
 
     async def outbox(self) -> list[dict[str, Any]]:

@@ -169,3 +169,13 @@ async def test_audit_retention_by_age_and_by_count(store: Store) -> None:
 
 async def test_a_probe_writes_on_an_open_store(store: Store) -> None:
     await store.probe()
+
+
+async def test_one_record_per_agent_and_it_is_found_by_user_name(store: Store) -> None:
+    await store.commit(Changes(sessions=[session("s1", "jdoe")]))
+    with pytest.raises(StoreConflict) as refused:  # another process's login, same agent
+        await store.commit(Changes(sessions=[session("s2", "jdoe")]))
+    assert refused.value.session_ids == ["s2"]
+    found = await store.load_session_of("jdoe")
+    assert found is not None and (found.session.session_id, found.version) == ("s1", 1)
+    assert await store.load_session_of("asmith") is None

@@ -21,9 +21,9 @@ def entry(at: float, request: str = "agent.get") -> AuditRow:
     return (at, "jdoe", "frame-1", "http://crm.example", request, "allowed", "", 0.1)
 
 
-def session(session_id: str = "s1") -> AgentSession:
+def session(session_id: str = "s1", username: str = "jdoe") -> AgentSession:
     return AgentSession(
-        session_id=session_id, username="jdoe", started_at=0.0, last_activity=0.0, media={}
+        session_id=session_id, username=username, started_at=0.0, last_activity=0.0, media={}
     )
 
 
@@ -55,7 +55,7 @@ async def test_a_file_that_is_not_a_database_is_refused(tmp_path: Path) -> None:
 async def test_a_damaged_database_fails_its_integrity_check(tmp_path: Path) -> None:
     path = tmp_path / "wwe-host.db"
     store = await opened(path)
-    await store.commit(Changes(sessions=[session(f"s{n}") for n in range(50)]))
+    await store.commit(Changes(sessions=[session(f"s{n}", f"agent{n}") for n in range(50)]))
     await store.close()
     with path.open("r+b") as file:  # the b-tree header of page 2
         file.seek(4096)
