@@ -27,21 +27,35 @@ from .engine import Engine
 from .message_limits import websocket_max_size
 from .security.secrets import install_log_masking, mask_secrets, url_secrets
 from .settings import Config
+from .store.base import Store
 from .store.health import StoreError
+from .store.postgresql import PostgresStore
 from .store.sqlite import SqliteStore
 from .web.app import create_app
 
 log = logging.getLogger("wwe_host")
 
 
-def open_store(config: Config) -> SqliteStore:
+def open_store(config: Config) -> Store:
+    """The store ``database`` names: a SQLite file, or PostgreSQL (docs/configuration.md)."""
     database = config.server.database
     if database.startswith("sqlite:///"):
         return SqliteStore(Path(database.removeprefix("sqlite:///")))
+    if database.startswith(("postgresql://", "postgres://")):
+        return PostgresStore(database)
     raise ConfigError(
-        f"[wwe-host] database = '{mask_secrets(database)}': only sqlite:///PATH is available "
-        "in this version"
+        f"[wwe-host] database = '{mask_secrets(database)}': expected sqlite:///PATH or "
+        "postgresql://USER@HOST/DB"
     )
+
+
+async def check_store(store: Store) -> None:
+    """Open the store (checked, migrated, probed with a write) before the server serves.
+    A pool of connections belongs to the event loop that made it: a PostgreSQL store is
+    closed again here and opened by the engine in the server's loop."""
+    await store.open()
+    if isinstance(store, PostgresStore):
+        await store.close()
 
 
 def bind(host: str, port: int) -> socket.socket:
@@ -108,7 +122,7 @@ def serve(config_path: str | None, listen: str | None, data_dir: str | None) -> 
     try:
         # Opened (checked, migrated, probed with a write) before the server serves: a store
         # that cannot be used stops the start with one line, not a traceback.
-        asyncio.run(store.open())
+        asyncio.run(check_store(store))
     except StoreError as problem:
         print(f"error: cannot start: {problem.reason}", file=sys.stderr)
         return 2

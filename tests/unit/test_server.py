@@ -31,7 +31,10 @@ number = 5001
     ("option", "expected"),
     [
         ("bus = redis://127.0.0.1:6379/0", "only 'memory' is available"),
-        ("database = postgresql://wwe@127.0.0.1/wwe", "only sqlite:///PATH is available"),
+        (
+            "database = postgresql://wwe:hunter2secret@127.0.0.1:1/wwe",
+            "error: cannot start: PostgreSQL postgresql://wwe:***@127.0.0.1:1/wwe cannot connect",
+        ),
     ],
 )
 def test_unavailable_backends_are_refused(

@@ -7,17 +7,28 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from postgres_support import throwaway_database
 
 from wwe_host.domain.model import AgentSession, QueuedItem, SessionToken
 from wwe_host.domain.states import NOT_READY, READY
 from wwe_host.store.base import AuditRow, Changes, Store, StoreConflict
 from wwe_host.store.memory import MemoryStore
+from wwe_host.store.postgresql import PostgresStore
 from wwe_host.store.sqlite import SqliteStore
 
 
-@pytest.fixture(params=["memory", "sqlite"])
+@pytest.fixture(params=["memory", "sqlite", "postgresql"])
 async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Store]:
-    chosen: Store = MemoryStore() if request.param == "memory" else SqliteStore(tmp_path / "s.db")
+    if request.param == "postgresql":
+        async with throwaway_database() as url:
+            chosen: Store = PostgresStore(url)
+            await chosen.open()
+            try:
+                yield chosen
+            finally:
+                await chosen.close()
+        return
+    chosen = MemoryStore() if request.param == "memory" else SqliteStore(tmp_path / "s.db")
     await chosen.open()
     try:
         yield chosen
