@@ -28,7 +28,7 @@ from .contact_center.mail import SmtpSender
 from .contact_center.simulator import Simulator
 from .core.frames import FrameHandle, Frames
 from .core.pipeline import Outcome, Pipeline
-from .core.ports import DesktopSink, Message
+from .core.ports import DesktopSink, EventBus, Message
 from .core.routing import Routing
 from .core.runner import Runner
 from .core.sessions import AuthError, Sessions
@@ -62,6 +62,8 @@ AUDIT_FLUSH_SECONDS = 0.25
 TOKEN_PRUNE_SECONDS = 60.0
 # The store's write probe and audit retention are looked at this often (store/maintenance.py).
 MAINTENANCE_SECONDS = 1.0
+# How long a process that claimed a timer holds it (the others skip it meanwhile).
+CLAIM_SECONDS = 60.0
 
 
 class Engine:
@@ -76,12 +78,14 @@ class Engine:
         contact_center: ContactCenter | None = None,
         clock: Clock = system_clock,
         scheduler: Scheduler | None = None,
+        bus: EventBus | None = None,
     ) -> None:
         self.config = config
         self.store = store
         self.clock = clock
         self.scheduler: Scheduler = scheduler or LoopScheduler(clock)
-        self.state = state = CoreState(config, store, clock, self.scheduler)
+        self.state = state = CoreState(config, store, clock, self.scheduler, bus)
+        self.bus = state.bus
         self.contact_center: ContactCenter = contact_center or Simulator()
         self.contact_center.bind(self)
         self.limiter = state.limiter
@@ -129,6 +133,8 @@ class Engine:
             self.commits.adopt(session.session_id, encode_session(session), version)
         state.queue = await self.store.load_queue()
         state.durable_queue = list(state.queue)
+        self.runner.on_mirrored = self._rearm
+        await self.bus.start(self.runner.apply_remote)
         self.contact_center.restore(state.sessions.values())
         for session in state.sessions.values():
             for toast in session.toasts.values():
@@ -154,6 +160,7 @@ class Engine:
             timer.cancel()
         timers.clear()
         await self._flush_audit()
+        await self.bus.close()
         await self.store.close()
         self.logins.close()
         self._started = False
@@ -320,11 +327,25 @@ class Engine:
             old = state.timers.pop(key, None)
             if old is not None:
                 old.cancel()
+            claim = f"toast:{session_id}:{toast_id}:{close_at}"
             state.timers[key] = self.scheduler.call_at(
-                close_at, lambda: state.spawn(self._run_logged(close))
+                close_at, lambda: state.spawn(self._run_claimed(claim, close))
             )
 
         state.after_commit(arm)
+
+    def _rearm(self, session_id: str) -> None:
+        """A session mirrored from another process: its toasts' auto-close is armed here
+        too (each fires once across processes: the first to claim it runs it)."""
+        session = self.state.sessions.get(session_id)
+        for toast in session.toasts.values() if session else ():
+            if toast.close_at is not None and (session_id, toast.toast_id) not in self.state.timers:
+                self.arm_toast(session_id, toast.toast_id, toast.close_at)
+
+    async def _run_claimed(self, key: str, operation: Callable[[Effects], None]) -> None:
+        """Run a timer's operation if this process is the one to (core/ports.py EventBus)."""
+        if await self.bus.claim(key, CLAIM_SECONDS):
+            await self._run_logged(operation)
 
     # --- desktops and frames (core/frames.py) --------------------------------------------
 

@@ -1,10 +1,11 @@
 """Ports of the core: what it needs of the outside world, as small protocols.
 
-The Clock and Scheduler ports live in ``core/time.py``.
+The Clock and Scheduler ports live in ``core/time.py``, the Store port in ``store/base.py``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, Protocol
 
 Message = dict[str, Any]
@@ -18,3 +19,30 @@ class DesktopSink(Protocol):
     def frame_message(self, frame_id: str, origin: str, message: Message) -> None: ...
 
     def ui(self, kind: str, data: dict[str, Any]) -> None: ...
+
+
+class EventBus(Protocol):
+    """What one server process tells the others (docs/architecture.md, "Several processes").
+
+    After each commit a process publishes what became durable: the session records it
+    wrote (with their versions), the sessions it ended, the queue's changes, and the
+    notices to publish; every other process mirrors the records and hands the notices to
+    the desktops connected to it. It promises: ``publish`` neither blocks nor raises and
+    keeps order; ``deliver`` (given to ``start``) receives the other processes' messages in
+    the order each published them, never this process's own; ``claim`` is true for exactly
+    one caller per key within ``seconds`` across all processes (a timer every process armed
+    runs once). A bus that is not ``shared`` has no other process: nothing is published."""
+
+    shared: bool
+
+    async def start(self, deliver: Callable[[Message], None]) -> None: ...
+
+    async def close(self) -> None: ...
+
+    def publish(self, message: Message) -> None: ...
+
+    async def claim(self, key: str, seconds: float) -> bool: ...
+
+    def problem(self) -> str | None:
+        """Why the bus cannot carry messages now (for ``/healthz``), or None."""
+        ...

@@ -20,7 +20,14 @@ from ..contact_center.mail import SmtpSender
 from ..domain.effects import Effects, Notice
 from ..domain.model import AgentSession, Interaction
 from ..errors import ApiError, ErrorCode
-from ..store.base import Changes, StoreConflict, decode_session, encode_session
+from ..store.base import (
+    Changes,
+    StoreConflict,
+    decode_item,
+    decode_session,
+    encode_record,
+    encode_session,
+)
 from ..store.group_commit import GroupCommit
 from ..store.health import StoreError
 from .ports import Message
@@ -73,6 +80,9 @@ class Runner:
         self._sessions: SessionIndex | None = None
         self._frames: FrameIndex | None = None
         self._router: Router | None = None
+        # A session was taken from another process: re-arm what it holds (the engine sets
+        # this: toasts' auto-close, so a timer outlives the process that armed it).
+        self.on_mirrored: Callable[[str], None] = lambda session_id: None
 
     def bind(self, sessions: SessionIndex, frames: FrameIndex, router: Router) -> None:
         """Give the runner the parts it restores and drains (they need it to run)."""
@@ -245,9 +255,79 @@ class Runner:
             self._publish(notice)
         for session_id in fx.ended:
             self.sessions.forget(session_id)
+        if state.bus.shared:
+            state.bus.publish(self._change_message(fx))
         if self.mail is not None:
             for mail in fx.outbox:
                 state.spawn(self._send_mail(self.mail, mail))
+
+    # --- several processes (core/ports.py EventBus) ------------------------------------
+
+    def _change_message(self, fx: Effects) -> Message:
+        """What an operation made durable, for the other processes: the records as
+        written (with their versions), the ended sessions, the queue's changes, the
+        notices to publish to the desktops connected there."""
+        durable, versions = self.commits.durable, self.commits.versions
+        ended = set(fx.ended)
+        return {
+            "records": [
+                [sid, versions[sid], durable[sid].decode()]
+                for sid in fx.dirty
+                if sid not in ended and sid in durable
+            ],
+            "ended": list(ended),
+            "queued": [encode_record(item).decode() for item in fx.queued],
+            "dequeued": list(fx.dequeued),
+            "notices": [[n.session_id, n.topic, n.data, n.frame_id, n.ui_only] for n in fx.notices],
+        }
+
+    def apply_remote(self, message: Message) -> None:
+        """Another process committed: mirror its records and hand its notices to the
+        desktops connected here. A record older than the one held is ignored; one of a
+        session with changes of this process not yet durable is left alone (the local
+        commit conflicts and reloads the truth: nothing of either is lost)."""
+        state = self.state
+        if message.get("resync"):
+            state.spawn(self.resync())
+            return
+        pending = self.commits.pending_sessions()
+        for session_id, version, record in message.get("records", ()):
+            if session_id in pending or self.commits.versions.get(session_id, 0) >= version:
+                continue
+            data = record.encode()
+            self.commits.adopt(session_id, data, version)
+            self._restore(decode_session(data))
+            self.on_mirrored(session_id)
+        for session_id in message.get("ended", ()):
+            if session_id not in pending:
+                self.commits.adopt(session_id, None)
+                self.sessions.forget(session_id)
+        gone = set(message.get("dequeued", ()))
+        added = [decode_item(item) for item in message.get("queued", ())]
+        if gone or added:
+            fresh = {item.item_id for item in added}
+            for queue in ("queue", "durable_queue"):
+                kept = [i for i in getattr(state, queue) if i.item_id not in gone | fresh]
+                setattr(state, queue, kept + [i for i in added if i.item_id not in gone])
+        for session_id, topic, data, frame_id, ui_only in message.get("notices", ()):
+            self._publish(Notice(session_id, topic, data, frame_id, ui_only), remote=True)
+
+    async def resync(self) -> None:
+        """Messages from other processes were lost: take every session as stored."""
+        stored = {s.session.session_id: s for s in await self.state.store.load_sessions()}
+        pending = self.commits.pending_sessions()
+        for session_id in [sid for sid in self.state.sessions if sid not in stored]:
+            if session_id not in pending:
+                self.commits.adopt(session_id, None)
+                self.sessions.forget(session_id)
+        for session_id, (session, version) in stored.items():
+            if session_id in pending or self.commits.versions.get(session_id, 0) >= version:
+                continue
+            self.commits.adopt(session_id, encode_session(session), version)
+            self._restore(session)
+            self.on_mirrored(session_id)
+        self.state.queue = await self.state.store.load_queue()
+        self.state.durable_queue = list(self.state.queue)
 
     async def _send_mail(self, sender: SmtpSender, mail: dict[str, Any]) -> None:
         """Hand a sent e-mail to SMTP; on failure the interaction shows the error and the
@@ -272,13 +352,14 @@ class Runner:
             return
         await self.commits.commit(Changes(outbox_status=[(str(mail["messageId"]), "sent")]))
 
-    def _publish(self, notice: Notice) -> None:
+    def _publish(self, notice: Notice, *, remote: bool = False) -> None:
         state = self.state
         sinks = state.sinks.get(notice.session_id)
         for sink in sinks or ():
             sink.ui(notice.topic, notice.data)
-        for observer in state.notice_observers:
-            observer(notice.topic, notice.session_id, notice.data)
+        if not remote:  # observers (metrics) count a notice once, where it was made
+            for observer in state.notice_observers:
+                observer(notice.topic, notice.session_id, notice.data)
         if notice.ui_only or not sinks:
             return
         session = state.sessions.get(notice.session_id)

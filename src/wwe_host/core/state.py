@@ -6,13 +6,14 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from ..bus.memory import MemoryBus
 from ..domain.model import AgentSession, QueuedItem
 from ..domain.tokens import TokenBook, TokenLifetimes
 from ..security import RateLimiter
 from ..settings import Config
 from ..store.base import AuditRow, Store
 from ..store.health import StoreHealth
-from .ports import DesktopSink
+from .ports import DesktopSink, EventBus
 from .time import Clock, Scheduler, Timer
 
 
@@ -24,9 +25,17 @@ class CoreState:
     (live and durable), the audit rows not yet written, the toast timers, the background
     tasks, and the after-commit actions of the operation running now. It decides nothing."""
 
-    def __init__(self, config: Config, store: Store, clock: Clock, scheduler: Scheduler) -> None:
+    def __init__(
+        self,
+        config: Config,
+        store: Store,
+        clock: Clock,
+        scheduler: Scheduler,
+        bus: EventBus | None = None,
+    ) -> None:
         self.config = config
         self.store = store
+        self.bus: EventBus = bus or MemoryBus()
         self.clock = clock
         self.scheduler = scheduler
         self.limiter = RateLimiter(config.security.rate_limits, clock)

@@ -48,6 +48,7 @@ class GroupCommit:
         self._batch: Changes | None = None
         self._done: asyncio.Future[None] | None = None
         self._writing: asyncio.Future[None] | None = None
+        self._writing_batch: Changes | None = None
 
     def adopt(self, session_id: str, record: bytes | None, version: int = 0) -> None:
         """Take ``record`` at ``version`` as what the store holds (loaded at start or after
@@ -58,6 +59,15 @@ class GroupCommit:
         else:
             self.durable[session_id] = record
             self.versions[session_id] = version
+
+    def pending_sessions(self) -> set[str]:
+        """The sessions with changes not yet durable (gathered or being written)."""
+        found: set[str] = set()
+        for batch in (self._batch, self._writing_batch):
+            if batch is not None:
+                found.update(s.session_id for s in batch.sessions)
+                found.update(batch.ended)
+        return found
 
     def pending(self) -> asyncio.Future[None] | None:
         """What a reader must wait for so that it never reports an uncommitted change."""
@@ -80,13 +90,13 @@ class GroupCommit:
         if self._writing is not None:
             return  # started when the batch being written is done
         self._batch, self._done = None, None
-        self._writing = done
+        self._writing, self._writing_batch = done, batch
         batch.freeze(self.versions)
         task = asyncio.ensure_future(self.store.commit(batch))
 
         def finished(task: asyncio.Task[None]) -> None:
             if self._writing is done:
-                self._writing = None
+                self._writing, self._writing_batch = None, None
             problem = asyncio.CancelledError() if task.cancelled() else task.exception()
             if problem is None:
                 self.health.wrote()

@@ -1,0 +1,1 @@
+"""Event buses: how server processes tell each other what they committed (core/ports.py)."""

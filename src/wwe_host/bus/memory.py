@@ -1,0 +1,62 @@
+"""The in-process bus: one process (nothing to tell), or, for tests, several engines in one
+process linked by a ``MemoryNetwork`` as Redis links processes."""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import math
+import time
+from collections.abc import Callable
+
+from ..core.ports import Message
+
+
+class MemoryNetwork:
+    """Buses that deliver to each other (and claims they share), in one process."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self.clock = clock
+        self.members: list[MemoryBus] = []
+        self.claims: dict[str, float] = {}  # key → until
+
+    def bus(self) -> MemoryBus:
+        bus = MemoryBus(self)
+        self.members.append(bus)
+        return bus
+
+
+class MemoryBus:
+    """Without a network: the one process's bus; ``publish`` is never needed."""
+
+    def __init__(self, network: MemoryNetwork | None = None) -> None:
+        self.network = network
+        self.shared = network is not None
+        self._deliver: Callable[[Message], None] | None = None
+
+    async def start(self, deliver: Callable[[Message], None]) -> None:
+        self._deliver = deliver
+
+    async def close(self) -> None:
+        self._deliver = None
+
+    def publish(self, message: Message) -> None:
+        if self.network is None:
+            return
+        loop = asyncio.get_running_loop()
+        for member in self.network.members:
+            if member is not self and member._deliver is not None:
+                # A copy, delivered on a later loop turn: as a message from another process.
+                loop.call_soon(member._deliver, copy.deepcopy(message))
+
+    async def claim(self, key: str, seconds: float) -> bool:
+        if self.network is None:
+            return True
+        now = self.network.clock()
+        if self.network.claims.get(key, -math.inf) > now:
+            return False
+        self.network.claims[key] = now + seconds
+        return True
+
+    def problem(self) -> str | None:
+        return None

@@ -1,0 +1,168 @@
+"""The Redis bus (``bus = redis://…``): several server processes on one Redis.
+
+Messages go over one pub/sub channel as JSON, each tagged with its process's id so a
+process skips its own; a writer task publishes them in order without blocking the caller.
+Claims are ``SET key NX PX``: the first process to ask gets the key for ``seconds``.
+
+When the subscription is lost (Redis restarted, a network cut) the bus reconnects, and
+delivers ``{"resync": true}`` once it listens again: what was published meanwhile is lost,
+so the receiver reloads what it mirrors from the store (versions keep every write safe in
+between: a stale copy is refused when written, never silently used to overwrite).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import secrets
+from collections.abc import Callable
+from typing import Any
+
+import msgspec
+import redis.asyncio as redis
+from redis.exceptions import RedisError
+
+from ..core.ports import Message
+from ..security.secrets import mask_secrets
+
+log = logging.getLogger("wwe_host.bus")
+
+RECONNECT_SECONDS = 0.5
+OUTBOX_MAX = 100_000  # messages waiting for a slow Redis; beyond it the oldest go
+
+_encode = msgspec.json.Encoder().encode
+_decode = msgspec.json.Decoder(dict[str, Any]).decode
+
+
+class RedisBus:
+    shared = True
+
+    def __init__(self, url: str, *, namespace: str = "wwe-host") -> None:
+        self.url = url
+        self.namespace = namespace
+        self.channel = f"{namespace}:changes"
+        self.process_id = secrets.token_hex(8)
+        self._client: redis.Redis | None = None
+        self._deliver: Callable[[Message], None] | None = None
+        self._outbox: asyncio.Queue[bytes] = asyncio.Queue()
+        self._tasks: list[asyncio.Task[None]] = []
+        self._problem: str | None = None
+        self._listening = asyncio.Event()
+
+    async def start(self, deliver: Callable[[Message], None]) -> None:
+        """Connect, subscribe, and return once this process hears the channel (so nothing
+        published after ``start`` is missed); a ``BusError`` says in one line why not."""
+        self._deliver = deliver
+        self._client = redis.Redis.from_url(self.url, socket_connect_timeout=5)
+        try:
+            await self._client.ping()
+        except (RedisError, OSError) as problem:
+            await self._client.aclose()
+            self._client = None
+            raise BusError(self._explain(problem)) from None
+        self._tasks = [
+            asyncio.ensure_future(self._listen()),
+            asyncio.ensure_future(self._write()),
+        ]
+        await self._listening.wait()
+
+    async def close(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        self._tasks = []
+        if self._client is not None:
+            await self._client.aclose()
+            self._client = None
+        self._deliver = None
+
+    def publish(self, message: Message) -> None:
+        if self._outbox.qsize() >= OUTBOX_MAX:
+            self._outbox.get_nowait()
+            log.warning("the bus is not keeping up: a message to other processes was dropped")
+        self._outbox.put_nowait(_encode({**message, "from": self.process_id}))
+
+    async def claim(self, key: str, seconds: float) -> bool:
+        assert self._client is not None, "the bus is not started"
+        try:
+            done = await self._client.set(
+                f"{self.namespace}:claim:{key}",
+                self.process_id,
+                nx=True,
+                px=max(1, int(seconds * 1000)),
+            )
+        except (RedisError, OSError) as problem:
+            # Without Redis nobody can be sure to be alone: do it (versions keep it safe).
+            log.warning("claim %s without the bus (%s)", key, self._explain(problem))
+            return True
+        return bool(done)
+
+    def problem(self) -> str | None:
+        return self._problem
+
+    def _explain(self, problem: BaseException) -> str:
+        text = str(problem).strip().splitlines()[0] if str(problem).strip() else type(problem)
+        return f"Redis {mask_secrets(self.url)} cannot be used ({mask_secrets(str(text))})"
+
+    async def _listen(self) -> None:
+        first = True
+        while True:
+            assert self._client is not None
+            pubsub = self._client.pubsub(ignore_subscribe_messages=True)
+            try:
+                await pubsub.subscribe(self.channel)
+                if self._problem is not None:
+                    log.warning("the bus works again")
+                self._problem = None
+                self._listening.set()
+                if not first and self._deliver is not None:
+                    self._deliver({"resync": True})
+                first = False
+                while True:
+                    item = await pubsub.get_message(timeout=None)
+                    if item is None or item.get("type") != "message":
+                        continue
+                    self._received(item["data"])
+            except asyncio.CancelledError:
+                raise
+            except (RedisError, OSError) as problem:
+                if self._problem is None:
+                    log.error("%s; reconnecting", self._explain(problem))
+                self._problem = self._explain(problem)
+                self._listening.set()  # start() returns; /healthz tells
+                await asyncio.sleep(RECONNECT_SECONDS)
+            finally:
+                with contextlib.suppress(Exception):
+                    await pubsub.aclose()
+
+    def _received(self, data: bytes) -> None:
+        try:
+            message = _decode(data)
+        except msgspec.DecodeError:
+            log.warning("a message on %s is not JSON; ignored", self.channel)
+            return
+        if message.pop("from", None) == self.process_id or self._deliver is None:
+            return
+        try:
+            self._deliver(message)
+        except Exception:
+            log.exception("a message from another process could not be applied")
+
+    async def _write(self) -> None:
+        while True:
+            data = await self._outbox.get()
+            while True:
+                assert self._client is not None
+                try:
+                    await self._client.publish(self.channel, data)
+                    break
+                except (RedisError, OSError) as problem:
+                    self._problem = self._explain(problem)
+                    await asyncio.sleep(RECONNECT_SECONDS)
+
+
+class BusError(Exception):
+    """The bus cannot be used at all (at start); the message is one line."""

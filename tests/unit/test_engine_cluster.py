@@ -1,0 +1,133 @@
+"""Two engines sharing one store and linked by a bus stand in for two server processes
+(bus/memory.py's MemoryNetwork links them as Redis links processes): what one commits, the
+other mirrors, and the notices reach the frames of desktops connected to the other; a
+toast's auto-close, armed by both, runs once; lost messages are made up by a resync."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+from engine_support import CRM, Agent, Desktop, make_config
+
+from wwe_host.bus.memory import MemoryNetwork
+from wwe_host.core.frames import EMBEDDER_SECTION as EMBEDDER
+from wwe_host.core.time import ManualClock, ManualScheduler
+from wwe_host.engine import Engine
+from wwe_host.store.memory import MemoryStore
+
+
+class Cluster:
+    def __init__(self) -> None:
+        self.clock = ManualClock()
+        self.store = MemoryStore()
+        self.network = MemoryNetwork(clock=lambda: self.clock.now)
+        self.engines: list[Engine] = []
+
+    async def process(self) -> Engine:
+        engine = Engine(
+            make_config(),
+            self.store,
+            clock=self.clock,
+            scheduler=ManualScheduler(self.clock),
+            bus=self.network.bus(),
+        )
+        await engine.start()
+        self.engines.append(engine)
+        return engine
+
+    async def turns(self) -> None:
+        """Let the messages published so far arrive (the bus delivers on a later turn)."""
+        loop = asyncio.get_running_loop()
+        for _ in range(5):
+            turn = loop.create_future()
+            loop.call_soon(turn.set_result, None)
+            await turn
+            for engine in self.engines:
+                await engine.settle()
+
+    async def advance(self, seconds: float) -> None:
+        self.clock.now += seconds
+        for engine in self.engines:
+            scheduler = engine.scheduler
+            assert isinstance(scheduler, ManualScheduler)
+            scheduler.advance(0)
+        await self.turns()
+
+
+@pytest.fixture
+async def cluster() -> AsyncIterator[Cluster]:
+    made = Cluster()
+    await made.store.open()
+    try:
+        yield made
+    finally:
+        for engine in made.engines:
+            await engine.stop()
+
+
+async def test_a_change_on_one_process_reaches_frames_on_the_other(cluster: Cluster) -> None:
+    a, b = await cluster.process(), await cluster.process()
+    _, session = await a.login("jdoe", "secret")
+    await cluster.turns()
+    sid = session.session_id
+    mirrored = b.session_by_id(sid)
+    assert mirrored is not None and mirrored is not session  # B mirrors A's record
+
+    there = Agent(b, sid, Desktop())  # the desktop is connected to B
+    b.attach(sid, there.desktop)
+    crm = await there.frame(EMBEDDER, CRM)
+    await there.subscribe(crm, "agent")
+    await cluster.turns()
+    assert a.session_by_id(sid) is not None
+    assert crm.record.frame_id in session.frames  # A mirrors B's frame and subscription
+
+    here = Agent(a, sid, Desktop())  # another frame, on A, changes the agent's state
+    dialer = await here.frame(EMBEDDER, CRM)
+    await cluster.turns()
+    await here.ok(dialer, "agent.setState", "Ready")
+    await cluster.turns()
+    events = there.desktop.events_for(crm.record.frame_id, "agent")
+    assert events, there.desktop.frames
+    assert b.session_by_id(sid).media["voice"].operation_name == "Ready"  # type: ignore[union-attr]
+    # The notice went to B's desktop as a UI update too (it rebuilds its snapshot).
+    assert any(kind == "agent" for kind, _ in there.desktop.ui_events)
+
+
+async def test_a_toast_armed_on_both_processes_closes_once(cluster: Cluster) -> None:
+    a, b = await cluster.process(), await cluster.process()
+    closes: list[str] = []
+
+    def watch(topic: str, session_id: str, data: dict[str, Any]) -> None:
+        if topic == "toast" and data.get("action") == "close":
+            closes.append(session_id)
+
+    for engine in (a, b):  # observers see the notices their own engine made
+        engine.notice_observers.append(watch)
+    _, session = await a.login("jdoe", "secret")
+    sid = session.session_id
+    here = Agent(a, sid, Desktop())
+    crm = await here.frame(EMBEDDER, CRM)
+    await here.ok(crm, "system.popupToast", {"title": "T", "autoCloseTimeout": 5})
+    await cluster.turns()
+    assert len(b.state.timers) == 1  # B armed it too, from the mirrored record
+    there = Desktop()
+    b.attach(sid, there)
+    await cluster.advance(6)
+    assert closes == [sid]  # one process closed it
+    assert session.toasts == {} and b.session_by_id(sid).toasts == {}  # type: ignore[union-attr]
+    # The desktop connected to B was told, whichever process closed it.
+    assert [d for k, d in there.ui_events if k == "toast"] == [{"action": "close", "id": "toast-1"}]
+
+
+async def test_a_resync_takes_what_was_missed_from_the_store(cluster: Cluster) -> None:
+    a, b = await cluster.process(), await cluster.process()
+    b_bus = b.bus
+    await b_bus.close()  # B hears nothing for a while
+    _, session = await a.login("jdoe", "secret")
+    await cluster.turns()
+    assert b.session_by_id(session.session_id) is None
+    await b.runner.resync()
+    assert b.session_by_id(session.session_id) is not None
