@@ -15,6 +15,8 @@ from pathlib import Path
 import uvicorn
 
 from . import log_repeats
+from .bus.memory import MemoryBus
+from .bus.redis import BusError, RedisBus
 from .config import (
     DEMO_LOGINS,
     ConfigError,
@@ -23,6 +25,7 @@ from .config import (
     parse_listen,
     with_server_overrides,
 )
+from .core.ports import EventBus
 from .engine import Engine
 from .message_limits import websocket_max_size
 from .security.secrets import install_log_masking, mask_secrets, url_secrets
@@ -47,6 +50,21 @@ def open_store(config: Config) -> Store:
         f"[wwe-host] database = '{mask_secrets(database)}': expected sqlite:///PATH or "
         "postgresql://USER@HOST/DB"
     )
+
+
+def open_bus(config: Config) -> EventBus:
+    """The bus ``bus`` names: ``memory`` (one process) or Redis (several)."""
+    bus = config.server.bus
+    if bus == "memory":
+        return MemoryBus()
+    return RedisBus(bus)
+
+
+async def check_bus(bus: EventBus) -> None:
+    """Connect once before the server serves (the engine connects again in its loop)."""
+    if isinstance(bus, RedisBus):
+        await bus.start(lambda message: None)
+        await bus.close()
 
 
 async def check_store(store: Store) -> None:
@@ -110,23 +128,23 @@ def serve(config_path: str | None, listen: str | None, data_dir: str | None) -> 
     for warning in config.warnings:
         log.warning("%s", warning)
     try:
-        if config.server.bus != "memory":
-            raise ConfigError(
-                f"[wwe-host] bus = '{mask_secrets(config.server.bus)}': only 'memory' is "
-                "available in this version (one server process)"
-            )
         store = open_store(config)
+        bus = open_bus(config)
     except ConfigError as problem:
         print(f"error: {problem}", file=sys.stderr)
         return 2
     try:
         # Opened (checked, migrated, probed with a write) before the server serves: a store
-        # that cannot be used stops the start with one line, not a traceback.
+        # (or a bus) that cannot be used stops the start with one line, not a traceback.
         asyncio.run(check_store(store))
+        asyncio.run(check_bus(bus))
     except StoreError as problem:
         print(f"error: cannot start: {problem.reason}", file=sys.stderr)
         return 2
-    engine = Engine(config, store)
+    except BusError as problem:
+        print(f"error: cannot start: {problem}", file=sys.stderr)
+        return 2
+    engine = Engine(config, store, bus=bus)
     app = create_app(engine, demo_sock.getsockname()[1] if demo_sock else None)
     host, port = main_sock.getsockname()[:2]
     server_settings = config.server

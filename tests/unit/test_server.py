@@ -30,14 +30,17 @@ number = 5001
 @pytest.mark.parametrize(
     ("option", "expected"),
     [
-        ("bus = redis://127.0.0.1:6379/0", "only 'memory' is available"),
+        (
+            "bus = redis://:hunter2secret@127.0.0.1:1/0",
+            "error: cannot start: Redis redis://:***@127.0.0.1:1/0 cannot be used (",
+        ),
         (
             "database = postgresql://wwe:hunter2secret@127.0.0.1:1/wwe",
             "error: cannot start: PostgreSQL postgresql://wwe:***@127.0.0.1:1/wwe cannot connect",
         ),
     ],
 )
-def test_unavailable_backends_are_refused(
+def test_unreachable_backends_are_refused_with_one_line(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], option: str, expected: str
 ) -> None:
     config = tmp_path / "wwe.ini"
@@ -90,7 +93,10 @@ def test_listen_on_port_0_gives_the_desktop_the_port_it_got(tmp_path: Path) -> N
 
 @pytest.mark.parametrize(
     "option",
-    ["bus = redis://:bus-secret@127.0.0.1:6379/0", "database = postgresql://wwe:db-secret@h/wwe"],
+    [
+        "bus = redis://:bus-secret@127.0.0.1:1/0",
+        "database = postgresql://wwe:db-secret@127.0.0.1:1/wwe",
+    ],
 )
 def test_refusals_mask_passwords(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], option: str

@@ -58,5 +58,5 @@ class MemoryBus:
         self.network.claims[key] = now + seconds
         return True
 
-    def problem(self) -> str | None:
+    def problem(self) -> tuple[str, float] | None:
         return None

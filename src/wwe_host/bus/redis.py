@@ -16,6 +16,7 @@ import asyncio
 import contextlib
 import logging
 import secrets
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -48,13 +49,16 @@ class RedisBus:
         self._outbox: asyncio.Queue[bytes] = asyncio.Queue()
         self._tasks: list[asyncio.Task[None]] = []
         self._problem: str | None = None
+        self._since = 0.0
         self._listening = asyncio.Event()
 
     async def start(self, deliver: Callable[[Message], None]) -> None:
         """Connect, subscribe, and return once this process hears the channel (so nothing
         published after ``start`` is missed); a ``BusError`` says in one line why not."""
         self._deliver = deliver
-        self._client = redis.Redis.from_url(self.url, socket_connect_timeout=5)
+        self._client = redis.Redis.from_url(
+            self.url, socket_connect_timeout=5, client_name=f"{self.namespace}:{self.process_id}"
+        )
         try:
             await self._client.ping()
         except (RedisError, OSError) as problem:
@@ -100,8 +104,14 @@ class RedisBus:
             return True
         return bool(done)
 
-    def problem(self) -> str | None:
-        return self._problem
+    def problem(self) -> tuple[str, float] | None:
+        return None if self._problem is None else (self._problem, self._since)
+
+    def _failed(self, problem: BaseException) -> None:
+        if self._problem is None:
+            log.error("%s; reconnecting", self._explain(problem))
+            self._since = time.time()
+        self._problem = self._explain(problem)
 
     def _explain(self, problem: BaseException) -> str:
         text = str(problem).strip().splitlines()[0] if str(problem).strip() else type(problem)
@@ -129,9 +139,7 @@ class RedisBus:
             except asyncio.CancelledError:
                 raise
             except (RedisError, OSError) as problem:
-                if self._problem is None:
-                    log.error("%s; reconnecting", self._explain(problem))
-                self._problem = self._explain(problem)
+                self._failed(problem)
                 self._listening.set()  # start() returns; /healthz tells
                 await asyncio.sleep(RECONNECT_SECONDS)
             finally:
@@ -160,7 +168,7 @@ class RedisBus:
                     await self._client.publish(self.channel, data)
                     break
                 except (RedisError, OSError) as problem:
-                    self._problem = self._explain(problem)
+                    self._failed(problem)
                     await asyncio.sleep(RECONNECT_SECONDS)
 
 

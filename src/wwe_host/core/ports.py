@@ -43,6 +43,7 @@ class EventBus(Protocol):
 
     async def claim(self, key: str, seconds: float) -> bool: ...
 
-    def problem(self) -> str | None:
-        """Why the bus cannot carry messages now (for ``/healthz``), or None."""
+    def problem(self) -> tuple[str, float] | None:
+        """Why the bus cannot carry messages now, and since when (epoch seconds), for
+        ``/healthz``; None while it can."""
         ...
