@@ -25,7 +25,6 @@ from . import log_repeats
 from .api import RequestContext
 from .contact_center.base import ContactCenter
 from .contact_center.mail import SmtpSender
-from .contact_center.simulator import Simulator
 from .core.frames import FrameHandle, Frames
 from .core.pipeline import Outcome, Pipeline
 from .core.ports import DesktopSink, Message
@@ -42,6 +41,7 @@ from .domain.views import interaction_view
 from .errors import ApiError, ErrorCode
 from .security.logins import LoginGuard
 from .settings import AgentConfig, Config, WebContent
+from .simulator import Simulator, SimulatorControls
 from .store.base import Changes, Store, encode_session
 from .store.maintenance import StoreMaintenance
 
@@ -74,6 +74,7 @@ class Engine:
         config: Config,
         store: Store,
         contact_center: ContactCenter | None = None,
+        simulator: SimulatorControls | None = None,
         clock: Clock = system_clock,
         scheduler: Scheduler | None = None,
     ) -> None:
@@ -82,8 +83,15 @@ class Engine:
         self.clock = clock
         self.scheduler: Scheduler = scheduler or LoopScheduler(clock)
         self.state = state = CoreState(config, store, clock, self.scheduler)
-        self.contact_center: ContactCenter = contact_center or Simulator()
-        self.contact_center.bind(self)
+        # The embedded simulator plays both the backend and the outside world (its controls).
+        backend = contact_center or Simulator()
+        if simulator is None:
+            if not isinstance(backend, Simulator):
+                raise ValueError("a contact center other than the simulator needs its controls")
+            simulator = backend
+        backend.bind(self)
+        self.contact_center: ContactCenter = backend
+        self.simulator: SimulatorControls = simulator
         self.limiter = state.limiter
         self.store_health = state.store_health
         self.tokens = state.tokens
@@ -102,7 +110,7 @@ class Engine:
         self.session_registry = Sessions(
             state, self.runner, self.frame_registry, self.contact_center, self.logins
         )
-        self.routing = Routing(state, self.contact_center)
+        self.routing = Routing(state, self.simulator)
         self.runner.bind(self.session_registry, self.frame_registry, self.routing)
         self.pipeline = Pipeline(state, self.runner, self)
         self._state_lists: dict[str, list[State]] = {}

@@ -12,11 +12,11 @@ import msgspec
 from starlette.requests import Request
 from starlette.responses import Response
 
-from ...contact_center.simulator import new_call_uuid
 from ...domain.effects import Effects
 from ...domain.model import AgentSession, Interaction, QueuedItem
 from ...engine import Engine
 from ...errors import ApiError, ErrorCode
+from ...simulator import new_call_uuid
 from .answers import (
     AbandonedCall,
     AbandonedChat,
@@ -133,11 +133,11 @@ async def _on_call(
 
 
 async def sim_answer(engine: Engine, request: Request, body: None, query: None) -> Response:
-    return await _on_call(engine, request, engine.contact_center.far_end_answer, True)
+    return await _on_call(engine, request, engine.simulator.far_end_answer, True)
 
 
 async def sim_hangup(engine: Engine, request: Request, body: None, query: None) -> Response:
-    return await _on_call(engine, request, engine.contact_center.far_end_release, False)
+    return await _on_call(engine, request, engine.simulator.far_end_release, False)
 
 
 async def _on_chat(
@@ -166,13 +166,13 @@ async def _on_chat(
 async def sim_chat_message(
     engine: Engine, request: Request, body: SimChatMessage, query: None
 ) -> Response:
-    chat_message = engine.contact_center.chat_message
+    customer_message = engine.simulator.customer_message
 
     def write(fx: Effects, session: AgentSession, interaction: Interaction) -> None:
-        chat_message(fx, session, interaction, "customer", body.message)
+        customer_message(fx, session, interaction, body.message)
 
     return await _on_chat(engine, request, write)
 
 
 async def sim_chat_end(engine: Engine, request: Request, body: None, query: None) -> Response:
-    return await _on_chat(engine, request, engine.contact_center.end_chat, abandons=True)
+    return await _on_chat(engine, request, engine.simulator.customer_left, abandons=True)
