@@ -23,6 +23,7 @@ from typing import Any, TypeVar
 
 from . import log_repeats
 from .api import RequestContext
+from .api.desktop import ACTIONS
 from .contact_center.base import ContactCenter
 from .contact_center.mail import SmtpSender
 from .core.frames import FrameHandle, Frames
@@ -31,6 +32,7 @@ from .core.ports import DesktopSink, Message
 from .core.routing import Routing
 from .core.runner import Runner
 from .core.sessions import AuthError, Sessions
+from .core.simulation import Simulation
 from .core.state import CoreState
 from .core.time import Clock, LoopScheduler, Scheduler, Timer, system_clock
 from .domain import toasts
@@ -112,6 +114,7 @@ class Engine:
         )
         self.routing = Routing(state, self.simulator)
         self.runner.bind(self.session_registry, self.frame_registry, self.routing)
+        self.simulation = Simulation(self.runner, self.routing, self.simulator, clock)
         self.pipeline = Pipeline(state, self.runner, self)
         self._state_lists: dict[str, list[State]] = {}
         self._tasks = state.tasks
@@ -405,6 +408,16 @@ class Engine:
             return operation(RequestContext(self, session, None, fx, "desktop"))
 
         return await self.run(run)
+
+    @staticmethod
+    def is_agent_action(op: str) -> bool:
+        """Whether ``op`` names one of the agent's own operations (api/desktop.py)."""
+        return op in ACTIONS
+
+    async def agent_action(self, session_id: str, op: str, args: dict[str, Any]) -> Any:
+        """Run the agent's own operation ``op`` (``is_agent_action``) with its arguments."""
+        action = ACTIONS[op]
+        return await self.agent_operation(session_id, lambda call: action(call, args))
 
     # --- routing (core/routing.py) -------------------------------------------------------
 
