@@ -18,7 +18,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar
 
 from . import log_repeats
@@ -26,8 +26,9 @@ from .api import RequestContext
 from .api.desktop import ACTIONS
 from .contact_center.base import ContactCenter
 from .contact_center.mail import SmtpSender
+from .core.checks import Outcome
 from .core.frames import FrameHandle, Frames
-from .core.pipeline import Outcome, Pipeline
+from .core.pipeline import Pipeline
 from .core.ports import DesktopSink, Message
 from .core.routing import Routing
 from .core.runner import Runner
@@ -58,6 +59,7 @@ __all__ = [
 log = logging.getLogger("wwe_host.engine")
 
 T = TypeVar("T")
+Reply = Coroutine[Any, Any, Message | None]  # a frame message's handling: its reply, if any
 
 AUDIT_FLUSH_SECONDS = 0.25
 # Expired login tokens are removed from session records (and token uses persisted) this often.
@@ -380,17 +382,20 @@ class Engine:
         """Check a frame's message before it waits for its turn (see ``Pipeline.admit``)."""
         return self.pipeline.admit(frame, raw)
 
-    async def handle_admitted(self, frame: FrameHandle, message: Message) -> Message | None:
+    # The three below hand the pipeline's coroutine over as it is (awaiting it here would
+    # add a coroutine to every frame request's path).
+
+    def handle_admitted(self, frame: FrameHandle, message: Message) -> Reply:
         """Handle a message ``admit`` let through, and give its in-flight place back."""
-        return await self.pipeline.handle_admitted(frame, message)
+        return self.pipeline.handle_admitted(frame, message)
 
-    async def handle_raw(self, frame: FrameHandle, raw: str | bytes) -> Message | None:
+    def handle_raw(self, frame: FrameHandle, raw: str | bytes) -> Reply:
         """Admit and handle a frame's message (JSON text) in one go."""
-        return await self.pipeline.handle_raw(frame, raw)
+        return self.pipeline.handle_raw(frame, raw)
 
-    async def handle(self, frame: FrameHandle, message: Message) -> Message | None:
+    def handle(self, frame: FrameHandle, message: Message) -> Reply:
         """One message from a frame: a reply to send back, or None."""
-        return await self.pipeline.handle(frame, message)
+        return self.pipeline.handle(frame, message)
 
     # --- operations (core/runner.py) -----------------------------------------------------
 
