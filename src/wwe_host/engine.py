@@ -8,7 +8,12 @@ and ``Core`` protocols); every other method hands the work to one part:
 - ``core/pipeline.py``: a frame's message, from its text to its reply;
 - ``core/frames.py``: the frame registry and the desktops attached;
 - ``core/sessions.py``: login, logout, tokens, inactivity, refused doors;
-- ``core/routing.py``: inbound interactions to agents and queues.
+- ``core/routing.py``: inbound interactions to agents and queues;
+- ``core/simulation.py``: the simulated outside world's requests (``Engine.simulation``).
+
+The contact center is two ports: ``contact_center`` (the agent's commands) and
+``simulator`` (the far ends' controls and inbound interactions); by default one embedded
+``Simulator`` plays both.
 
 It knows nothing of HTTP or WebSockets: a desktop connection is a ``DesktopSink``.
 """
