@@ -8,7 +8,12 @@ and ``Core`` protocols); every other method hands the work to one part:
 - ``core/pipeline.py``: a frame's message, from its text to its reply;
 - ``core/frames.py``: the frame registry and the desktops attached;
 - ``core/sessions.py``: login, logout, tokens, inactivity, refused doors;
-- ``core/routing.py``: inbound interactions to agents and queues.
+- ``core/routing.py``: inbound interactions to agents and queues;
+- ``core/simulation.py``: the simulated outside world's requests (``Engine.simulation``).
+
+The contact center is two ports: ``contact_center`` (the agent's commands) and
+``simulator`` (the far ends' controls and inbound interactions); by default one embedded
+``Simulator`` plays both.
 
 It knows nothing of HTTP or WebSockets: a desktop connection is a ``DesktopSink``.
 """
@@ -18,20 +23,22 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar
 
 from . import log_repeats
 from .api import RequestContext
+from .api.desktop import ACTIONS
 from .contact_center.base import ContactCenter
 from .contact_center.mail import SmtpSender
-from .contact_center.simulator import Simulator
+from .core.checks import Outcome
 from .core.frames import FrameHandle, Frames
-from .core.pipeline import Outcome, Pipeline
+from .core.pipeline import Pipeline
 from .core.ports import DesktopSink, EventBus, Message
 from .core.routing import Routing
 from .core.runner import Runner
 from .core.sessions import AuthError, Sessions
+from .core.simulation import Simulation
 from .core.state import CoreState
 from .core.time import Clock, LoopScheduler, Scheduler, Timer, system_clock
 from .domain import toasts
@@ -42,6 +49,7 @@ from .domain.views import interaction_view
 from .errors import ApiError, ErrorCode
 from .security.logins import LoginGuard
 from .settings import AgentConfig, Config, WebContent
+from .simulator import Simulator, SimulatorControls
 from .store.base import Changes, Store, encode_session
 from .store.maintenance import StoreMaintenance
 
@@ -56,6 +64,7 @@ __all__ = [
 log = logging.getLogger("wwe_host.engine")
 
 T = TypeVar("T")
+Reply = Coroutine[Any, Any, Message | None]  # a frame message's handling: its reply, if any
 
 AUDIT_FLUSH_SECONDS = 0.25
 # Expired login tokens are removed from session records (and token uses persisted) this often.
@@ -76,6 +85,7 @@ class Engine:
         config: Config,
         store: Store,
         contact_center: ContactCenter | None = None,
+        simulator: SimulatorControls | None = None,
         clock: Clock = system_clock,
         scheduler: Scheduler | None = None,
         bus: EventBus | None = None,
@@ -86,8 +96,15 @@ class Engine:
         self.scheduler: Scheduler = scheduler or LoopScheduler(clock)
         self.state = state = CoreState(config, store, clock, self.scheduler, bus)
         self.bus = state.bus
-        self.contact_center: ContactCenter = contact_center or Simulator()
-        self.contact_center.bind(self)
+        # The embedded simulator plays both the backend and the outside world (its controls).
+        backend = contact_center or Simulator()
+        if simulator is None:
+            if not isinstance(backend, Simulator):
+                raise ValueError("a contact center other than the simulator needs its controls")
+            simulator = backend
+        backend.bind(self)
+        self.contact_center: ContactCenter = backend
+        self.simulator: SimulatorControls = simulator
         self.limiter = state.limiter
         self.store_health = state.store_health
         self.tokens = state.tokens
@@ -106,8 +123,9 @@ class Engine:
         self.session_registry = Sessions(
             state, self.runner, self.frame_registry, self.contact_center, self.logins
         )
-        self.routing = Routing(state, self.contact_center)
+        self.routing = Routing(state, self.simulator)
         self.runner.bind(self.session_registry, self.frame_registry, self.routing)
+        self.simulation = Simulation(self.runner, self.routing, self.simulator, clock)
         self.pipeline = Pipeline(state, self.runner, self)
         self._state_lists: dict[str, list[State]] = {}
         self._tasks = state.tasks
@@ -390,17 +408,20 @@ class Engine:
         """Check a frame's message before it waits for its turn (see ``Pipeline.admit``)."""
         return self.pipeline.admit(frame, raw)
 
-    async def handle_admitted(self, frame: FrameHandle, message: Message) -> Message | None:
+    # The three below hand the pipeline's coroutine over as it is (awaiting it here would
+    # add a coroutine to every frame request's path).
+
+    def handle_admitted(self, frame: FrameHandle, message: Message) -> Reply:
         """Handle a message ``admit`` let through, and give its in-flight place back."""
-        return await self.pipeline.handle_admitted(frame, message)
+        return self.pipeline.handle_admitted(frame, message)
 
-    async def handle_raw(self, frame: FrameHandle, raw: str | bytes) -> Message | None:
+    def handle_raw(self, frame: FrameHandle, raw: str | bytes) -> Reply:
         """Admit and handle a frame's message (JSON text) in one go."""
-        return await self.pipeline.handle_raw(frame, raw)
+        return self.pipeline.handle_raw(frame, raw)
 
-    async def handle(self, frame: FrameHandle, message: Message) -> Message | None:
+    def handle(self, frame: FrameHandle, message: Message) -> Reply:
         """One message from a frame: a reply to send back, or None."""
-        return await self.pipeline.handle(frame, message)
+        return self.pipeline.handle(frame, message)
 
     # --- operations (core/runner.py) -----------------------------------------------------
 
@@ -418,6 +439,16 @@ class Engine:
             return operation(RequestContext(self, session, None, fx, "desktop"))
 
         return await self.run(run)
+
+    @staticmethod
+    def is_agent_action(op: str) -> bool:
+        """Whether ``op`` names one of the agent's own operations (api/desktop.py)."""
+        return op in ACTIONS
+
+    async def agent_action(self, session_id: str, op: str, args: dict[str, Any]) -> Any:
+        """Run the agent's own operation ``op`` (``is_agent_action``) with its arguments."""
+        action = ACTIONS[op]
+        return await self.agent_operation(session_id, lambda call: action(call, args))
 
     # --- routing (core/routing.py) -------------------------------------------------------
 

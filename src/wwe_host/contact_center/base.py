@@ -1,8 +1,11 @@
-"""The contact center behind the API: what the engine asks of it, whoever implements it.
+"""The contact center behind the API: what the core asks of it, whoever implements it.
 
-The simulator is the embedded default; a real telephony or e-mail system would implement
-the same methods. Every method works inside one engine operation (``Effects``), so its
-changes are committed and published with the request that caused them.
+Two ports: ``ContactCenter``, the agent's commands (what api/ handlers and the core use),
+and ``Inbound``, how an outside interaction is offered to an agent (what routing uses).
+The simulator (simulator/) is the embedded default and adds its far-end controls
+(``SimulatorControls``); a real telephony or e-mail system would implement these two ports.
+Every method works inside one engine operation (``Effects``), so its changes are committed
+and published with the request that caused them.
 """
 
 from __future__ import annotations
@@ -34,6 +37,9 @@ class Host(Protocol):
 
 
 class ContactCenter(Protocol):
+    """The agent-facing backend: it promises to make each of the agent's commands happen
+    (or refuse it with an ``ApiError`` naming why, changing nothing), within ``fx``."""
+
     def bind(self, host: Host) -> None: ...
 
     def restore(self, sessions: Iterable[AgentSession]) -> None:
@@ -48,25 +54,6 @@ class ContactCenter(Protocol):
 
     def hang_up(self, fx: Effects, session: AgentSession, interaction: Interaction) -> None: ...
 
-    def far_end_answer(
-        self, fx: Effects, session: AgentSession, interaction: Interaction
-    ) -> None: ...
-
-    def far_end_release(
-        self, fx: Effects, session: AgentSession, interaction: Interaction
-    ) -> None: ...
-
-    def inbound_call(
-        self,
-        fx: Effects,
-        session: AgentSession,
-        ani: str,
-        dnis: str,
-        user_data: dict[str, Any],
-        call_type: str = "INBOUND",
-        call_uuid: str | None = None,
-    ) -> Interaction: ...
-
     def create_email(
         self, fx: Effects, session: AgentSession, destination: str, user_data: dict[str, Any]
     ) -> Interaction: ...
@@ -78,6 +65,32 @@ class ContactCenter(Protocol):
     def cancel_email(
         self, fx: Effects, session: AgentSession, interaction: Interaction
     ) -> None: ...
+
+    def chat_message(
+        self, fx: Effects, session: AgentSession, interaction: Interaction, sender: str, text: str
+    ) -> None: ...
+
+    def end_chat(self, fx: Effects, session: AgentSession, interaction: Interaction) -> None: ...
+
+    def session_ended(self, fx: Effects, session: AgentSession) -> None:
+        """The agent logged out: release what the other side still holds."""
+        ...
+
+
+class Inbound(Protocol):
+    """How an outside interaction reaches an agent: it promises to offer it to ``session``
+    (ringing or invited) or refuse it with an ``ApiError`` naming why."""
+
+    def inbound_call(
+        self,
+        fx: Effects,
+        session: AgentSession,
+        ani: str,
+        dnis: str,
+        user_data: dict[str, Any],
+        call_type: str = "INBOUND",
+        call_uuid: str | None = None,
+    ) -> Interaction: ...
 
     def inbound_email(
         self,
@@ -98,13 +111,3 @@ class ContactCenter(Protocol):
         user_data: dict[str, Any],
         chat_id: str | None = None,
     ) -> Interaction: ...
-
-    def chat_message(
-        self, fx: Effects, session: AgentSession, interaction: Interaction, sender: str, text: str
-    ) -> None: ...
-
-    def end_chat(self, fx: Effects, session: AgentSession, interaction: Interaction) -> None: ...
-
-    def session_ended(self, fx: Effects, session: AgentSession) -> None:
-        """The agent logged out: release what the other side still holds."""
-        ...

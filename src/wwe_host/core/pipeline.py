@@ -1,10 +1,10 @@
 """The frame request pipeline: one message from a frame, from its text to its reply.
 
-The checks run in the order of security.md: size and nesting before decoding, the bound
-on requests in flight, the reference id, the origin and the request filter, the rate
-limit, then the parameters (the handler's own validation); then the handler runs as a
-unit of work (``core/runner.py``) and every message ends as one audit row, one observer
-call and one line in the traffic inspector.
+Before decoding: size and nesting; then the bound on requests in flight, the reference id
+and the request's name; then the checks of security.md, in its order, as the table
+``core/checks.py`` declares them (origin and filter, rate limit, parameters); then the
+handler runs as a unit of work (``core/runner.py``) and every message ends as one audit
+row, one observer call and one line in the traffic inspector.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from dataclasses import dataclass
 
 import msgspec
 
@@ -21,9 +20,8 @@ from ..api import HANDLERS, RequestContext
 from ..api.context import Core
 from ..domain.effects import Effects
 from ..errors import ApiError, ErrorCode
-from ..security import Decision
 from ..security.origins import not_allowed_message
-from ..security.ratelimit import rate_limit_message
+from .checks import CHECKS, Outcome, Pending
 from .frames import FrameHandle
 from .ports import Message
 from .runner import Runner
@@ -32,15 +30,11 @@ from .state import CoreState
 log = logging.getLogger("wwe_host.engine")
 
 _json_decode = msgspec.json.Decoder().decode
+_perf_counter = time.perf_counter
 
+_CHECKS = tuple(check.run for check in CHECKS)  # walked for every request
 
-@dataclass(slots=True)
-class Outcome:
-    """How a frame request ended, for the audit log, metrics and the traffic inspector."""
-
-    outcome: str  # allowed | failed | refused:<origin|filter|rate-limit|user-data> | quarantined
-    detail: str = ""
-
+__all__ = ["Outcome", "Pipeline"]
 
 ALLOWED = Outcome("allowed")
 
@@ -55,6 +49,10 @@ class Pipeline:
         self.state = state
         self.runner = runner
         self.core = core
+        # Read for every message (the settings are frozen).
+        self._max_bytes = state.config.server.max_message_bytes
+        self._max_in_flight = state.config.server.max_requests_in_flight
+        self._pending = Pending()
 
     def admit(self, frame: FrameHandle, raw: str) -> tuple[Message | None, Message | None]:
         """Check a frame's message as the desktop relayed it (JSON text), before it waits
@@ -65,10 +63,9 @@ class Pipeline:
         ``(None, reply)``: the refusal to send at once (None when there is nothing to
         answer: no referenceId, or not a JSON object).
         """
-        started = time.perf_counter()
-        limit = self.state.config.server.max_message_bytes
+        started = _perf_counter()
         try:
-            message_limits.check_text(raw, limit)
+            message_limits.check_text(raw, self._max_bytes)
         except ApiError as problem:
             return None, self._refuse_raw(frame, raw, problem.message, started)
         try:
@@ -79,7 +76,7 @@ class Pipeline:
         if not isinstance(message, dict):
             self._record(frame, "?", Outcome("failed", "not a JSON object"), started)
             return None, None
-        bound = self.state.config.server.max_requests_in_flight
+        bound = self._max_in_flight
         if frame.in_flight >= bound:
             request = message.get("request", message.get("event"))
             name = request if isinstance(request, str) else None
@@ -126,18 +123,17 @@ class Pipeline:
 
     async def handle(self, frame: FrameHandle, message: Message) -> Message | None:
         """One message from a frame: a reply to send back, or None (no referenceId, ignored)."""
-        started = time.perf_counter()
-        reference = protocol.reference_of(message)
+        started = _perf_counter()
         request = message.get("request")
-        wrong = message_limits.bad_reference(message.get("referenceId"))
+        reference = message.get("referenceId")
+        # A string (the usual case) is echoed as it is; anything else is looked at closer.
+        wrong = None if reference.__class__ is str else message_limits.bad_reference(reference)
         if wrong is not None:
             # Answered, never run: the frame could not match the reply, nor know the outcome.
             kind = request if request is not None else message.get("event")
             name = kind if isinstance(kind, str) else None
             self._record(frame, name or "?", Outcome("failed", "bad referenceId"), started)
-            return protocol.failure(
-                message["referenceId"], name, ErrorCode.INVALID_PARAMETER, wrong
-            )
+            return protocol.failure(reference, name, ErrorCode.INVALID_PARAMETER, wrong)
         if request is None:
             return await self._subscription(frame, message, reference, started)
         if not isinstance(request, str):
@@ -150,66 +146,26 @@ class Pipeline:
                 Outcome("failed", "bad request name"),
                 started,
             )
-        allowed = frame.allowed
-        if allowed is None:
-            return self._refuse(
-                frame,
-                reference,
-                request,
-                ErrorCode.NOT_ALLOWED,
-                not_allowed_message(frame.record.origin, request),
-                Outcome("refused:origin"),
-                started,
-            )
-        name = catalog.canonical(request)
-        if name is None:
-            return self._refuse(
-                frame,
-                reference,
-                request,
-                ErrorCode.UNKNOWN_REQUEST,
-                f"Unknown request '{request}'.",
-                Outcome("failed", "unknown request"),
-                started,
-            )
-        if name not in allowed:
-            return self._refuse(
-                frame,
-                reference,
-                request,
-                ErrorCode.NOT_ALLOWED,
-                not_allowed_message(frame.record.origin, request),
-                Outcome("refused:filter"),
-                started,
-            )
-        decision = self.state.limiter.check(frame.session_id, name)
-        if decision is not Decision.ALLOW:
-            if decision is Decision.IGNORE:
-                self._record(frame, request, Outcome("quarantined"), started)
-                return None
-            return self._refuse(
-                frame,
-                reference,
-                request,
-                ErrorCode.RATE_LIMITED,
-                rate_limit_message(name, self.state.config.security.rate_limits.quarantine_delay),
-                Outcome("refused:rate-limit"),
-                started,
-            )
-        params = message.get("parameters")
-        if params is None:
-            params = []
-        elif not isinstance(params, list):
-            return self._refuse(
-                frame,
-                reference,
-                request,
-                ErrorCode.INVALID_PARAMETER,
-                f"'parameters' of '{request}' must be an array of positional parameters.",
-                Outcome("failed", "parameters not an array"),
-                started,
-            )
-        session = self.state.sessions.get(frame.session_id)
+        # One Pending per pipeline, filled anew: the walk never awaits, and what it found
+        # is read right after it, before anything else can run.
+        checked = self._pending
+        checked.frame = frame
+        checked.message = message
+        checked.request = request
+        state = self.state
+        for check in _CHECKS:
+            refused = check(state, checked)
+            if refused is not None:
+                if refused.code is None:  # ignored: no answer
+                    self._record(frame, request, refused.outcome, started)
+                    return None
+                return self._refuse(
+                    frame, reference, request, refused.code, refused.text, refused.outcome, started
+                )
+        name = checked.name
+        params = checked.params
+        assert params is not None  # the "parameters" check found them
+        session = state.sessions.get(frame.session_id)
         if session is None:
             return self._refuse(
                 frame,
@@ -293,32 +249,26 @@ class Pipeline:
         return protocol.failure(reference, request, code, text)
 
     def _record(self, frame: FrameHandle, request: str, outcome: Outcome, started: float) -> None:
-        duration = (time.perf_counter() - started) * 1000.0 if started else 0.0
+        duration = (_perf_counter() - started) * 1000.0 if started else 0.0
+        state = self.state
         record = frame.record
-        at = self.state.clock()
-        self.state.audit.append(
-            (
-                at,
-                frame.username,
-                record.frame_id,
-                record.origin,
-                request,
-                outcome.outcome,
-                outcome.detail,
-                duration,
-            )
+        at = state.clock()
+        kind = outcome.outcome
+        detail = outcome.detail
+        state.audit.append(
+            (at, frame.username, record.frame_id, record.origin, request, kind, detail, duration)
         )
-        for watch in self.state.request_observers:
-            watch(request, outcome.outcome, duration)
-        sinks = self.state.sinks.get(frame.session_id)
+        for watch in state.request_observers:
+            watch(request, kind, duration)
+        sinks = state.sinks.get(frame.session_id)
         if sinks:
             traffic = {
                 "at": at,
                 "frameId": record.frame_id,
                 "origin": record.origin,
                 "request": request,
-                "outcome": outcome.outcome,
-                "detail": outcome.detail,
+                "outcome": kind,
+                "detail": detail,
                 "durationMs": round(duration, 3),
             }
             for sink in sinks:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from ..contact_center.base import ContactCenter
+from ..contact_center.base import Inbound
 from ..contact_center.routing import pick_agent
 from ..domain.effects import Effects
 from ..domain.model import AgentSession, Interaction, QueuedItem
@@ -18,9 +18,9 @@ class Routing:
     agent waits in the queue (oldest first) until one becomes ready; one for an agent or a
     number is offered at once or refused with a message naming why."""
 
-    def __init__(self, state: CoreState, contact_center: ContactCenter) -> None:
+    def __init__(self, state: CoreState, inbound: Inbound) -> None:
         self.state = state
-        self.contact_center = contact_center
+        self.inbound = inbound
 
     def deliver(self, fx: Effects, target: str, item: QueuedItem) -> Interaction | None:
         """Offer an inbound interaction to ``target`` (a username, a DN or ``queue:<name>``);
@@ -60,7 +60,7 @@ class Routing:
         return self._offer(fx, session, item)
 
     def _offer(self, fx: Effects, session: AgentSession, item: QueuedItem) -> Interaction:
-        cc = self.contact_center
+        cc = self.inbound
         session.idle_since[item.media] = self.state.now()  # to the back of the line
         if item.media == "voice":
             number = self.state.config.agents[session.username].number

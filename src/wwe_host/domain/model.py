@@ -52,10 +52,6 @@ class Interaction(msgspec.Struct, kw_only=True):
     ani: str | None = None
     dnis: str | None = None
     recording_state: str | None = None
-    peer_session: str | None = None  # internal call: the other agent's session and interaction
-    peer_interaction: str | None = None
-    answer_due: float | None = None  # simulated far end of an outbound call answers then
-    far_end: str | None = None  # "answer", "busy", "noanswer", "agent"
     # open media
     sender: str | None = None  # e-mail from / chat customer name
     recipient: str | None = None
@@ -125,6 +121,10 @@ class AgentSession(msgspec.Struct, kw_only=True):
     next_subscription: int = 1
     dynamic_phone_number: str | None = None
     idle_since: dict[str, float] = msgspec.field(default_factory=dict)  # READY media → since
+    # The contact center's own bookkeeping (JSON-like values, keyed as it chooses), stored
+    # with the session so that it survives a restart; the domain never reads it. The
+    # simulator keeps its far ends here (simulator/far_ends.py).
+    backend: dict[str, Any] = msgspec.field(default_factory=dict)
 
     def new_interaction_id(self) -> str:
         value = str(self.next_interaction)

@@ -172,7 +172,6 @@ def establish(fx: Effects, session: AgentSession, interaction: Interaction) -> N
     """The far end answered an outbound call."""
     if interaction.state != "DIALING":
         raise _invalid(interaction, "establish")
-    interaction.answer_due = None
     interaction.set_state("TALKING")
     fx.interaction_event(session, interaction, "ESTABLISHED")
 
@@ -202,7 +201,6 @@ def check_release(interaction: Interaction) -> None:
 def release(fx: Effects, session: AgentSession, interaction: Interaction) -> None:
     """Any live call ends in IDLE; a ringing one is thereby rejected. Recording stops too."""
     check_release(interaction)
-    interaction.answer_due = None
     if interaction.recording_state in ("RECORDING", "PAUSED"):
         interaction.recording_state = "STOPPED"
         fx.interaction_event(session, interaction, "CALL_RECORDING_STATE_CHANGED")

@@ -14,7 +14,7 @@ from typing import Protocol
 
 import msgspec
 
-from ..domain.model import AgentSession
+from ..core.views import AgentSession
 from ..engine import Engine
 from .snapshot import snapshot
 

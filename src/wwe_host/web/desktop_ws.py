@@ -34,8 +34,6 @@ import msgspec
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from .. import message_limits
-from ..api.context import RequestContext
-from ..api.desktop import ACTIONS
 from ..engine import Engine, FrameHandle
 from ..errors import ApiError, ErrorCode
 from . import doors
@@ -413,18 +411,14 @@ class DesktopConnection:
         ref = message.get("ref")
         op = message.get("op")
         args = message.get("args") or {}
-        action = ACTIONS.get(op) if isinstance(op, str) else None
-        if action is None or not isinstance(args, dict):
+        engine = self.engine
+        if not isinstance(op, str) or not engine.is_agent_action(op) or not isinstance(args, dict):
             self._action_failed(
                 ref, ErrorCode.INVALID_PARAMETER, f"Unknown agent operation {_short(op)}."
             )
             return
-
-        def run(call: RequestContext) -> Any:
-            return action(call, args)
-
         try:
-            data = await self.engine.agent_operation(self.session_id, run)
+            data = await engine.agent_action(self.session_id, op, args)
         except ApiError as error:
             self._action_failed(ref, error.code, error.message)
             return

@@ -21,7 +21,7 @@ import logging
 import time
 from collections.abc import Callable
 
-from ..domain.model import AgentSession
+from ..core.views import AgentSession
 from ..engine import Engine
 from ..security import normalize_origin
 from ..settings import ServerSettings

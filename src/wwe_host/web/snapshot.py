@@ -9,10 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..config.fields import expand_field_codes
-from ..domain import toasts
-from ..domain.model import AgentSession
-from ..domain.states import aggregate
-from ..domain.views import interaction_view
+from ..core.views import AgentSession, desktop_interaction, media_wire, state_wire, toasts_wire
 from ..engine import Engine
 from ..message_limits import MAX_DEPTH
 from ..settings import WebContent
@@ -24,26 +21,14 @@ def snapshot(engine: Engine, session: AgentSession) -> dict[str, Any]:
     return {
         "agent": engine.agent_view(session.username),
         "number": agent.number,
-        "state": aggregate(session.media.values()).wire(),
+        "state": state_wire(session),
         "stateList": [s.wire() for s in engine.state_list(session.username)],
-        "media": {name: state.wire() for name, state in session.media.items()},
+        "media": media_wire(session),
         "microphoneMuted": session.mic_muted,
         "speakerMuted": session.speaker_muted,
-        "interactions": [
-            {
-                **interaction_view(session, i),
-                "markdoneBlocked": next(reversed(i.markdone_blocks.values()), None),
-                "createdAt": i.created_at,
-                "body": i.body,
-                "transcript": [
-                    {"sender": m.sender, "name": m.name, "text": m.text, "at": m.at}
-                    for m in i.messages
-                ],
-            }
-            for i in session.interactions.values()
-        ],
+        "interactions": [desktop_interaction(session, i) for i in session.interactions.values()],
         "selectedCase": session.selected_case,
-        "toasts": [toasts.toast_wire(t) for t in session.toasts.values()],
+        "toasts": toasts_wire(session),
         "myMessages": list(session.my_messages),
         "frames": [
             {

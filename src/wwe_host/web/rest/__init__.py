@@ -11,8 +11,10 @@ and the admin page. One job per module:
 - ``openapi.py``    the OpenAPI document, generated from the table and the Structs
 - ``responses.py``  JSON answers and the error shape ``{"error": {"code", "message"}}``
 
-Everything that changes the simulated world runs as an engine operation (``engine.run``):
-committed before the answer leaves, and published to the agents' desktops and frames.
+Everything that changes the simulated world is one core operation (``Engine.simulation``,
+core/simulation.py): committed before the answer leaves, and published to the agents'
+desktops and frames. Like all of web/, this package reads the core only (no domain, api,
+contact-center or simulator import: tests/unit/test_layers.py).
 """
 
 from __future__ import annotations

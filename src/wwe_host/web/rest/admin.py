@@ -12,12 +12,10 @@ from msgspec import UnsetType
 from starlette.requests import Request
 from starlette.responses import Response
 
-from ...domain import operations as ops
-from ...domain.effects import Effects
-from ...domain.states import aggregate
+from ...core.views import admin_interaction, media_wire, state_wire
 from ...engine import Engine
 from ...errors import ApiError, ErrorCode
-from .answers import Agent, AgentList, AuditList, State, audit_entry, interaction_body
+from .answers import Agent, AgentList, AuditList, State, audit_entry
 from .bodies import AuditQuery, InteractionsQuery
 from .responses import json_response
 
@@ -50,15 +48,11 @@ async def agents(engine: Engine, request: Request, body: None, query: None) -> R
                 roles=list(agent.roles),
                 media=list(agent.media),
                 logged_in=session is not None,
-                state=(
-                    msgspec.convert(aggregate(session.media.values()).wire(), State)
-                    if session
-                    else None
-                ),
+                state=msgspec.convert(state_wire(session), State) if session else None,
                 media_states=(
                     {
-                        name: msgspec.convert(state.wire(), State)
-                        for name, state in session.media.items()
+                        name: msgspec.convert(state, State)
+                        for name, state in media_wire(session).items()
                     }
                     if session
                     else {}
@@ -77,7 +71,7 @@ async def interactions(
         raise ApiError(ErrorCode.NOT_FOUND, f"Unknown agent '{wanted}'.")
     await settled(engine)
     rows = [
-        interaction_body(session, interaction)
+        admin_interaction(session, interaction)
         for session in engine.sessions()
         if wanted is None or session.username == wanted
         for interaction in session.interactions.values()
@@ -91,19 +85,7 @@ async def patch_user_data(
     wanted = request.path_params["uuid"]
     updates = {key: value for key, value in body.items() if value is not None}
     deletions = [key for key, value in body.items() if value is None]
-
-    def change(fx: Effects) -> dict[str, Any]:
-        found = engine.find(lambda i: i.uuid == wanted)
-        if found is None:
-            raise ApiError(ErrorCode.NOT_FOUND, f"Unknown interaction '{wanted}'.")
-        session, interaction = found
-        if updates:
-            ops.set_user_data(fx, session, interaction, updates)
-        for key in deletions:
-            ops.delete_user_data(fx, session, interaction, key)
-        return interaction_body(session, interaction)
-
-    return json_response(await engine.run(change))
+    return json_response(await engine.simulation.change_user_data(wanted, updates, deletions))
 
 
 async def outbox(engine: Engine, request: Request, body: None, query: None) -> Response:

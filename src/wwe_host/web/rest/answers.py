@@ -3,20 +3,18 @@ generated from them (``openapi.py``), and the answers the REST layer builds itse
 Structs, encoded by msgspec, so the two cannot disagree.
 
 Two answers are views owned elsewhere and only described here: ``Interaction`` (the Service
-Client API's view of an interaction, ``domain.views``) and ``OutboxMessage`` (kept by the
-store as the simulator wrote it); they allow members beyond the ones listed.
+Client API's view of an interaction, shaped by ``core.views.admin_interaction``) and
+``OutboxMessage`` (kept by the store as the simulator wrote it); they allow members beyond
+the ones listed.
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 import msgspec
 from msgspec import UNSET, Meta, UnsetType
 
-from ...domain.model import AgentSession
-from ...domain.model import Interaction as SessionInteraction
-from ...domain.views import interaction_view
 from ...store.base import AuditEntry as StoredAuditEntry
 from .bodies import UserData
 
@@ -209,15 +207,6 @@ class Unhealthy(msgspec.Struct):
 
 
 # --------------------------------------------------------------------------- builders
-
-
-def interaction_body(session: AgentSession, interaction: SessionInteraction) -> dict[str, Any]:
-    """An interaction as the admin sees it: unfiltered attached data, its agent, and the
-    chat id the simulation API addresses a chat by (described by ``Interaction``)."""
-    body = {**interaction_view(session, interaction), "agent": session.username}
-    if interaction.chat_id is not None:
-        body["chatId"] = interaction.chat_id
-    return body
 
 
 def audit_entry(entry: StoredAuditEntry) -> AuditEntry:

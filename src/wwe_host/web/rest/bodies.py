@@ -24,8 +24,7 @@ import msgspec
 from msgspec import UNSET, Meta, UnsetType
 from starlette.requests import Request
 
-from ...api.context import MAX_KEY_LENGTH
-from ...domain.model import EMAIL_ADDRESS_PATTERN, WHITESPACE
+from ...core.rules import EMAIL_ADDRESS_PATTERN, MAX_KEY_LENGTH, WHITESPACE
 from .responses import RestError, invalid
 
 T = TypeVar("T")

@@ -1,8 +1,12 @@
 """The simulated contact center: far ends that answer, agents that call each other, mail.
 
+It implements both the agent-facing ``ContactCenter`` port (contact_center/base.py) and the
+``SimulatorControls`` the simulation API drives (simulator/controls.py).
+
 Destinations: an agent's DN rings that agent (an internal call); ``busy-*`` is released
 after the answer delay as busy; ``noanswer-*`` rings until someone hangs up; any other
-number answers after ``sim.voice.answer-delay`` seconds.
+number answers after ``sim.voice.answer-delay`` seconds. What the simulator knows of a call
+beyond the domain's ``Interaction`` (its far end) is in simulator/far_ends.py.
 """
 
 from __future__ import annotations
@@ -11,11 +15,12 @@ import uuid
 from collections.abc import Iterable
 from typing import Any
 
+from ..contact_center.base import Host
 from ..domain import operations as ops
 from ..domain.effects import Effects
 from ..domain.model import AgentSession, ChatLine, Interaction, is_email_address
 from ..errors import ApiError, ErrorCode
-from .base import Host
+from .far_ends import FarEnd, far_end, forget, keep, prune
 
 
 def new_call_uuid() -> str:
@@ -23,6 +28,10 @@ def new_call_uuid() -> str:
 
 
 class Simulator:
+    """The embedded contact center. It promises: every change it makes happens inside the
+    operation that asked for it (committed and published with it); a far end due to act is
+    re-armed after a restart; an internal call's two legs end together."""
+
     def __init__(self) -> None:
         self._host: Host | None = None
 
@@ -56,9 +65,11 @@ class Simulator:
             interaction = session.interactions.get(interaction_id)
             if interaction is None or interaction.state != "DIALING":
                 return
-            if interaction.answer_due is None:
+            record = far_end(session, interaction_id)
+            if record is None or record.answer_due is None:
                 return
-            if interaction.far_end == "busy":
+            forget(session, interaction_id)  # it has acted; nothing links to it
+            if record.kind == "busy":
                 interaction.error = "busy"
                 ops.release(fx, session, interaction)
             else:
@@ -69,24 +80,29 @@ class Simulator:
     def _session(self, session_id: str) -> AgentSession | None:
         return self.host.session_by_id(session_id)
 
-    def _peer(self, interaction: Interaction) -> tuple[AgentSession, Interaction] | None:
-        if interaction.peer_session is None or interaction.peer_interaction is None:
+    def _peer(
+        self, session: AgentSession, interaction: Interaction
+    ) -> tuple[AgentSession, Interaction] | None:
+        """The other agent's leg of an internal call."""
+        record = far_end(session, interaction.interaction_id)
+        if record is None or record.peer_session is None or record.peer_interaction is None:
             return None
-        session = self._session(interaction.peer_session)
-        if session is None:
+        other = self._session(record.peer_session)
+        if other is None:
             return None
-        peer = session.interactions.get(interaction.peer_interaction)
-        return (session, peer) if peer is not None else None
+        peer = other.interactions.get(record.peer_interaction)
+        return (other, peer) if peer is not None else None
 
     # --- voice ---------------------------------------------------------------------------
 
     def restore(self, sessions: Iterable[AgentSession]) -> None:
         for session in sessions:
-            for interaction in session.interactions.values():
-                if interaction.state == "DIALING" and interaction.answer_due is not None:
-                    self._arm_answer(
-                        session.session_id, interaction.interaction_id, interaction.answer_due
-                    )
+            prune(session)
+            for interaction_id in session.backend:
+                record = far_end(session, interaction_id)
+                dialing = session.interactions[interaction_id].state == "DIALING"
+                if record is not None and record.answer_due is not None and dialing:
+                    self._arm_answer(session.session_id, interaction_id, record.answer_due)
 
     def dial(
         self, fx: Effects, session: AgentSession, destination: str, user_data: dict[str, Any]
@@ -101,13 +117,13 @@ class Simulator:
         callee_session = self.host.live_session(callee.username) if callee else None
         if callee is not None:
             reachable = callee_session is not None and "voice" in callee_session.media
-            far_end = "agent" if reachable else "busy"
+            kind = "agent" if reachable else "busy"
         elif destination.startswith("busy-"):
-            far_end = "busy"
+            kind = "busy"
         elif destination.startswith("noanswer-"):
-            far_end = "noanswer"
+            kind = "noanswer"
         else:
-            far_end = "answer"
+            kind = "answer"
         call = self._new(
             session,
             "voice",
@@ -120,10 +136,9 @@ class Simulator:
             parties=[destination],
             recording_state="STOPPED",
             user_data=dict(user_data),
-            far_end=far_end,
         )
         ops.add_interaction(fx, session, call, "DIALING")
-        if far_end == "agent" and callee_session is not None:
+        if kind == "agent" and callee_session is not None:
             ring = self.inbound_call(
                 fx,
                 callee_session,
@@ -133,13 +148,30 @@ class Simulator:
                 "INTERNAL",
                 call_uuid=call.call_uuid,
             )
-            call.peer_session = callee_session.session_id
-            call.peer_interaction = ring.interaction_id
-            ring.peer_session = session.session_id
-            ring.peer_interaction = call.interaction_id
-        elif far_end != "noanswer":
-            call.answer_due = self.host.now() + me.options.answer_delay
-            self._arm_answer(session.session_id, call.interaction_id, call.answer_due)
+            keep(
+                session,
+                call.interaction_id,
+                FarEnd(
+                    kind=kind,
+                    peer_session=callee_session.session_id,
+                    peer_interaction=ring.interaction_id,
+                ),
+            )
+            keep(
+                callee_session,
+                ring.interaction_id,
+                FarEnd(
+                    kind=kind,
+                    peer_session=session.session_id,
+                    peer_interaction=call.interaction_id,
+                ),
+            )
+        elif kind == "noanswer":
+            keep(session, call.interaction_id, FarEnd(kind=kind))
+        else:
+            due = self.host.now() + me.options.answer_delay
+            keep(session, call.interaction_id, FarEnd(kind=kind, answer_due=due))
+            self._arm_answer(session.session_id, call.interaction_id, due)
         return call
 
     def inbound_call(
@@ -176,26 +208,39 @@ class Simulator:
 
     def answer(self, fx: Effects, session: AgentSession, interaction: Interaction) -> None:
         ops.answer(fx, session, interaction)
-        peer = self._peer(interaction)
+        peer = self._peer(session, interaction)
         if peer is not None and peer[1].state == "DIALING":
             ops.establish(fx, *peer)
 
     def hang_up(self, fx: Effects, session: AgentSession, interaction: Interaction) -> None:
         ops.release(fx, session, interaction)
-        peer = self._peer(interaction)
-        if peer is not None and peer[1].state in ("RINGING", "DIALING", "TALKING", "HELD"):
-            ops.release(fx, *peer)
+        peer = self._peer(session, interaction)
+        forget(session, interaction.interaction_id)
+        if peer is not None:
+            if peer[1].state in ("RINGING", "DIALING", "TALKING", "HELD"):
+                ops.release(fx, *peer)
+            forget(peer[0], peer[1].interaction_id)
 
     def far_end_answer(self, fx: Effects, session: AgentSession, interaction: Interaction) -> None:
-        if interaction.direction != "OUT" or interaction.peer_session is not None:
+        record = far_end(session, interaction.interaction_id)
+        if interaction.direction != "OUT" or (record is not None and record.kind == "agent"):
             raise ApiError(
                 ErrorCode.INVALID_STATE,
                 f"Call '{interaction.call_uuid}' has no simulated far end to answer it.",
             )
         ops.establish(fx, session, interaction)
+        forget(session, interaction.interaction_id)
 
     def far_end_release(self, fx: Effects, session: AgentSession, interaction: Interaction) -> None:
         self.hang_up(fx, session, interaction)
+
+    def customer_message(
+        self, fx: Effects, session: AgentSession, interaction: Interaction, text: str
+    ) -> None:
+        self.chat_message(fx, session, interaction, "customer", text)
+
+    def customer_left(self, fx: Effects, session: AgentSession, interaction: Interaction) -> None:
+        self.end_chat(fx, session, interaction)
 
     def session_ended(self, fx: Effects, session: AgentSession) -> None:
         for interaction in session.interactions.values():
