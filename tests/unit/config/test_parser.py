@@ -395,6 +395,65 @@ def test_unknown_sections_and_options_give_one_warning() -> None:
     assert config.security.rate_limits.default == 0
 
 
+def test_unknown_names_come_with_the_closest_known_name() -> None:
+    config = parse_config(
+        minimal(
+            "nmber = 1\n"
+            "[wwe-host-typo]\nx = 1\n"
+            "[interaction-workspace]\nsecurity.inactivity-timout = 3\n"
+            "service-client-api.rate-limt = 3\n"
+            "completely-unrelated = 1\n"
+            "[queue:q]\nagent = a1\n"
+            "[agnet:bob]\n"
+        ).replace("insecure-plain-password = true\n", "insecure-plain-password = true\nlisen = 1\n")
+    )
+    (warning,) = config.warnings
+    for hinted in (
+        "[wwe-host] lisen (did you mean 'listen'?)",
+        "[agent:a1] nmber (did you mean 'number'?)",
+        "[wwe-host-typo] (section) (did you mean 'wwe-host'?)",
+        "security.inactivity-timout (did you mean 'security.inactivity-timeout'?)",
+        "service-client-api.rate-limt (did you mean 'service-client-api.rate-limit'?)",
+        "[queue:q] agent (did you mean 'agents'?)",
+        "[agnet:bob] (section) (did you mean 'agent:bob'?)",
+    ):
+        assert hinted in warning
+    assert "[interaction-workspace] completely-unrelated;" in warning  # nothing close: no hint
+
+
+def test_every_mistake_is_reported_in_one_error() -> None:
+    text = minimal(
+        "[interaction-workspace]\n"
+        "voice.auto-answer = maybe\n"
+        "security.inactivity-timeout = abc\n"
+        "service-client-api.accepted-web-content-origins = ftp://x\n"
+        "[action-codes]\nBreak = 1 2\n"
+    ).replace("insecure-plain-password = true\n", "insecure-plain-password = true\nbus = x\n")
+    with pytest.raises(ConfigError) as info:
+        parse_config(text)
+    problems = info.value.problems
+    assert [p.split(" = ")[0].split(": ")[0] for p in problems] == [
+        "[wwe-host] bus",
+        "[action-codes] Break",
+        "[interaction-workspace] service-client-api.accepted-web-content-origins",
+        "[interaction-workspace] voice.auto-answer",
+        "[interaction-workspace] security.inactivity-timeout",
+    ]
+    assert str(info.value) == "\n".join(problems)
+
+
+def test_a_web_content_section_with_mistakes_is_reported_once() -> None:
+    text = minimal(
+        "workspace.web-content = App\n"
+        "[interaction-workspace]\ninteraction.web-content = App\n"
+        "[App]\nurl = nope\nmode = big\n"
+    )
+    with pytest.raises(ConfigError) as info:
+        parse_config(text)
+    assert [p.split(" = ")[0] for p in info.value.problems] == ["[App] url", "[App] mode"]
+    assert not info.value.warnings  # [App] is not "unknown" for having mistakes
+
+
 def test_default_section_is_not_magic() -> None:
     config = parse_config(minimal("[DEFAULT]\nmedia = chat\n"))
     assert config.agents["a1"].media == ("voice", "email", "chat")
