@@ -24,7 +24,7 @@ from wwe_host.config import ConfigError, load_config, parse_listen, render_effec
 if TYPE_CHECKING:  # imported when a sim command runs: httpx is not needed by the others
     from wwe_host.client import Step, WweHostClient, WweHostError
 
-# The exit statuses of every command (docs/quickstart.md, "Exit statuses", lists them).
+# The exit statuses of every command (docs/simulator.md, "Exit statuses", lists them).
 EXIT_OK = 0
 EXIT_FAILURE = 1  # the command ran and failed (the server refused; passwords do not match)
 EXIT_USAGE = 2  # bad arguments, a bad configuration or an address in use: nothing started
