@@ -245,7 +245,7 @@ export class Relay {
       return;
     }
     this.log({ kind: "request", frameId: entry.frameId, origin, request,
-      referenceId: data.referenceId ?? null });
+      referenceId: data.referenceId ?? null, payload: text });
     this.send({ type: "frame.message", frameId: entry.frameId, origin, message: text });
   }
 
@@ -329,6 +329,7 @@ export class Relay {
         : "ok",
       detail: hasOwn(data, "errorMessage") ? String(data.errorMessage) : "",
       referenceId: data.referenceId ?? null,
+      payload: data, // for the inspector's payload view (it shows it, never changes it)
     });
     this.post(entry, origin, data);
   }
