@@ -79,6 +79,17 @@ _FIXED_SECTIONS: tuple[str, ...] = (SERVER_SECTION, APP_SECTION, ACTION_CODES_SE
 _APP_OPTIONS: frozenset[str] = SECURITY_OPTIONS | AGENT_OPTION_NAMES
 
 
+def _check_name(section: str, kind: str, name: str, defined: Mapping[str, object]) -> None:
+    """The name of an ``[agent:USERNAME]`` or ``[queue:NAME]`` section: usable, and once."""
+    if not NAME_RE.fullmatch(name):
+        wanted = "[agent:USERNAME] with a user name"
+        if kind == "queue":
+            wanted = "[queue:NAME] with a name"
+        raise ConfigError(f"[{section}]: expected {wanted} of letters, digits and _ . @ + -")
+    if name in defined:
+        raise ConfigError(f"[{section}]: the {kind} '{name}' is defined twice")
+
+
 class _Parser:
     """One parse: the INI sections plus what has been noticed along the way.
 
@@ -327,13 +338,7 @@ class _Parser:
             username = section[len(AGENT_PREFIX) :].strip()
             with self.problems.check():
                 self.broken_agents.add(username)  # until it is checked: a queue naming it is not
-                if not NAME_RE.fullmatch(username):
-                    raise ConfigError(
-                        f"[{section}]: expected [agent:USERNAME] with a user name of letters, "
-                        "digits and _ . @ + -"
-                    )
-                if username in agents:
-                    raise ConfigError(f"[{section}]: the agent '{username}' is defined twice")
+                _check_name(section, "agent", username, agents)
                 agent = self._agent(section, username, values, server, app)
                 if agent.number in numbers:
                     raise bad(
@@ -454,13 +459,7 @@ class _Parser:
                 continue
             name = section[len(QUEUE_PREFIX) :].strip()
             with self.problems.check():
-                if not NAME_RE.fullmatch(name):
-                    raise ConfigError(
-                        f"[{section}]: expected [queue:NAME] with a name of letters, digits "
-                        "and _ . @ + -"
-                    )
-                if name in queues:
-                    raise ConfigError(f"[{section}]: the queue '{name}' is defined twice")
+                _check_name(section, "queue", name, queues)
             self._note_unknown_options(section, values, QUEUE_OPTIONS)
             media: tuple[str, ...] = ()
             with self.problems.check():
