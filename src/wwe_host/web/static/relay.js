@@ -159,19 +159,18 @@ export class Relay {
   greet(entry, targetOrigin, why) {
     const win = this.windowOf(entry);
     if (!win || !targetOrigin) return false;
+    const greeting = { frameId: entry.frameId, userAgent: HOST_USER_AGENT,
+      protocolVersion: PROTOCOL_VERSION };
     try {
       // If the document in the window is not (yet) of targetOrigin, the browser drops the
       // message: that is what keeps the frame id away from a page it was not meant for.
-      win.postMessage(
-        { frameId: entry.frameId, userAgent: HOST_USER_AGENT, protocolVersion: PROTOCOL_VERSION },
-        targetOrigin,
-      );
+      win.postMessage(greeting, targetOrigin);
     } catch {
       return false; // e.g. an opaque origin ("null") cannot be a targetOrigin
     }
     if (why) {
       this.log({ kind: "greeting", frameId: entry.frameId, origin: targetOrigin, request: why,
-        outcome: "sent" });
+        outcome: "sent", payload: greeting });
     }
     return true;
   }

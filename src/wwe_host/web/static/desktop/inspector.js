@@ -371,7 +371,8 @@ export class TrafficInspector {
       row.detail, millisText(row.durationMs)];
     setText(this.payloadFacts, facts.filter(Boolean).join(" \u00B7 "));
     setText(this.payloadText, payloadText(row.payload)
-      || "No payload was recorded for this row (the server's own verdict, or a note).");
+      || "No payload was recorded for this row (a note, or a verdict of the server on a "
+        + "request the desktop did not see).");
   }
 
   // --- export -------------------------------------------------------------------------
