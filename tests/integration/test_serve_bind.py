@@ -54,16 +54,9 @@ def test_a_port_in_use_is_named(taken: tuple[socket.socket, int], tmp_path: Path
     config = tmp_path / "wwe-host.ini"
     config.write_text(
         config_text(
-            {
-                "wwe-host": {"listen": f"127.0.0.1:{port}"},
-                "agent:ann": {
-                    "firstname": "Ann",
-                    "lastname": "Lee",
-                    "employeeId": "1",
-                    "password": "pw",
-                    "number": "5001",
-                },
-            }
+            f"[wwe-host]\nlisten = 127.0.0.1:{port}\n"
+            "[agent:ann]\nfirstname = Ann\nlastname = Lee\nemployeeId = 1\npassword = pw\n"
+            "number = 5001\n"
         )
     )
     result = _serve("--config", str(config), "--data-dir", str(tmp_path / "data"))
