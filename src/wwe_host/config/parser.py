@@ -115,6 +115,13 @@ class _Parser:
         server_values = self.sections.get(SERVER_SECTION, {})
         self._note_unknown_options(SERVER_SECTION, server_values, SERVER_OPTIONS)
         server = parse_server(server_values, self.problems)
+        # A malformed `insecure-plain-password` is reported once, not again by every agent.
+        self.plain_allowed_unknown = False
+        if "insecure-plain-password" in server_values:
+            try:
+                check_bool(SERVER_SECTION, "", server_values["insecure-plain-password"])
+            except ConfigError:
+                self.plain_allowed_unknown = True
         self.action_codes = self._action_codes(self.sections.get(ACTION_CODES_SECTION, {}))
         app = self.sections.get(APP_SECTION, {})
         security = self._security(app)
@@ -416,11 +423,11 @@ class _Parser:
             options=options,
         )
 
-    @staticmethod
-    def _check_password(section: str, password: str, server: ServerSettings) -> None:
+    def _check_password(self, section: str, password: str, server: ServerSettings) -> None:
         if not password:
             return  # reported as missing
-        if not server.insecure_plain_password and not is_hashed(password):
+        plain_refused = not server.insecure_plain_password and not self.plain_allowed_unknown
+        if plain_refused and not is_hashed(password):
             raise ConfigError(
                 f"[{section}] password: expected a hash made by `wwe-host hash-password` "
                 f"(the value is not shown); plain-text passwords need "

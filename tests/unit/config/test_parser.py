@@ -912,3 +912,15 @@ def test_a_file_that_is_not_utf8_is_one_clear_error_naming_it(tmp_path: Path) ->
     path.write_bytes(codecs.BOM_UTF8 + path.read_bytes())
     with pytest.raises(ConfigError, match=r"line 10: not UTF-8 text .* at byte 153\)"):
         load_config(path)
+
+
+def test_a_malformed_plain_password_switch_is_reported_once() -> None:
+    text = minimal().replace("insecure-plain-password = true", "insecure-plain-password = yess")
+    with pytest.raises(ConfigError) as info:
+        parse_config(
+            text + "[agent:a2]\nfirstname = B\nlastname = Two\nemployeeId = 2\n"
+            "password = pw\nnumber = 5002\n"
+        )
+    assert info.value.problems == (
+        "[wwe-host] insecure-plain-password = 'yess': expected true, false, yes, no, 1 or 0",
+    )
