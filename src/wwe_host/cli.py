@@ -12,9 +12,11 @@ import getpass
 import importlib
 import json
 import os
+import re
 import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, TextIO
+from urllib.parse import urlsplit
 
 from wwe_host import __version__
 from wwe_host.config import ConfigError, load_config, parse_listen, render_effective
@@ -22,9 +24,12 @@ from wwe_host.config import ConfigError, load_config, parse_listen, render_effec
 if TYPE_CHECKING:  # imported when a sim command runs: httpx is not needed by the others
     from wwe_host.client import Step, WweHostClient, WweHostError
 
+# The exit statuses of every command (docs/simulator.md, "Exit statuses", lists them).
 EXIT_OK = 0
-EXIT_FAILURE = 1  # the command ran and failed (e.g. passwords that do not match)
-EXIT_USAGE = 2  # bad arguments or a bad configuration: nothing was started
+EXIT_FAILURE = 1  # the command ran and failed (the server refused; passwords do not match)
+EXIT_USAGE = 2  # bad arguments, a bad configuration or an address in use: nothing started
+EXIT_UNREACHABLE = 3  # `sim`: no server answered at the URL
+EXIT_INTERRUPTED = 130  # Ctrl-C
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -32,6 +37,10 @@ Handler = Callable[[argparse.Namespace], int]
 def _error(message: str) -> int:
     print(f"error: {message}", file=sys.stderr)
     return EXIT_USAGE
+
+
+class _UsageError(Exception):
+    """Bad input found after argparse (e.g. in an environment variable): one line, exit 2."""
 
 
 # --------------------------------------------------------------------------- serve
@@ -79,14 +88,27 @@ def _add_serve(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 # --------------------------------------------------------------------------- check-config
 
 
+def _config_errors(error: ConfigError) -> int:
+    """Every problem of a configuration, one ``error:`` line each."""
+    for problem in error.problems:
+        print(f"error: {problem}", file=sys.stderr)
+    for warning in error.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    if len(error.problems) > 1:
+        print(f"{len(error.problems)} errors", file=sys.stderr)
+    return EXIT_USAGE
+
+
 def _run_check_config(args: argparse.Namespace) -> int:
     try:
         config = load_config(args.file)
     except ConfigError as exc:
-        return _error(str(exc))
+        return _config_errors(exc)
     sys.stdout.write(render_effective(config))
     for warning in config.warnings:
         print(f"warning: {warning}", file=sys.stderr)
+    if args.strict and config.warnings:
+        return EXIT_FAILURE
     return EXIT_OK
 
 
@@ -96,9 +118,16 @@ def _add_check_config(commands: argparse._SubParsersAction[argparse.ArgumentPars
         help="validate a configuration file and print the effective configuration",
         description="Validate FILE and print the effective configuration: origins with their "
         "expanded request sets, rate limits, attached-data lists, web content per agent. "
-        "Warnings go to stderr. Exit status 2 when the file is unusable.",
+        "Every mistake is reported in one run, one line each on stderr; warnings (such as an "
+        "unknown option, with the closest known name) go to stderr too. Exit status: 0 usable, "
+        "1 usable but with warnings and --strict, 2 unusable.",
     )
     parser.add_argument("file", metavar="FILE", help="the INI configuration file")
+    parser.add_argument(
+        "--strict",
+        action="store_true",
+        help="exit with status 1 when there are warnings (for CI)",
+    )
     parser.set_defaults(handler=_run_check_config)
 
 
@@ -164,6 +193,17 @@ def _sim_client(args: argparse.Namespace) -> WweHostClient:
     from wwe_host.client import DEFAULT_URL, WweHostClient
 
     url = args.url or os.environ.get(URL_ENV) or DEFAULT_URL
+    given = "--url" if args.url else URL_ENV if os.environ.get(URL_ENV) else "the default URL"
+    try:
+        parts = urlsplit(url)
+        ok = parts.scheme in ("http", "https") and bool(parts.hostname)
+        ok = ok and (parts.port is None or parts.port > 0)
+    except ValueError:
+        ok = False
+    if not ok:
+        raise _UsageError(f"{given} {url!r}: expected http(s)://HOST[:PORT]")
+    if not args.timeout > 0:
+        raise _UsageError(f"--timeout {args.timeout}: expected a number of seconds > 0")
     token = args.token or os.environ.get(TOKEN_ENV) or None
     return WweHostClient(url, token, timeout=args.timeout)
 
@@ -173,13 +213,14 @@ def _sim_refused(error: WweHostError, url: str) -> int:
     from wwe_host.client import WweHostUnreachable
 
     if isinstance(error, WweHostUnreachable):
-        print(f"error: {error.message}", file=sys.stderr)
+        # One line naming the URL: "[Errno 111] Connection refused" says less than the hint.
+        reason = re.sub(r"\[Errno -?\d+\] ", "", error.message)
         print(
-            f"hint: is `wwe-host serve` running at {url}? Give its address with --url or "
-            f"{URL_ENV}.",
+            f"error: {reason} (is `wwe-host serve` running at {url}? Give its address with "
+            f"--url or {URL_ENV}.)",
             file=sys.stderr,
         )
-        return EXIT_USAGE
+        return EXIT_UNREACHABLE
     print(
         f"error: the server refused: {error.status} {error.code}: {error.message}", file=sys.stderr
     )
@@ -228,7 +269,13 @@ def _run_sim_chat(args: argparse.Namespace) -> int:
 
 
 def _run_sim_run(args: argparse.Namespace) -> int:
-    from wwe_host.client import ScenarioError, StepFailed, load_scenario, run_scenario
+    from wwe_host.client import (
+        ScenarioError,
+        StepFailed,
+        WweHostUnreachable,
+        load_scenario,
+        run_scenario,
+    )
 
     try:
         steps = load_scenario(args.scenario)
@@ -251,9 +298,11 @@ def _run_sim_run(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
             return _sim_refused(failed.error, client.base_url)
+        except WweHostUnreachable as unreachable:
+            return _sim_refused(unreachable, client.base_url)
         except KeyboardInterrupt:
             print("interrupted", file=sys.stderr)
-            return 130
+            return EXIT_INTERRUPTED
     print(f"done: {len(steps)} step(s)", file=sys.stderr)
     return EXIT_OK
 
@@ -265,7 +314,8 @@ def _add_sim(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         description="Push calls, e-mails and chats into a running wwe-host through its admin "
         f"API. The server is --url (or {URL_ENV}, default http://127.0.0.1:8080); the admin "
         f"token is --token (or {TOKEN_ENV}). Results are printed as JSON. Exit status: 0 done, "
-        "1 the server refused (its message is printed), 2 bad usage or no server reachable.",
+        "1 the server refused (its message is printed), 2 bad usage, 3 no server answered at "
+        "the URL.",
     )
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
@@ -383,4 +433,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if handler is None:
         parser.print_help(sys.stderr)
         return EXIT_USAGE
-    return handler(args)
+    try:
+        return handler(args)
+    except _UsageError as problem:
+        return _error(str(problem))
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED

@@ -76,15 +76,32 @@ async def check_store(store: Store) -> None:
         await store.close()
 
 
-def bind(host: str, port: int) -> socket.socket:
+class BindError(Exception):
+    """An address the server cannot listen on; the message names it and why."""
+
+
+def bind(host: str, port: int, what: str = "the desktop") -> socket.socket:
+    """A listening socket on ``host:port``; ``BindError`` names the address (and ``what``
+    wanted it: the demo app takes the port after the desktop's) when it cannot be had."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    if family in (socket.AF_INET, socket.AF_INET6):
-        # Accepted sockets inherit it: replies are small and must not wait for an ACK.
-        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    sock.bind((host, port))
-    sock.listen(128)
+    address = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+    try:
+        sock = socket.socket(family, socket.SOCK_STREAM)
+    except OSError as exc:
+        raise BindError(f"cannot listen on {address} for {what}: {exc.strerror or exc}") from None
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        if family in (socket.AF_INET, socket.AF_INET6):
+            # Accepted sockets inherit it: replies are small and must not wait for an ACK.
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        sock.bind((host, port))
+        sock.listen(128)
+    except OSError as exc:
+        sock.close()
+        reason = exc.strerror or str(exc)
+        if isinstance(exc, socket.gaierror):
+            reason = f"unknown host '{host}'"
+        raise BindError(f"cannot listen on {address} for {what}: {reason}") from None
     sock.set_inheritable(True)
     return sock
 
@@ -100,7 +117,14 @@ def serve(config_path: str | None, listen: str | None, data_dir: str | None) -> 
             host, port = parse_listen(listen) if listen else ("127.0.0.1", 8080)
             main_sock = bind(host, port)
             port = main_sock.getsockname()[1]
-            demo_sock = bind(host, 0 if port == 0 else port + 1)
+            try:
+                demo_sock = bind(host, 0 if port == 0 else port + 1, "the demo app")
+            except BindError as exc:
+                main_sock.close()
+                raise BindError(
+                    f"{exc}; the demo app takes the port after the desktop's: choose two free "
+                    "ports with --listen"
+                ) from None
             demo_url = f"http://{host}:{demo_sock.getsockname()[1]}"
             config = demo_config(demo_url)
             config = with_server_overrides(config, listen=f"{host}:{port}", data_dir=data_dir)
@@ -120,10 +144,13 @@ def serve(config_path: str | None, listen: str | None, data_dir: str | None) -> 
             sockets = [main_sock]
             demo_sock = None
     except ConfigError as problem:
-        print(f"error: {problem}", file=sys.stderr)
+        for line in problem.problems:
+            print(f"error: {line}", file=sys.stderr)
+        for warning in problem.warnings:
+            print(f"warning: {warning}", file=sys.stderr)
         return 2
-    except OSError as problem:
-        print(f"error: cannot listen: {problem}", file=sys.stderr)
+    except BindError as problem:
+        print(f"error: {problem}", file=sys.stderr)
         return 2
     for warning in config.warnings:
         log.warning("%s", warning)

@@ -22,7 +22,7 @@ from browser_support import (
     section_frame,
     standard_config,
 )
-from playwright.sync_api import BrowserContext, Locator, Page, expect
+from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 
 from wwe_host.client import WweHostClient
 from wwe_host.testing import ServerProcess as WweServer
@@ -94,11 +94,11 @@ def test_admin_page_needs_a_role_admin_session(
 ) -> None:
     url = f"{admin_server.url}/admin"
 
-    # Not logged in: to the login page, with a 303.
+    # Not logged in: to the login page (which comes back here), with a 303.
     anonymous = new_context().new_page()
     response = anonymous.goto(url)
     assert response is not None
-    assert anonymous.url == f"{admin_server.url}/"
+    assert anonymous.url == f"{admin_server.url}/?next=/admin"
     first = response.request.redirected_from
     assert first is not None and first.url == url
     first_response = first.response()
@@ -342,3 +342,66 @@ def test_push_email_and_chat_and_play_the_customer(
     call_form.get_by_label("Attached data").fill("no equals sign")
     call_form.get_by_role("button", name="Push call").click()
     expect(call_form.get_by_role("alert")).to_contain_text("line 1: expected key=value")
+
+
+def test_a_supervisor_who_logs_in_from_admin_returns_to_admin(
+    browser: Browser, new_context: Callable[[], BrowserContext], admin_server: WweServer
+) -> None:
+    page = new_context().new_page()
+    page.goto(f"{admin_server.url}/admin")
+    expect(page.get_by_role("status")).to_have_text("Log in to open the admin page.")
+    page.get_by_label("Username").fill(ADMIN)
+    page.get_by_label("Password").fill(ADMIN_PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", name="Admin and simulation")).to_be_visible()
+    assert page.url == f"{admin_server.url}/admin"
+    # Logged in already: the login page with ?next=/admin goes straight back; without it,
+    # to the desktop as before; a next that is not one of the pages is not followed.
+    page.goto(f"{admin_server.url}/?next=/admin")
+    assert page.url == f"{admin_server.url}/admin"
+    page.goto(f"{admin_server.url}/?next=https://evil.example/")
+    assert page.url == f"{admin_server.url}/desktop"
+
+    # Without scripts the plain form post comes back to /admin too (and a wrong password
+    # keeps the way back).
+    bare = browser.new_context(java_script_enabled=False)
+    try:
+        plain = bare.new_page()
+        plain.goto(f"{admin_server.url}/admin")
+        plain.locator("#username").fill(ADMIN)
+        plain.locator("#password").fill("wrong")
+        plain.locator("#login-submit").click()
+        plain.wait_for_url(re.compile(r"/\?error=login&next=/admin"))
+        plain.locator("#username").fill(ADMIN)
+        plain.locator("#password").fill(ADMIN_PASSWORD)
+        plain.locator("#login-submit").click()
+        plain.wait_for_url(f"{admin_server.url}/admin")
+        expect(plain.get_by_role("heading", name="Admin and simulation")).to_be_visible()
+    finally:
+        bare.close()
+
+
+def test_the_queues_panel_shows_what_waits(
+    new_context: Callable[[], BrowserContext],
+    admin_server: WweServer,
+    admin_api: WweHostClient,
+) -> None:
+    admin = open_admin(new_context(), admin_server)
+    queues = admin.get_by_role("region", name="Queues")
+    help_queue = queues.get_by_role("article", name=re.compile("queue:help"))
+    expect(help_queue.get_by_role("heading")).to_have_text("queue:help \u2014 none waiting")
+    expect(help_queue).to_contain_text("voice \u00b7 members: u01")
+    # u01, the only member, is not ready: the call waits, and the page shows it.
+    waiting = admin_api.call("queue:help", "5550177", user_data={"Reason": "billing"})
+    assert waiting["state"] == "QUEUED"
+    row = help_queue.get_by_role("table", name="Waiting in help").locator("tbody tr")
+    expect(row).to_have_count(1)
+    expect(row.get_by_role("cell").nth(2)).to_have_text("voice")
+    expect(row.get_by_role("cell").nth(3)).to_have_text("5550177")
+    expect(row.get_by_role("cell").nth(4)).to_have_text(f"call {waiting['callUuid']}")
+    expect(row.get_by_role("cell").nth(5)).to_have_text("Reason=billing")
+    expect(help_queue.get_by_role("heading")).to_contain_text("1 waiting, longest 00:0")
+    # The caller gives up: the queue is empty again.
+    admin_api.hangup(waiting["callUuid"])
+    expect(row).to_have_count(0)
+    expect(help_queue.get_by_role("heading")).to_have_text("queue:help \u2014 none waiting")

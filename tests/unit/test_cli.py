@@ -93,7 +93,102 @@ def test_check_config_bad_file(tmp_path: Path, capsys: pytest.CaptureFixture[str
     assert cli.main(["check-config", str(path)]) == 2
     out, err = capsys.readouterr()
     assert out == ""
-    assert err == "error: [agent:jdoe] number = 'five': expected a DN made of digits, e.g. 5001\n"
+    assert err == (
+        "error: [agent:jdoe] number = 'five': expected a DN made of digits, e.g. 5001\n"
+        "warning: unknown sections and options, ignored (a typo?): [wwe-host] tpyo\n"
+    )
+
+
+# Nine mistakes in one file: one run reports them all, in the file's order, and the typos
+# (warnings, as configuration.md of the spec has them) with the closest known name.
+NINE_MISTAKES = """\
+[wwe-host]
+insecure-plain-password = true
+listen = localhost
+max-message-bytes = 64k
+lisen = 127.0.0.1:8080
+
+[interaction-workspace]
+voice.auto-answer = maybe
+voice.auto-anwser = true
+interaction.web-content = CRM, Notse
+
+[Notes]
+url = http://127.0.0.1:9003/
+
+[CRM]
+url = ftp://127.0.0.1:9001/crm.html
+mode = sideways
+
+[agent:jdoe]
+firstname = John
+employeeId = 1001
+password = secret-password
+number = 5001
+media = voice, emial
+
+[queue:sales]
+agents = jdoe, asmith
+"""
+
+
+def test_check_config_reports_every_error_in_one_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "nine.ini"
+    path.write_text(NINE_MISTAKES, encoding="utf-8")
+    assert cli.main(["check-config", str(path)]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    lines = err.splitlines()
+    errors = [line for line in lines if line.startswith("error: ")]
+    assert errors == [
+        "error: [wwe-host] listen = 'localhost': expected HOST:PORT "
+        "(e.g. 127.0.0.1:8080, [::1]:8080)",
+        "error: [wwe-host] max-message-bytes = '64k': expected a whole number of bytes >= 1024",
+        "error: [interaction-workspace] voice.auto-answer = 'maybe': "
+        "expected true, false, yes, no, 1 or 0",
+        "error: [CRM] url = 'ftp://127.0.0.1:9001/crm.html': expected an http(s) URL whose "
+        "scheme, host and port have no field codes",
+        "error: [CRM] mode = 'sideways': expected tab | popup | background | hidden",
+        "error: [interaction-workspace] interaction.web-content = 'CRM, Notse': expected names "
+        "of existing sections (there is no section [Notse]) (did you mean 'Notes'?)",
+        "error: [agent:jdoe] lastname: missing; expected the agent's last name",
+        "error: [agent:jdoe] media = 'voice, emial': expected entries from voice, email, chat "
+        "(did you mean 'email'?)",
+        "error: [queue:sales] agents = 'jdoe, asmith': expected user names of [agent:...] "
+        "sections (there is no agent 'asmith')",
+    ]
+    (warning,) = [line for line in lines if line.startswith("warning: ")]
+    assert "[wwe-host] lisen (did you mean 'listen'?)" in warning
+    assert "[interaction-workspace] voice.auto-anwser (did you mean 'voice.auto-answer'?)" in (
+        warning
+    )
+    assert "[Notes] (section)" in warning  # not listed anywhere: unused, so unknown
+    assert lines[-1] == "9 errors"
+
+
+def test_check_config_an_agent_with_a_mistake_is_not_reported_again_by_its_queue(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "one.ini"
+    text = GOOD.replace("number = 5001", "number = five") + "[queue:q]\nagents = jdoe\n"
+    path.write_text(text, encoding="utf-8")
+    assert cli.main(["check-config", str(path)]) == 2
+    errors = [e for e in capsys.readouterr().err.splitlines() if e.startswith("error:")]
+    assert errors == [
+        "error: [agent:jdoe] number = 'five': expected a DN made of digits, e.g. 5001"
+    ]
+
+
+def test_check_config_strict_fails_on_warnings(
+    good_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli.main(["check-config", "--strict", str(good_file)]) == 1
+    assert "[wwe-host] tpyo" in capsys.readouterr().err
+    clean = good_file.with_name("clean.ini")
+    clean.write_text(GOOD.replace("tpyo = 1\n", ""), encoding="utf-8")
+    assert cli.main(["check-config", "--strict", str(clean)]) == 0
 
 
 def test_check_config_missing_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

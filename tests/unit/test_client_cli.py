@@ -271,15 +271,39 @@ def test_cli_refusals_exit_1_with_the_server_message(server: Server) -> None:
     assert "422 INVALID_PARAMETER" in bad_mail.stderr and "'from'" in bad_mail.stderr
 
 
-def test_cli_unreachable_server_exits_2_with_a_hint() -> None:
+@pytest.mark.parametrize(
+    "action",
+    [
+        ["call", "5001", "--from", "1"],
+        ["hangup", "some-uuid"],
+        ["answer", "some-uuid"],
+        ["email", "agent1", "--from", "a@b.example", "--subject", "S"],
+        ["chat", "agent1", "--from", "Ann", "--message", "hi"],
+        ["run", str(EXAMPLE)],
+    ],
+    ids=lambda action: action[0],
+)
+def test_cli_unreachable_server_exits_3_with_one_line_naming_the_url(action: list[str]) -> None:
     url = f"http://127.0.0.1:{free_port()}"
-    result = sim(None, "call", "5001", "--from", "1", url=url)
-    assert result.returncode == 2
-    assert f"cannot connect to {url}" in result.stderr
-    assert "hint: is `wwe-host serve` running" in result.stderr
+    result = sim(None, *action, url=url)
+    assert result.returncode == 3
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert errors == [
+        f"error: cannot connect to {url}: Connection refused (is `wwe-host serve` running at "
+        f"{url}? Give its address with --url or WWE_HOST_URL.)"
+    ]
+    assert "Traceback" not in result.stderr
+    assert result.stdout == ""
+
+
+def test_cli_a_bad_url_or_timeout_is_a_usage_error() -> None:
     bad = sim(None, "call", "5001", "--from", "1", url="ftp://example")
     assert bad.returncode == 2
-    assert "bad URL" in bad.stderr
+    assert bad.stderr == "error: WWE_HOST_URL 'ftp://example': expected http(s)://HOST[:PORT]\n"
+    url = f"http://127.0.0.1:{free_port()}"
+    zero = sim(None, "hangup", "x", "--timeout", "0", "--url", url)
+    assert zero.returncode == 2
+    assert zero.stderr == "error: --timeout 0.0: expected a number of seconds > 0\n"
 
 
 def test_cli_usage_errors_exit_2() -> None:

@@ -61,6 +61,27 @@ def test_a_bad_configuration_stops_the_server(
     assert "http://a.example/path" in capsys.readouterr().err
 
 
+def test_serve_names_every_mistake_of_the_configuration(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = tmp_path / "wwe.ini"
+    config.write_text(
+        "[wwe-host]\nmax-message-bytes = 1\nbsu = memory\n"
+        "[interaction-workspace]\nvoice.auto-answer = maybe\n" + AGENT
+    )
+    assert serve(str(config), "127.0.0.1:0", str(tmp_path / "data")) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        "error: [wwe-host] max-message-bytes = '1': expected a whole number of bytes >= 1024",
+        "error: [interaction-workspace] voice.auto-answer = 'maybe': "
+        "expected true, false, yes, no, 1 or 0",
+        "error: [agent:ann] password: expected a hash made by `wwe-host hash-password` (the value "
+        "is not shown); plain-text passwords need [wwe-host] insecure-plain-password = true "
+        "(demo and tests only)",
+        "warning: unknown sections and options, ignored (a typo?): [wwe-host] bsu "
+        "(did you mean 'bus'?)",
+    ]
+
+
 def test_listen_on_port_0_gives_the_desktop_the_port_it_got(tmp_path: Path) -> None:
     """The cookie doors accept public-url's origin; a derived public-url must name the port
     the kernel picked, or the desktop could not even log in."""

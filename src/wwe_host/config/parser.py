@@ -57,14 +57,16 @@ from .names import (
     WRITE_ALLOWED_OPTION,
     is_rate_limit_option,
 )
-from .server import parse_server
+from .server import SERVER_OPTIONS, parse_server
 from .values import (
     NAME_RE,
     NUMBER_RE,
     ConfigError,
+    Problems,
     bad,
     check_bool,
     check_decimal,
+    did_you_mean,
     http_url,
     missing,
     unique_list,
@@ -73,12 +75,35 @@ from .values import (
 __all__ = ["load_config", "parse_config"]
 
 
+_FIXED_SECTIONS: tuple[str, ...] = (SERVER_SECTION, APP_SECTION, ACTION_CODES_SECTION)
+_APP_OPTIONS: frozenset[str] = SECURITY_OPTIONS | AGENT_OPTION_NAMES
+
+
+def _check_name(section: str, kind: str, name: str, defined: Mapping[str, object]) -> None:
+    """The name of an ``[agent:USERNAME]`` or ``[queue:NAME]`` section: usable, and once."""
+    if not NAME_RE.fullmatch(name):
+        wanted = "[agent:USERNAME] with a user name"
+        if kind == "queue":
+            wanted = "[queue:NAME] with a name"
+        raise ConfigError(f"[{section}]: expected {wanted} of letters, digits and _ . @ + -")
+    if name in defined:
+        raise ConfigError(f"[{section}]: the {kind} '{name}' is defined twice")
+
+
 class _Parser:
-    """One parse: the INI sections plus what has been noticed along the way."""
+    """One parse: the INI sections plus what has been noticed along the way.
+
+    A mistake does not stop the parse: ``problems`` records it (``Problems.check``), the
+    option keeps its default, and the rest of the file is checked, so that one run reports
+    every mistake. ``parse`` raises them all at the end, in the order of the checks."""
 
     def __init__(self, sections: dict[str, dict[str, str]]) -> None:
         self.sections = sections
+        self.problems = Problems()
         self.unknown: list[str] = []
+        # Sections with a mistake (reported once): what names them adds no second error.
+        self.broken_content: set[str] = set()
+        self.broken_agents: set[str] = set()
         self.ignored_agent_security: list[str] = []
         self.web_content: dict[str, WebContent] = {}
         self.used_at: dict[str, set[str]] = {}  # section -> {"workspace", "interaction"}
@@ -87,7 +112,16 @@ class _Parser:
     # -- sections ---------------------------------------------------------------------
 
     def parse(self, source: str) -> Config:
-        server = parse_server(self.sections.get(SERVER_SECTION, {}), self.unknown)
+        server_values = self.sections.get(SERVER_SECTION, {})
+        self._note_unknown_options(SERVER_SECTION, server_values, SERVER_OPTIONS)
+        server = parse_server(server_values, self.problems)
+        # A malformed `insecure-plain-password` is reported once, not again by every agent.
+        self.plain_allowed_unknown = False
+        if "insecure-plain-password" in server_values:
+            try:
+                check_bool(SERVER_SECTION, "", server_values["insecure-plain-password"])
+            except ConfigError:
+                self.plain_allowed_unknown = True
         self.action_codes = self._action_codes(self.sections.get(ACTION_CODES_SECTION, {}))
         app = self.sections.get(APP_SECTION, {})
         security = self._security(app)
@@ -95,6 +129,7 @@ class _Parser:
         agents = self._agents(server, options)
         queues = self._queues(agents)
         self._note_unknown_sections()
+        self.problems.raise_any(tuple(self._unknown_warnings()))
         warnings = self._warnings(security)
         return Config(
             server=server,
@@ -107,24 +142,34 @@ class _Parser:
         )
 
     def _note_unknown_options(
-        self, section: str, values: Mapping[str, str], known: Callable[[str], bool]
+        self,
+        section: str,
+        values: Mapping[str, str],
+        known: frozenset[str],
+        also_known: Callable[[str], bool] = lambda option: False,
     ) -> None:
-        self.unknown.extend(f"[{section}] {option}" for option in values if not known(option))
+        for option in values:
+            if option not in known and not also_known(option):
+                self.unknown.append(f"[{section}] {option}{did_you_mean(option, known)}")
 
     def _note_unknown_sections(self) -> None:
         for name in self.sections:
-            kind = name in (SERVER_SECTION, APP_SECTION, ACTION_CODES_SECTION)
-            kind = kind or name.startswith((AGENT_PREFIX, QUEUE_PREFIX))
-            if not kind and name not in self.web_content:
-                self.unknown.append(f"[{name}] (section)")
+            kind = name in _FIXED_SECTIONS or name.startswith((AGENT_PREFIX, QUEUE_PREFIX))
+            if not kind and name not in self.web_content and name not in self.broken_content:
+                # `[agnet:bob]` is close to `agent:bob`, `[interaction-worksapce]` to ours
+                _, colon, rest = name.partition(":")
+                known = [*_FIXED_SECTIONS, *(f"{p}{rest}" for p in (AGENT_PREFIX, QUEUE_PREFIX))]
+                hint = did_you_mean(name, known) if colon or len(name) > 3 else ""
+                self.unknown.append(f"[{name}] (section){hint}")
 
     def _action_codes(self, values: Mapping[str, str]) -> dict[str, str]:
         codes: dict[str, str] = {}
         for reason, code in values.items():
             text = code.strip()
-            if not text or any(c.isspace() for c in text):
-                raise bad(ACTION_CODES_SECTION, reason, code, "a code without white space")
-            codes[reason] = text
+            with self.problems.check():
+                if not text or any(c.isspace() for c in text):
+                    raise bad(ACTION_CODES_SECTION, reason, code, "a code without white space")
+                codes[reason] = text
         return codes
 
     def _security(self, app: Mapping[str, str]) -> ApiSecurity:
@@ -136,28 +181,35 @@ class _Parser:
                 message = f"{option}: {message}"
             return ConfigError(f"[{s}] {message}")
 
+        # A mistake keeps the default (nothing accepted, no limit, empty lists) and is
+        # recorded: the file does not start a server anyway.
+        origins = OriginPolicy.parse(None)
         try:
             origins = OriginPolicy.parse(app.get(ORIGINS_OPTION))
         except ValueError as exc:  # OriginPolicyError quotes the entry
-            raise wrap(ORIGINS_OPTION, exc) from None
+            self.problems.found.append(str(wrap(ORIGINS_OPTION, exc)))
         limits = {k: v for k, v in app.items() if is_rate_limit_option(k) or k == QUARANTINE_OPTION}
+        rate_limits = RateLimitPolicy.from_options({})
         try:
             rate_limits = RateLimitPolicy.from_options(limits)
         except ValueError as exc:
-            raise wrap("service-client-api.rate-limit", exc) from None
+            self.problems.found.append(str(wrap("service-client-api.rate-limit", exc)))
         lists: list[KeyList] = []
         for option in (READ_ALLOWED_OPTION, WRITE_ALLOWED_OPTION):
             try:
                 lists.append(KeyList.parse(app.get(option)))
             except ValueError as exc:
-                raise ConfigError(f"[{s}] {option} = {app[option]!r}: {exc}") from None
+                lists.append(KeyList.parse(None))
+                self.problems.found.append(f"[{s}] {option} = {app[option]!r}: {exc}")
         dial_only = True
         if DIAL_ONLY_OPTION in app:
-            dial_only = check_bool(s, DIAL_ONLY_OPTION, app[DIAL_ONLY_OPTION])
+            with self.problems.check():
+                dial_only = check_bool(s, DIAL_ONLY_OPTION, app[DIAL_ONLY_OPTION])
         self._note_unknown_options(
             s,
             {k: v for k, v in app.items() if k.startswith(SCAPI_PREFIX)},
-            lambda o: o in SECURITY_OPTIONS or is_rate_limit_option(o),
+            SECURITY_OPTIONS,
+            is_rate_limit_option,
         )
         return ApiSecurity(origins, rate_limits, lists[0], lists[1], dial_only)
 
@@ -168,45 +220,46 @@ class _Parser:
         changes: dict[str, object] = {}
         auto_ready = dict(base.auto_ready)
         for option, value in values.items():
-            if option in (WORKSPACE_WC_OPTION, INTERACTION_WC_OPTION):
-                level = "workspace" if option == WORKSPACE_WC_OPTION else "interaction"
-                contents = tuple(
-                    self._web_content(section, option, value, name, level)
-                    for name in unique_list(section, option, value)
-                )
-                changes[f"{level}_web_content"] = contents
-            elif option == "agent-status.enabled-actions-global":
-                actions = unique_list(section, option, value)
-                for action in actions:
-                    if action not in STATE_ACTIONS:
-                        raise bad(
-                            section,
-                            option,
-                            value,
-                            f"entries from {', '.join(STATE_ACTIONS)} (not '{action}')",
-                        )
-                changes["enabled_actions"] = tuple(actions)
-            elif option == "agent-status.not-ready-reasons":
-                reasons = unique_list(section, option, value)
-                changes["not_ready_reasons"] = tuple(
-                    (r, self.action_codes.get(r, "")) for r in reasons
-                )
-            elif option == "security.inactivity-timeout":
-                changes["inactivity_timeout_minutes"] = check_decimal(
-                    section, option, value, "minutes"
-                )
-            elif option == "security.inactivity-alert-dialog-before-timeout":
-                changes["inactivity_alert_seconds"] = check_decimal(
-                    section, option, value, "seconds"
-                )
-            elif option == "voice.auto-answer":
-                changes["voice_auto_answer"] = check_bool(section, option, value)
-            elif option == "sim.voice.answer-delay":
-                changes["answer_delay"] = check_decimal(section, option, value, "seconds")
-            elif option in AUTO_READY_OPTIONS:
-                auto_ready[AUTO_READY_OPTIONS[option]] = check_bool(section, option, value)
-            elif section == APP_SECTION and not option.startswith(SCAPI_PREFIX):
-                self.unknown.append(f"[{section}] {option}")
+            with self.problems.check():
+                if option in (WORKSPACE_WC_OPTION, INTERACTION_WC_OPTION):
+                    level = "workspace" if option == WORKSPACE_WC_OPTION else "interaction"
+                    contents: list[WebContent] = []
+                    for name in unique_list(section, option, value):
+                        with self.problems.check():
+                            contents.append(self._web_content(section, option, value, name, level))
+                    changes[f"{level}_web_content"] = tuple(contents)
+                elif option == "agent-status.enabled-actions-global":
+                    actions = unique_list(section, option, value)
+                    for action in actions:
+                        if action not in STATE_ACTIONS:
+                            raise bad(
+                                section,
+                                option,
+                                value,
+                                f"entries from {', '.join(STATE_ACTIONS)} (not '{action}')",
+                            )
+                    changes["enabled_actions"] = tuple(actions)
+                elif option == "agent-status.not-ready-reasons":
+                    reasons = unique_list(section, option, value)
+                    changes["not_ready_reasons"] = tuple(
+                        (r, self.action_codes.get(r, "")) for r in reasons
+                    )
+                elif option == "security.inactivity-timeout":
+                    changes["inactivity_timeout_minutes"] = check_decimal(
+                        section, option, value, "minutes"
+                    )
+                elif option == "security.inactivity-alert-dialog-before-timeout":
+                    changes["inactivity_alert_seconds"] = check_decimal(
+                        section, option, value, "seconds"
+                    )
+                elif option == "voice.auto-answer":
+                    changes["voice_auto_answer"] = check_bool(section, option, value)
+                elif option == "sim.voice.answer-delay":
+                    changes["answer_delay"] = check_decimal(section, option, value, "seconds")
+                elif option in AUTO_READY_OPTIONS:
+                    auto_ready[AUTO_READY_OPTIONS[option]] = check_bool(section, option, value)
+                elif section == APP_SECTION and not option.startswith(SCAPI_PREFIX):
+                    self.unknown.append(f"[{section}] {option}{did_you_mean(option, _APP_OPTIONS)}")
         changes["auto_ready"] = MappingProxyType(auto_ready)
         return dataclasses.replace(base, **changes)  # type: ignore[arg-type]
 
@@ -220,14 +273,48 @@ class _Parser:
         if reserved or name.startswith((AGENT_PREFIX, QUEUE_PREFIX)):
             raise bad(ref_section, ref_option, ref_value, f"web-content sections, not [{name}]")
         if name not in self.sections:
+            hint = did_you_mean(name, self.sections)
             raise bad(
                 ref_section,
                 ref_option,
                 ref_value,
-                f"names of existing sections (there is no section [{name}])",
+                f"names of existing sections (there is no section [{name}]){hint}",
             )
+        if name in self.broken_content:
+            raise ConfigError()  # its mistakes are recorded already
         values = self.sections[name]
-        self._note_unknown_options(name, values, WEB_CONTENT_OPTIONS.__contains__)
+        self._note_unknown_options(name, values, WEB_CONTENT_OPTIONS)
+        problems = Problems()
+        with problems.check():
+            url, origin = self._web_content_url(name, values)
+        with problems.check():
+            mode = values.get("mode", "tab").strip()
+            if mode not in WEB_CONTENT_MODES:
+                raise bad(name, "mode", values["mode"], " | ".join(WEB_CONTENT_MODES))
+        icon: str | None = None
+        if values.get("icon", "").strip():
+            with problems.check():
+                icon = http_url(name, "icon", values["icon"], "an http(s) URL")
+        allow = " ".join(values.get("allow", "").split())
+        if any(c in allow for c in '"<>`'):
+            problems.found.extend(
+                bad(
+                    name,
+                    "allow",
+                    values["allow"],
+                    "an iframe allow list such as: microphone; camera; clipboard-write",
+                ).problems
+            )
+        if problems.found:
+            self.broken_content.add(name)
+            problems.raise_any()
+        label = values.get("label", "").strip() or name
+        content = WebContent(name, label, url, mode, icon, allow, origin)
+        self.web_content[name] = content
+        return content
+
+    def _web_content_url(self, name: str, values: Mapping[str, str]) -> tuple[str, str]:
+        """A web-content section's ``url`` and the origin its frames will have."""
         if "url" not in values or not values["url"].strip():
             raise missing(name, "url", "the app's http(s) URL")
         url = values["url"].strip()
@@ -247,24 +334,7 @@ class _Parser:
             raise bad(name, "url", url, f"an http(s) URL ({exc})") from None
         if any(c.isspace() for c in url):
             raise bad(name, "url", url, "a URL without white space (write a space as %20)")
-        mode = values.get("mode", "tab").strip()
-        if mode not in WEB_CONTENT_MODES:
-            raise bad(name, "mode", values["mode"], " | ".join(WEB_CONTENT_MODES))
-        icon: str | None = None
-        if values.get("icon", "").strip():
-            icon = http_url(name, "icon", values["icon"], "an http(s) URL")
-        allow = " ".join(values.get("allow", "").split())
-        if any(c in allow for c in '"<>`'):
-            raise bad(
-                name,
-                "allow",
-                values["allow"],
-                "an iframe allow list such as: microphone; camera; clipboard-write",
-            )
-        label = values.get("label", "").strip() or name
-        content = WebContent(name, label, url, mode, icon, allow, origin)
-        self.web_content[name] = content
-        return content
+        return url, origin
 
     def _agents(self, server: ServerSettings, app: AgentOptions) -> dict[str, AgentConfig]:
         agents: dict[str, AgentConfig] = {}
@@ -273,28 +343,25 @@ class _Parser:
             if not section.startswith(AGENT_PREFIX):
                 continue
             username = section[len(AGENT_PREFIX) :].strip()
-            if not NAME_RE.fullmatch(username):
-                raise ConfigError(
-                    f"[{section}]: expected [agent:USERNAME] with a user name of letters, "
-                    "digits and _ . @ + -"
-                )
-            if username in agents:
-                raise ConfigError(f"[{section}]: the agent '{username}' is defined twice")
-            agent = self._agent(section, username, values, server, app)
-            if agent.number in numbers:
-                raise bad(
-                    section,
-                    "number",
-                    agent.number,
-                    f"a number of its own (agent '{numbers[agent.number]}' has it already)",
-                )
-            numbers[agent.number] = username
-            agents[username] = agent
+            with self.problems.check():
+                self.broken_agents.add(username)  # until it is checked: a queue naming it is not
+                _check_name(section, "agent", username, agents)
+                agent = self._agent(section, username, values, server, app)
+                if agent.number in numbers:
+                    raise bad(
+                        section,
+                        "number",
+                        agent.number,
+                        f"a number of its own (agent '{numbers[agent.number]}' has it already)",
+                    )
+                numbers[agent.number] = username
+                agents[username] = agent
+                self.broken_agents.discard(username)
         # `to` of a simulated call is a user name or a DN: both must name the same agent.
         for username in agents:
             owner = numbers.get(username)
             if owner is not None and owner != username:
-                raise ConfigError(
+                self.problems.found.append(
                     f"[agent:{username}]: the user name '{username}' is the number of agent "
                     f"'{owner}'; a call to '{username}' would be ambiguous"
                 )
@@ -312,19 +379,55 @@ class _Parser:
             if option.startswith(SCAPI_PREFIX):
                 self.ignored_agent_security.append(f"[{section}] {option}")
             elif option not in AGENT_PERSON_OPTIONS and option not in AGENT_OPTION_NAMES:
-                self.unknown.append(f"[{section}] {option}")
+                hint = did_you_mean(option, AGENT_PERSON_OPTIONS | AGENT_OPTION_NAMES)
+                self.unknown.append(f"[{section}] {option}{hint}")
+        problems = Problems()  # every mistake of the section, then one error with them all
 
         def required(option: str, expected: str) -> str:
             text = values.get(option, "").strip()
             if not text:
-                raise missing(section, option, expected)
+                problems.found.extend(missing(section, option, expected).problems)
             return text
 
         firstname = required("firstname", "the agent's first name")
         lastname = required("lastname", "the agent's last name")
         employee_id = required("employeeId", "the agent's employee id")
         password = required("password", "a hash made by `wwe-host hash-password`")
-        if not server.insecure_plain_password and not is_hashed(password):
+        with problems.check():
+            self._check_password(section, password, server)
+        number = required("number", "the DN of the agent's place, e.g. 5001")
+        if number and not NUMBER_RE.fullmatch(number):
+            problems.found.extend(
+                bad(section, "number", number, "a DN made of digits, e.g. 5001").problems
+            )
+        roles: tuple[str, ...] = ()
+        with problems.check():
+            roles = self._choices(section, "roles", values.get("roles", "ROLE_AGENT"), ROLES, True)
+        media: tuple[str, ...] = ()
+        with problems.check():
+            media = self._choices(section, "media", values.get("media", ",".join(MEDIA)), MEDIA)
+        overrides = {k: v for k, v in values.items() if k in AGENT_OPTION_NAMES}
+        before = len(self.problems.found)
+        options = self._agent_options(section, overrides, app)
+        if problems.found or len(self.problems.found) > before:
+            raise ConfigError(*problems.found)
+        return AgentConfig(
+            username=username,
+            firstname=firstname,
+            lastname=lastname,
+            employee_id=employee_id,
+            password=password,
+            roles=roles,
+            number=number,
+            media=media,
+            options=options,
+        )
+
+    def _check_password(self, section: str, password: str, server: ServerSettings) -> None:
+        if not password:
+            return  # reported as missing
+        plain_refused = not server.insecure_plain_password and not self.plain_allowed_unknown
+        if plain_refused and not is_hashed(password):
             raise ConfigError(
                 f"[{section}] password: expected a hash made by `wwe-host hash-password` "
                 f"(the value is not shown); plain-text passwords need "
@@ -338,24 +441,6 @@ class _Parser:
                     f"[{section}] password: a malformed hash ({exc}); make a new one with "
                     "`wwe-host hash-password`"
                 ) from None
-        number = required("number", "the DN of the agent's place, e.g. 5001")
-        if not NUMBER_RE.fullmatch(number):
-            raise bad(section, "number", number, "a DN made of digits, e.g. 5001")
-        roles = self._choices(section, "roles", values.get("roles", "ROLE_AGENT"), ROLES, True)
-        media = self._choices(section, "media", values.get("media", ",".join(MEDIA)), MEDIA)
-        overrides = {k: v for k, v in values.items() if k in AGENT_OPTION_NAMES}
-        options = self._agent_options(section, overrides, app)
-        return AgentConfig(
-            username=username,
-            firstname=firstname,
-            lastname=lastname,
-            employee_id=employee_id,
-            password=password,
-            roles=roles,
-            number=number,
-            media=media,
-            options=options,
-        )
 
     def _choices(
         self,
@@ -368,7 +453,8 @@ class _Parser:
         items = unique_list(section, option, value)
         for item in items:
             if item not in allowed:
-                raise bad(section, option, value, f"entries from {', '.join(allowed)}")
+                hint = did_you_mean(item, allowed)
+                raise bad(section, option, value, f"entries from {', '.join(allowed)}{hint}")
         if not items and not may_be_empty:
             raise bad(section, option, value, f"one or more of {', '.join(allowed)}")
         return tuple(items)
@@ -379,28 +465,31 @@ class _Parser:
             if not section.startswith(QUEUE_PREFIX):
                 continue
             name = section[len(QUEUE_PREFIX) :].strip()
-            if not NAME_RE.fullmatch(name):
-                raise ConfigError(
-                    f"[{section}]: expected [queue:NAME] with a name of letters, digits "
-                    "and _ . @ + -"
-                )
-            if name in queues:
-                raise ConfigError(f"[{section}]: the queue '{name}' is defined twice")
-            self._note_unknown_options(section, values, QUEUE_OPTIONS.__contains__)
-            media = self._choices(section, "media", values.get("media", ",".join(MEDIA)), MEDIA)
-            members = unique_list(section, "agents", values.get("agents", ""))
+            with self.problems.check():
+                _check_name(section, "queue", name, queues)
+            self._note_unknown_options(section, values, QUEUE_OPTIONS)
+            media: tuple[str, ...] = ()
+            with self.problems.check():
+                media = self._choices(section, "media", values.get("media", ",".join(MEDIA)), MEDIA)
+            members = []
+            with self.problems.check():
+                members = unique_list(section, "agents", values.get("agents", ""))
             for member in members:
-                if member not in agents:
-                    raise bad(
-                        section,
-                        "agents",
-                        values["agents"],
-                        f"user names of [agent:...] sections (there is no agent '{member}')",
+                if member not in agents and member not in self.broken_agents:
+                    hint = did_you_mean(member, agents)
+                    self.problems.found.extend(
+                        bad(
+                            section,
+                            "agents",
+                            values["agents"],
+                            f"user names of [agent:...] sections (there is no agent "
+                            f"'{member}'){hint}",
+                        ).problems
                     )
             queues[name] = QueueConfig(name, media, tuple(members))
         return queues
 
-    def _warnings(self, security: ApiSecurity) -> list[str]:
+    def _unknown_warnings(self) -> list[str]:
         warnings: list[str] = []
         if self.unknown:
             warnings.append(
@@ -411,6 +500,10 @@ class _Parser:
                 "service-client-api.* options are read from [interaction-workspace] only; "
                 "ignored: " + "; ".join(self.ignored_agent_security)
             )
+        return warnings
+
+    def _warnings(self, security: ApiSecurity) -> list[str]:
+        warnings = self._unknown_warnings()
         blocked = sorted(
             f"[{wc.section}] {wc.origin}"
             for wc in self.web_content.values()
@@ -437,7 +530,8 @@ class _Parser:
 
 
 def parse_config(text: str, source: str = "<string>") -> Config:
-    """Parse and validate a whole configuration; raises ConfigError on the first mistake."""
+    """Parse and validate a whole configuration; raises one ConfigError naming every mistake
+    found (``ConfigError.problems``, in the order of the file's checks)."""
     return _Parser(read_ini(text, source)).parse(source)
 
 

@@ -15,6 +15,7 @@ from wwe_host.store.retention import parse_audit_retention
 from .names import SERVER_SECTION
 from .values import (
     ConfigError,
+    Problems,
     bad,
     check_bool,
     check_decimal,
@@ -48,109 +49,125 @@ SERVER_OPTIONS: Final = frozenset(
 )
 
 
-def parse_server(values: Mapping[str, str], unknown: list[str]) -> ServerSettings:
-    """The ``[wwe-host]`` section; options it does not know are appended to ``unknown``."""
+def parse_server(values: Mapping[str, str], problems: Problems) -> ServerSettings:
+    """The ``[wwe-host]`` section; a malformed value is recorded in ``problems`` and its
+    default kept, so that the other options are checked too. The parser notes unknown
+    options (``SERVER_OPTIONS``)."""
     s = SERVER_SECTION
-    unknown.extend(f"[{s}] {option}" for option in values if option not in SERVER_OPTIONS)
     kwargs: dict[str, object] = {}
     if "listen" in values:
-        try:
-            kwargs["listen_host"], kwargs["listen_port"] = parse_listen(values["listen"])
-        except ValueError as exc:
-            expected = str(exc).removeprefix("expected ")
-            raise bad(s, "listen", values["listen"], expected) from None
-    if "public-url" in values:
-        url = http_url(s, "public-url", values["public-url"], "an http(s) URL")
-        parts = urlsplit(url)
-        if parts.query or parts.fragment:
-            raise bad(s, "public-url", url, "an http(s) URL without query or fragment")
-        kwargs["public_url"] = url.rstrip("/")
-    if "data-dir" in values:
-        data_dir = values["data-dir"].strip()
-        if not data_dir:
-            raise bad(s, "data-dir", values["data-dir"], "a directory path")
-        kwargs["data_dir"] = data_dir
-    if "database" in values:
-        db = values["database"].strip()
-        if not re.fullmatch(r"sqlite:///\S+|postgres(?:ql)?://\S+", db):
-            raise bad(s, "database", db, "sqlite:///PATH or postgresql://USER@HOST/DB")
-        kwargs["database"] = db
-    if "bus" in values:
-        bus = values["bus"].strip()
-        if bus != "memory" and not re.fullmatch(r"rediss?://\S+", bus):
-            raise bad(s, "bus", bus, "memory or redis://HOST:PORT/DB")
-        kwargs["bus"] = bus
-    if "admin-token" in values:
-        token = values["admin-token"].strip()
-        if any(c.isspace() for c in token):
-            raise bad(s, "admin-token", "<hidden>", "a token without white space")
-        kwargs["admin_token"] = token or None
-    if "smtp" in values:
-        smtp = values["smtp"].strip()
-        if smtp:
-            parts = urlsplit(smtp)
+        with problems.check():
             try:
-                ok = parts.scheme in ("smtp", "smtps") and bool(parts.hostname)
-                ok = ok and parts.port is not None and not parts.path.strip("/")
-            except ValueError:
-                ok = False
-            if not ok:
-                raise bad(s, "smtp", smtp, "smtp://HOST:PORT (or smtps://HOST:PORT)")
-        kwargs["smtp"] = smtp or None
+                kwargs["listen_host"], kwargs["listen_port"] = parse_listen(values["listen"])
+            except ValueError as exc:
+                expected = str(exc).removeprefix("expected ")
+                raise bad(s, "listen", values["listen"], expected) from None
+    if "public-url" in values:
+        with problems.check():
+            url = http_url(s, "public-url", values["public-url"], "an http(s) URL")
+            parts = urlsplit(url)
+            if parts.query or parts.fragment:
+                raise bad(s, "public-url", url, "an http(s) URL without query or fragment")
+            kwargs["public_url"] = url.rstrip("/")
+    if "data-dir" in values:
+        with problems.check():
+            data_dir = values["data-dir"].strip()
+            if not data_dir:
+                raise bad(s, "data-dir", values["data-dir"], "a directory path")
+            kwargs["data_dir"] = data_dir
+    if "database" in values:
+        with problems.check():
+            db = values["database"].strip()
+            if not re.fullmatch(r"sqlite:///\S+|postgres(?:ql)?://\S+", db):
+                raise bad(s, "database", db, "sqlite:///PATH or postgresql://USER@HOST/DB")
+            kwargs["database"] = db
+    if "bus" in values:
+        with problems.check():
+            bus = values["bus"].strip()
+            if bus != "memory" and not re.fullmatch(r"rediss?://\S+", bus):
+                raise bad(s, "bus", bus, "memory or redis://HOST:PORT/DB")
+            kwargs["bus"] = bus
+    if "admin-token" in values:
+        with problems.check():
+            token = values["admin-token"].strip()
+            if any(c.isspace() for c in token):
+                raise bad(s, "admin-token", "<hidden>", "a token without white space")
+            kwargs["admin_token"] = token or None
+    if "smtp" in values:
+        with problems.check():
+            smtp = values["smtp"].strip()
+            if smtp:
+                parts = urlsplit(smtp)
+                try:
+                    ok = parts.scheme in ("smtp", "smtps") and bool(parts.hostname)
+                    ok = ok and parts.port is not None and not parts.path.strip("/")
+                except ValueError:
+                    ok = False
+                if not ok:
+                    raise bad(s, "smtp", smtp, "smtp://HOST:PORT (or smtps://HOST:PORT)")
+            kwargs["smtp"] = smtp or None
     if "max-message-bytes" in values:
-        kwargs["max_message_bytes"] = check_int(
-            s,
-            "max-message-bytes",
-            values["max-message-bytes"],
-            1024,
-            2**31 - 1,
-            "a whole number of bytes >= 1024",
-        )
-    if "max-requests-in-flight" in values:
-        kwargs["max_requests_in_flight"] = check_int(
-            s,
-            "max-requests-in-flight",
-            values["max-requests-in-flight"],
-            1,
-            MAX_IN_FLIGHT_PER_FRAME,
-            f"a whole number from 1 to {MAX_IN_FLIGHT_PER_FRAME}",
-        )
-    if "insecure-plain-password" in values:
-        kwargs["insecure_plain_password"] = check_bool(
-            s, "insecure-plain-password", values["insecure-plain-password"]
-        )
-    if "frame-ancestors" in values:
-        fa = " ".join(values["frame-ancestors"].split())
-        if not fa or any(c in fa for c in ';,"<>'):
-            raise bad(
+        with problems.check():
+            kwargs["max_message_bytes"] = check_int(
                 s,
-                "frame-ancestors",
-                values["frame-ancestors"],
-                "a CSP source list such as 'self' https://portal.example.com",
+                "max-message-bytes",
+                values["max-message-bytes"],
+                1024,
+                2**31 - 1,
+                "a whole number of bytes >= 1024",
             )
-        kwargs["frame_ancestors"] = fa
+    if "max-requests-in-flight" in values:
+        with problems.check():
+            kwargs["max_requests_in_flight"] = check_int(
+                s,
+                "max-requests-in-flight",
+                values["max-requests-in-flight"],
+                1,
+                MAX_IN_FLIGHT_PER_FRAME,
+                f"a whole number from 1 to {MAX_IN_FLIGHT_PER_FRAME}",
+            )
+    if "insecure-plain-password" in values:
+        with problems.check():
+            kwargs["insecure_plain_password"] = check_bool(
+                s, "insecure-plain-password", values["insecure-plain-password"]
+            )
+    if "frame-ancestors" in values:
+        with problems.check():
+            fa = " ".join(values["frame-ancestors"].split())
+            if not fa or any(c in fa for c in ';,"<>'):
+                raise bad(
+                    s,
+                    "frame-ancestors",
+                    values["frame-ancestors"],
+                    "a CSP source list such as 'self' https://portal.example.com",
+                )
+            kwargs["frame_ancestors"] = fa
     if "audit-retention" in values:
-        try:
-            kwargs["audit_retention"] = parse_audit_retention(values["audit-retention"])
-        except ValueError as exc:
-            raise bad(s, "audit-retention", values["audit-retention"], str(exc)) from None
+        with problems.check():
+            try:
+                kwargs["audit_retention"] = parse_audit_retention(values["audit-retention"])
+            except ValueError as exc:
+                raise bad(s, "audit-retention", values["audit-retention"], str(exc)) from None
     if "desktop-origins" in values:
-        kwargs["desktop_origins"] = desktop_origins(s, values["desktop-origins"])
+        with problems.check():
+            kwargs["desktop_origins"] = desktop_origins(s, values["desktop-origins"])
     if "max-desktop-connections" in values:
-        kwargs["max_desktop_connections"] = check_int(
-            s,
-            "max-desktop-connections",
-            values["max-desktop-connections"],
-            1,
-            1000,
-            "a whole number of connections from 1 to 1000",
-        )
+        with problems.check():
+            kwargs["max_desktop_connections"] = check_int(
+                s,
+                "max-desktop-connections",
+                values["max-desktop-connections"],
+                1,
+                1000,
+                "a whole number of connections from 1 to 1000",
+            )
     for option, name in (
         ("session-idle-timeout", "session_idle_timeout_minutes"),
         ("session-max-lifetime", "session_max_lifetime_minutes"),
     ):
         if option in values:
-            kwargs[name] = check_decimal(s, option, values[option], "minutes (0 = no limit)")
+            with problems.check():
+                kwargs[name] = check_decimal(s, option, values[option], "minutes (0 = no limit)")
     server = ServerSettings(**kwargs)  # type: ignore[arg-type]
     derived = "public-url" not in values
     try:
@@ -159,12 +176,14 @@ def parse_server(values: Mapping[str, str], unknown: list[str]) -> ServerSetting
         if derived and server.listen_port == 0:
             return server  # `serve` derives it again from the port it gets
         option = "listen" if derived else "public-url"
-        raise bad(
-            s,
-            option,
-            values.get(option, server.public_url),
-            f"a host that can be part of an origin ({exc})",
-        ) from None
+        problems.found.extend(
+            bad(
+                s,
+                option,
+                values.get(option, server.public_url),
+                f"a host that can be part of an origin ({exc})",
+            ).problems
+        )
     return server
 
 

@@ -6,8 +6,11 @@ and what was expected.
 
 from __future__ import annotations
 
+import contextlib
+import difflib
 import math
 import re
+from collections.abc import Iterable, Iterator
 from typing import Final
 from urllib.parse import urlsplit
 
@@ -16,7 +19,41 @@ from wwe_host.security.secrets import mask_secrets
 
 
 class ConfigError(Exception):
-    """A configuration that must not be used; the message says where and what was expected."""
+    """A configuration that must not be used; each problem says where and what was expected.
+
+    One error may carry several problems (``problems``): a whole file is checked in one run,
+    and every mistake found is reported, one line each (``str()`` joins them)."""
+
+    def __init__(self, *problems: str, warnings: tuple[str, ...] = ()) -> None:
+        self.problems: tuple[str, ...] = tuple(dict.fromkeys(problems))  # once each, in order
+        self.warnings = warnings  # noticed in the same run (unknown options): worth showing
+        super().__init__("\n".join(self.problems))
+
+
+class Problems:
+    """The problems noticed so far in one parse: ``with problems.check():`` records a
+    ConfigError raised inside the block and goes on, so the next option is checked too."""
+
+    def __init__(self) -> None:
+        self.found: list[str] = []
+
+    @contextlib.contextmanager
+    def check(self) -> Iterator[None]:
+        try:
+            yield
+        except ConfigError as error:
+            self.found.extend(error.problems)
+
+    def raise_any(self, warnings: tuple[str, ...] = ()) -> None:
+        """Raise one ConfigError with every problem found, if any."""
+        if self.found:
+            raise ConfigError(*self.found, warnings=warnings)
+
+
+def did_you_mean(name: str, known: Iterable[str]) -> str:
+    """`` (did you mean 'x'?)`` naming the closest known name, or nothing when none is close."""
+    close = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
 
 
 _BOOLEANS: Final = {"true": True, "yes": True, "1": True, "false": False, "no": False, "0": False}

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..domain.model import AgentSession, Interaction
+from ..domain.model import AgentSession, Interaction, QueuedItem
 from ..domain.states import aggregate
 from ..domain.toasts import toast_wire
 from ..domain.views import interaction_view
@@ -18,6 +18,7 @@ from ..domain.views import interaction_view
 __all__ = [
     "AgentSession",
     "Interaction",
+    "QueuedItem",
     "admin_interaction",
     "desktop_interaction",
     "media_wire",

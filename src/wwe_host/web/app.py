@@ -85,10 +85,26 @@ def _session_of(request: Request) -> Any:
     return _engine(request).session_for_token(token) if token else None
 
 
+# Where a login may lead back to (`/?next=/admin`): these pages only, never a URL from the
+# query string as such (no open redirect).
+NEXT_PAGES = ("/desktop", "/admin")
+
+
+def next_page(value: str | None) -> str:
+    """The page to go to after the login: ``value`` if it is one of ours, else the desktop."""
+    return value if value in NEXT_PAGES else "/desktop"
+
+
 async def login_page(request: Request) -> Response:
+    wanted = next_page(request.query_params.get("next"))
     if _session_of(request) is not None:
-        return RedirectResponse("/desktop", status_code=303)
-    return FileResponse(STATIC / "login.html", media_type="text/html")
+        return RedirectResponse(wanted, status_code=303)
+    if wanted == "/desktop":
+        return FileResponse(STATIC / "login.html", media_type="text/html")
+    # The form post without scripts comes back to the same page (login.js reads `next` too).
+    text = (STATIC / "login.html").read_text(encoding="utf-8")
+    action = 'action="/api/v1/login"'
+    return HTMLResponse(text.replace(action, f'action="/api/v1/login?next={wanted}"', 1))
 
 
 async def desktop_page(request: Request) -> Response:
@@ -101,11 +117,12 @@ async def desktop_page(request: Request) -> Response:
 
 async def admin_page(request: Request) -> Response:
     """The admin page (simulator.md): ROLE_ADMIN sessions only. Not logged in: to the
-    login page; logged in without the role: 403 with a short explanation. The configured
-    queues go into the page's list of destinations (its REST API lists no queues)."""
+    login page, which comes back here after the login; logged in without the role: 403
+    with a short explanation. The configured queues go into the page's list of
+    destinations (at once, without waiting for the page's first GET /api/v1/queues)."""
     session = _session_of(request)
     if session is None:
-        return RedirectResponse("/", status_code=303)
+        return RedirectResponse("/?next=/admin", status_code=303)
     config = _engine(request).config
     agent = config.agents.get(session.username)
     if agent is None or rest.ADMIN_ROLE not in agent.roles:
@@ -147,7 +164,9 @@ async def login(request: Request) -> Response:
         token, session = await engine.login(username, password, address=address)
     except (AuthError, LoginThrottled) as refused:
         if form:
-            return RedirectResponse("/?error=login#login-failed", status_code=303)
+            back = next_page(request.query_params.get("next"))
+            again = "" if back == "/desktop" else f"&next={back}"
+            return RedirectResponse(f"/?error=login{again}#login-failed", status_code=303)
         if isinstance(refused, LoginThrottled):
             busy = rest.error_response(429, "TOO_MANY_ATTEMPTS", str(refused))
             busy.headers["retry-after"] = str(refused.retry_after)
@@ -159,7 +178,7 @@ async def login(request: Request) -> Response:
         )
     response: Response
     if form:
-        response = RedirectResponse("/desktop", status_code=303)
+        response = RedirectResponse(next_page(request.query_params.get("next")), status_code=303)
     else:
         response = JSONResponse({"agent": engine.agent_view(session.username)})
     secure = engine.config.server.public_url.startswith("https:")

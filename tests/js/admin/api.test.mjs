@@ -52,7 +52,7 @@ test("an ended session goes to the login page once", async () => {
   const { a, left } = api([reply(401, {}), reply(401, {})]);
   await a.call("GET", "/agents").catch(() => {});
   await a.call("GET", "/agents").catch(() => {});
-  assert.deepEqual(left, ["/?ended=session"]);
+  assert.deepEqual(left, ["/?ended=session&next=/admin"]);
   assert.equal(a.leaving, true);
 });
 

@@ -372,27 +372,64 @@ def test_service_client_api_in_agent_section_is_ignored_with_a_warning() -> None
 # ---------------------------------------------------------------------------- warnings
 
 
-def test_unknown_sections_and_options_give_one_warning() -> None:
+def test_unknown_sections_and_options_give_one_warning_with_the_closest_known_name() -> None:
     config = parse_config(
         minimal(
             "nmber = 1\n"
             "[wwe-host-typo]\nx = 1\n"
             "[interaction-workspace]\nsecurity.inactivity-timout = 3\n"
             "service-client-api.rate-limt = 3\n"
+            "completely-unrelated = 1\n"
             "[queue:q]\nagent = a1\n"
+            "[agnet:bob]\n"
         ).replace("insecure-plain-password = true\n", "insecure-plain-password = true\nlisen = 1\n")
     )
     (warning,) = config.warnings
-    for name in (
-        "[wwe-host] lisen",
-        "[agent:a1] nmber",
-        "[wwe-host-typo] (section)",
-        "[interaction-workspace] security.inactivity-timout",
-        "[interaction-workspace] service-client-api.rate-limt",
-        "[queue:q] agent",
+    for hinted in (
+        "[wwe-host] lisen (did you mean 'listen'?)",
+        "[agent:a1] nmber (did you mean 'number'?)",
+        "[wwe-host-typo] (section) (did you mean 'wwe-host'?)",
+        "security.inactivity-timout (did you mean 'security.inactivity-timeout'?)",
+        "service-client-api.rate-limt (did you mean 'service-client-api.rate-limit'?)",
+        "[queue:q] agent (did you mean 'agents'?)",
+        "[agnet:bob] (section) (did you mean 'agent:bob'?)",
     ):
-        assert name in warning
+        assert hinted in warning
+    assert "[interaction-workspace] completely-unrelated;" in warning  # nothing close: no hint
     assert config.security.rate_limits.default == 0
+
+
+def test_every_mistake_is_reported_in_one_error() -> None:
+    text = minimal(
+        "[interaction-workspace]\n"
+        "voice.auto-answer = maybe\n"
+        "security.inactivity-timeout = abc\n"
+        "service-client-api.accepted-web-content-origins = ftp://x\n"
+        "[action-codes]\nBreak = 1 2\n"
+    ).replace("insecure-plain-password = true\n", "insecure-plain-password = true\nbus = x\n")
+    with pytest.raises(ConfigError) as info:
+        parse_config(text)
+    problems = info.value.problems
+    assert [p.split(" = ")[0].split(": ")[0] for p in problems] == [
+        "[wwe-host] bus",
+        "[action-codes] Break",
+        "[interaction-workspace] service-client-api.accepted-web-content-origins",
+        "[interaction-workspace] voice.auto-answer",
+        "[interaction-workspace] security.inactivity-timeout",
+    ]
+    assert str(info.value) == "\n".join(problems)
+
+
+def test_a_web_content_section_with_mistakes_is_reported_once() -> None:
+    text = minimal(
+        "workspace.web-content = App\n"
+        "[interaction-workspace]\ninteraction.web-content = App\n"
+        "[App]\nurl = nope\nmode = big\n"
+    )
+    with pytest.raises(ConfigError) as info:
+        parse_config(text)
+    assert [p.split(" = ")[0] for p in info.value.problems] == ["[App] url", "[App] mode"]
+    assert not info.value.warnings  # [App] is not "unknown" for having mistakes
 
 
 def test_default_section_is_not_magic() -> None:
@@ -875,3 +912,15 @@ def test_a_file_that_is_not_utf8_is_one_clear_error_naming_it(tmp_path: Path) ->
     path.write_bytes(codecs.BOM_UTF8 + path.read_bytes())
     with pytest.raises(ConfigError, match=r"line 10: not UTF-8 text .* at byte 153\)"):
         load_config(path)
+
+
+def test_a_malformed_plain_password_switch_is_reported_once() -> None:
+    text = minimal().replace("insecure-plain-password = true", "insecure-plain-password = yess")
+    with pytest.raises(ConfigError) as info:
+        parse_config(
+            text + "[agent:a2]\nfirstname = B\nlastname = Two\nemployeeId = 2\n"
+            "password = pw\nnumber = 5002\n"
+        )
+    assert info.value.problems == (
+        "[wwe-host] insecure-plain-password = 'yess': expected true, false, yes, no, 1 or 0",
+    )

@@ -1,5 +1,5 @@
-"""The site (web/app.py) around the REST API: the login's body, and a 405 with ``Allow``
-on every route for a method it does not take (TRACE included)."""
+"""The site (web/app.py) around the REST API: the login's body, where the login leads,
+and a 405 with ``Allow`` on every route for a method it does not take (TRACE included)."""
 
 from __future__ import annotations
 
@@ -45,6 +45,39 @@ async def test_a_login_by_form_and_by_json(env: Env) -> None:
         "/api/v1/login", json={"username": "jdoe", "password": "no"}, headers=DESKTOP
     )
     assert_error(wrong, 401, "UNAUTHORIZED")
+
+
+FORM = {"content-type": "application/x-www-form-urlencoded", **DESKTOP}
+
+
+async def test_the_login_leads_back_to_the_admin_page_and_nowhere_else(env: Env) -> None:
+    # Not logged in, /admin sends to the login page, which keeps the way back in its form.
+    admin = await env.http.get("/admin")
+    assert (admin.status_code, admin.headers["location"]) == (303, "/?next=/admin")
+    login_page = await env.http.get("/?next=/admin")
+    assert 'action="/api/v1/login?next=/admin"' in login_page.text
+    for elsewhere in ("https://evil.example/", "//evil.example", "/desktop", "/api/v1/agents"):
+        plain = await env.http.get("/", params={"next": elsewhere})
+        assert 'action="/api/v1/login"' in plain.text
+    # A wrong password keeps the way back; the right one follows it.
+    wrong = await env.http.post(
+        "/api/v1/login?next=/admin", content=b"username=jdoe&password=no", headers=FORM
+    )
+    assert wrong.headers["location"] == "/?error=login&next=/admin#login-failed"
+    right = await env.http.post(
+        "/api/v1/login?next=/admin", content=b"username=jdoe&password=secret", headers=FORM
+    )
+    assert (right.status_code, right.headers["location"]) == (303, "/admin")
+    # Logged in, the login page sends on at once: to /admin when asked, else the desktop.
+    assert (await env.http.get("/?next=/admin")).headers["location"] == "/admin"
+    assert (await env.http.get("/?next=https://evil.example/")).headers["location"] == "/desktop"
+    assert (await env.http.get("/")).headers["location"] == "/desktop"
+    other = await env.http.post(
+        "/api/v1/login?next=https://evil.example/",
+        content=b"username=jdoe&password=secret",
+        headers=FORM,
+    )
+    assert other.headers["location"] == "/desktop"
 
 
 @pytest.mark.parametrize(

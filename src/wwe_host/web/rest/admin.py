@@ -1,5 +1,5 @@
-"""The host's state for the administrator (``/api/v1/agents``, ``interactions``, ``outbox``,
-``audit``) and the backend's own change of attached data."""
+"""The host's state for the administrator (``/api/v1/agents``, ``queues``, ``interactions``,
+``outbox``, ``audit``) and the backend's own change of attached data."""
 
 from __future__ import annotations
 
@@ -15,7 +15,17 @@ from starlette.responses import Response
 from ...core.views import admin_interaction, media_wire, state_wire
 from ...engine import Engine
 from ...errors import ApiError, ErrorCode
-from .answers import Agent, AgentList, AuditList, State, audit_entry
+from .answers import (
+    Agent,
+    AgentList,
+    AuditList,
+    Queue,
+    QueuedInteraction,
+    QueueList,
+    State,
+    audit_entry,
+    queued_interaction,
+)
 from .bodies import AuditQuery, InteractionsQuery
 from .responses import json_response
 
@@ -61,6 +71,26 @@ async def agents(engine: Engine, request: Request, body: None, query: None) -> R
             )
         )
     return json_response(AgentList(agents=rows))
+
+
+async def queues(engine: Engine, request: Request, body: None, query: None) -> Response:
+    await settled(engine)
+    waiting: dict[str, list[QueuedInteraction]] = {name: [] for name in engine.config.queues}
+    for item in engine.queued():  # oldest first
+        waiting.setdefault(item.queue, []).append(queued_interaction(item))
+    rows = []
+    for name, items in waiting.items():
+        queue = engine.config.queues.get(name)
+        rows.append(
+            Queue(
+                name=name,
+                configured=queue is not None,
+                media=list(queue.media) if queue else [],
+                agents=list(queue.agents) if queue else [],
+                waiting=items,
+            )
+        )
+    return json_response(QueueList(queues=rows))
 
 
 async def interactions(

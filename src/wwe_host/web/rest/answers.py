@@ -15,6 +15,7 @@ from typing import Annotated
 import msgspec
 from msgspec import UNSET, Meta, UnsetType
 
+from ...core.views import QueuedItem
 from ...store.base import AuditEntry as StoredAuditEntry
 from .bodies import UserData
 
@@ -172,6 +173,42 @@ class AgentList(msgspec.Struct):
     agents: list[Agent]
 
 
+class QueuedInteraction(msgspec.Struct, rename="camel", kw_only=True):
+    """An inbound interaction waiting in a queue for a ready agent of it."""
+
+    item_id: Annotated[str, Meta(description="Its id while it waits.")]
+    media: Annotated[str, Meta(description="voice, email or chat.")]
+    from_: Annotated[str, Meta(description="The caller, sender or customer.")] = msgspec.field(
+        name="from"
+    )
+    enqueued_at: Annotated[float, _UNIX_TIME]
+    user_data: UserData
+    call_uuid: Annotated[str, Meta(description="Voice: the call's UUID.")] | UnsetType = UNSET
+    dnis: Annotated[str, Meta(description="Voice: the number dialled.")] | UnsetType = UNSET
+    subject: Annotated[str, Meta(description="E-mail: the subject.")] | UnsetType = UNSET
+    chat_id: Annotated[str, Meta(description="Chat: the chat's id.")] | UnsetType = UNSET
+
+
+class Queue(msgspec.Struct, rename="camel"):
+    """A queue: its media and members as configured, and what waits in it, oldest first."""
+
+    name: str
+    configured: Annotated[
+        bool,
+        Meta(
+            description="false for a queue no longer in the configuration that still holds "
+            "interactions from before a restart (nobody can take them)."
+        ),
+    ]
+    media: list[str]
+    agents: Annotated[list[str], Meta(description="The user names of its members.")]
+    waiting: list[QueuedInteraction]
+
+
+class QueueList(msgspec.Struct):
+    queues: list[Queue]
+
+
 class InteractionList(msgspec.Struct):
     interactions: list[Interaction]
 
@@ -207,6 +244,20 @@ class Unhealthy(msgspec.Struct):
 
 
 # --------------------------------------------------------------------------- builders
+
+
+def queued_interaction(item: QueuedItem) -> QueuedInteraction:
+    return QueuedInteraction(
+        item_id=item.item_id,
+        media=item.media,
+        from_=item.sender,
+        enqueued_at=item.enqueued_at,
+        user_data=dict(item.user_data),
+        call_uuid=item.call_uuid if item.call_uuid is not None else UNSET,
+        dnis=item.dnis if item.dnis is not None else UNSET,
+        subject=item.subject if item.subject is not None else UNSET,
+        chat_id=item.chat_id if item.chat_id is not None else UNSET,
+    )
 
 
 def audit_entry(entry: StoredAuditEntry) -> AuditEntry:

@@ -34,6 +34,7 @@ from .answers import (
     Interaction,
     InteractionList,
     OutboxList,
+    QueueList,
 )
 from .auth import authorize
 from .bodies import (
@@ -139,6 +140,18 @@ OPERATIONS: tuple[Operation, ...] = (
         "Every configured agent with login state, agent state per media, interactions",
         AgentList,
         errors=(422,),
+    ),
+    Operation(
+        "GET",
+        "/queues",
+        admin.queues,
+        "Every queue with the interactions waiting in it for a ready agent",
+        QueueList,
+        errors=(422,),
+        description="Queues in configuration order, each with its media, its members and "
+        "its waiting interactions, oldest first. A queue removed from the configuration "
+        "that still holds interactions from before a restart is listed with "
+        "`configured: false`.",
     ),
     Operation(
         "GET",

@@ -12,8 +12,13 @@ const ENDED = {
   inactivity: "You were logged out after a period of inactivity.",
 };
 const params = new URLSearchParams(window.location.search);
+// Where to go after the login: the page that sent the user here (`/?next=/admin`), one of
+// ours only (as the server's NEXT_PAGES), else the desktop.
+const NEXT_PAGES = ["/desktop", "/admin"];
+const next = NEXT_PAGES.includes(params.get("next")) ? params.get("next") : "/desktop";
 const ended = params.get("ended");
 if (ended) notice.textContent = ENDED[ended] ?? "Your session has ended.";
+else if (next === "/admin") notice.textContent = "Log in to open the admin page.";
 if (params.get("error") === "login") {
   // Scripts run: the alert below says it, the no-script fallback is not needed.
   document.getElementById("login-failed")?.remove();
@@ -53,7 +58,7 @@ form.addEventListener("submit", async (event) => {
       body: JSON.stringify({ username, password }),
     });
     if (response.ok) {
-      window.location.assign("/desktop");
+      window.location.assign(next);
       return;
     }
     showError(await readError(response));

@@ -159,19 +159,18 @@ export class Relay {
   greet(entry, targetOrigin, why) {
     const win = this.windowOf(entry);
     if (!win || !targetOrigin) return false;
+    const greeting = { frameId: entry.frameId, userAgent: HOST_USER_AGENT,
+      protocolVersion: PROTOCOL_VERSION };
     try {
       // If the document in the window is not (yet) of targetOrigin, the browser drops the
       // message: that is what keeps the frame id away from a page it was not meant for.
-      win.postMessage(
-        { frameId: entry.frameId, userAgent: HOST_USER_AGENT, protocolVersion: PROTOCOL_VERSION },
-        targetOrigin,
-      );
+      win.postMessage(greeting, targetOrigin);
     } catch {
       return false; // e.g. an opaque origin ("null") cannot be a targetOrigin
     }
     if (why) {
       this.log({ kind: "greeting", frameId: entry.frameId, origin: targetOrigin, request: why,
-        outcome: "sent" });
+        outcome: "sent", payload: greeting });
     }
     return true;
   }
@@ -245,7 +244,7 @@ export class Relay {
       return;
     }
     this.log({ kind: "request", frameId: entry.frameId, origin, request,
-      referenceId: data.referenceId ?? null });
+      referenceId: data.referenceId ?? null, payload: text });
     this.send({ type: "frame.message", frameId: entry.frameId, origin, message: text });
   }
 
@@ -329,6 +328,7 @@ export class Relay {
         : "ok",
       detail: hasOwn(data, "errorMessage") ? String(data.errorMessage) : "",
       referenceId: data.referenceId ?? null,
+      payload: data, // for the inspector's payload view (it shows it, never changes it)
     });
     this.post(entry, origin, data);
   }

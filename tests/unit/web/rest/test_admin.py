@@ -3,11 +3,21 @@ interactions, attached data, outbox, audit."""
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from engine_support import CRM, NOTES, Agent
-from rest_support import Env, assert_error, make_env, rest_config, set_state, watching
+from rest_support import (
+    Env,
+    assert_error,
+    make_env,
+    rest_config,
+    schema_validator,
+    set_state,
+    watching,
+)
 
 from wwe_host.web import rest
 
@@ -168,3 +178,102 @@ async def test_audit_log_with_filters(env: Env) -> None:
     for bad in ("0", "-1", "abc", str(rest.MAX_AUDIT_LIMIT + 1)):
         response = await env.get("/audit", params={"limit": bad})
         assert_error(response, 422, "INVALID_PARAMETER", "'limit'")
+
+
+# --------------------------------------------------------------------------- queues
+
+
+async def test_queues_list_what_waits_oldest_first_and_what_left(env: Env) -> None:
+    empty = await env.get("/queues")
+    assert empty.status_code == 200
+    assert empty.json() == {
+        "queues": [
+            {
+                "name": "sales",
+                "configured": True,
+                "media": ["voice", "email", "chat"],
+                "agents": ["jdoe", "asmith"],
+                "waiting": [],
+            },
+            {
+                "name": "mail",
+                "configured": True,
+                "media": ["email"],
+                "agents": ["asmith"],
+                "waiting": [],
+            },
+        ]
+    }
+    call = await env.call("queue:sales", userData={"Source": "ivr"}, dnis="8000")
+    mail = await env.post(
+        "/sim/emails",
+        {"to": "queue:mail", "from": "a@b.example", "subject": "Invoice", "body": "?"},
+    )
+    chat = (
+        await env.post("/sim/chats", {"to": "queue:sales", "from": "Ann", "message": "hi"})
+    ).json()
+    assert mail.status_code == 201
+    queues = {q["name"]: q for q in (await env.get("/queues")).json()["queues"]}
+    sales = queues["sales"]["waiting"]
+    assert [i["media"] for i in sales] == ["voice", "chat"]  # oldest first
+    voice = sales[0]
+    assert voice["callUuid"] == call["callUuid"]
+    assert (voice["from"], voice["dnis"], voice["userData"]) == (
+        "5550100",
+        "8000",
+        {"Source": "ivr"},
+    )
+    assert isinstance(voice["enqueuedAt"], float) and voice["itemId"]
+    assert "subject" not in voice and "chatId" not in voice
+    assert sales[1]["chatId"] == chat["chatId"] and sales[1]["from"] == "Ann"
+    [invoice] = queues["mail"]["waiting"]
+    assert (invoice["subject"], invoice["from"], invoice["media"]) == (
+        "Invoice",
+        "a@b.example",
+        "email",
+    )
+    # The answer is what the OpenAPI document says it is.
+    validator = schema_validator("QueueList")
+    validator.validate((await env.get("/queues")).json())
+    # The caller who hangs up leaves the queue; a ready agent takes the chat.
+    await env.post(f"/sim/calls/{call['callUuid']}/hangup")
+    jdoe = await Agent.login(env.engine)
+    await set_state(env.engine, jdoe, "Ready")
+    queues = {q["name"]: q for q in (await env.get("/queues")).json()["queues"]}
+    assert queues["sales"]["waiting"] == []
+    assert len(queues["mail"]["waiting"]) == 1
+    assert_error(await env.get("/queues?x=1"), 422, "INVALID_PARAMETER", "'x'")
+
+
+async def test_queues_need_the_admin_token(env: Env) -> None:
+    response = await env.http.get("/api/v1/queues")
+    assert_error(response, 401, "UNAUTHORIZED")
+
+
+async def test_a_queue_gone_from_the_configuration_still_shows_what_waits(tmp_path: Path) -> None:
+    engine, http = await make_env(tmp_path, rest_config())
+    try:
+        pushed = await Env(engine, http).post(
+            "/sim/emails", {"to": "queue:mail", "from": "a@b.example", "subject": "S", "body": ""}
+        )
+        assert pushed.status_code == 201
+    finally:
+        await http.aclose()
+        await engine.stop()
+    # Restarted on the same store with [queue:mail] removed from the file.
+    config = rest_config()
+    without_mail = dataclasses.replace(
+        config, queues=MappingProxyType({"sales": config.queues["sales"]})
+    )
+    engine, http = await make_env(tmp_path, without_mail)
+    try:
+        queues = (await Env(engine, http).get("/queues")).json()["queues"]
+        assert [(q["name"], q["configured"]) for q in queues] == [
+            ("sales", True),
+            ("mail", False),
+        ]
+        assert queues[1]["media"] == [] and queues[1]["agents"] == []
+        assert [i["subject"] for i in queues[1]["waiting"]] == ["S"]
+    finally:
+        await http.aclose()
+        await engine.stop()

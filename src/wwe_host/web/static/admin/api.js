@@ -60,9 +60,10 @@ export class Api {
       data = await response.json();
     } catch { /* not JSON */ }
     if (response.status === 401 && !this.leaving) {
-      // The session ended (logout elsewhere, inactivity, restart with a new store): log in again.
+      // The session ended (logout elsewhere, inactivity, restart with a new store): log in
+      // again, and come back here.
       this.leaving = true;
-      this.leave("/?ended=session");
+      this.leave("/?ended=session&next=/admin");
     }
     if (!response.ok) {
       throw new ApiFailure(response.status, data?.error?.code ?? "ERROR",

@@ -1,6 +1,7 @@
-// The admin page: agents, live interactions with editable attached data, the simulator's
-// push forms, the outbox and the audit log, from the REST API under /api/v1 (the session
-// cookie of a ROLE_ADMIN user; same origin, so changes are accepted).
+// The admin page: agents, queues and what waits in them, live interactions with editable
+// attached data, the simulator's push forms, the outbox and the audit log, from the REST API
+// under /api/v1 (the session cookie of a ROLE_ADMIN user; same origin, so changes are
+// accepted).
 //
 // Polled every second while the tab is visible, and right after every action; each load goes
 // into the store, and each panel renders its part of it. Rendering is keyed: rows and cards
@@ -18,8 +19,9 @@ import { LiveInteractions } from "./interactions.js";
 import { Outbox } from "./outbox.js";
 import { Poller } from "./poller.js";
 import { BODIES, pushForm, renderDestinations } from "./push-forms.js";
+import { QueuesPanel } from "./queues.js";
 
-// {agents, interactions, outbox, audit: {entries, query}, status: {error, at}}: what the
+// {agents, queues, interactions, outbox, audit: {entries, query}, status: {error, at}}: what the
 // latest loads gave (a list whose load failed keeps what it had).
 const store = new Store();
 const api = new Api();
@@ -40,6 +42,7 @@ function sessionStorageOrNull() {
 
 const chatIds = new ChatIds(sessionStorageOrNull());
 const agents = new AgentsTable($("agent-rows"));
+const queues = new QueuesPanel({ list: $("queue-list"), empty: $("no-queues") });
 const live = new LiveInteractions({ list: $("interaction-list"), empty: $("no-interactions"),
   actions, chatIds });
 const outbox = new Outbox({ body: $("outbox-rows"), empty: $("no-outbox"),
@@ -57,8 +60,9 @@ pushForm($("push-chat"), { api, path: "/sim/chats", body: BODIES.chat, refresh,
 
 async function load() {
   const query = audit.query();
-  const [agentList, interactions, mails, log] = await Promise.allSettled([
+  const [agentList, queueList, interactions, mails, log] = await Promise.allSettled([
     api.call("GET", "/agents"),
+    api.call("GET", "/queues"),
     api.call("GET", "/interactions"),
     api.call("GET", "/outbox"),
     api.call("GET", `/audit${query}`),
@@ -66,6 +70,7 @@ async function load() {
   if (api.leaving) return;
   const changes = {};
   if (agentList.status === "fulfilled") changes.agents = agentList.value.agents ?? [];
+  if (queueList.status === "fulfilled") changes.queues = queueList.value.queues ?? [];
   if (interactions.status === "fulfilled") {
     changes.interactions = interactions.value.interactions ?? [];
   }
@@ -74,7 +79,8 @@ async function load() {
   if (log.status === "fulfilled" && query === audit.query()) {
     changes.audit = { entries: log.value.entries ?? [], query };
   }
-  const failed = [agentList, interactions, mails, log].find((r) => r.status === "rejected");
+  const failed = [agentList, queueList, interactions, mails, log]
+    .find((r) => r.status === "rejected");
   changes.status = { error: failed ? failed.reason : null, at: new Date() };
   store.update(changes);
 }
@@ -98,6 +104,7 @@ store.subscribe((s) => {
     renderDestinations($("destinations"), s.agents);
     audit.renderAgentNames(s.agents);
   }
+  if (s.queues) queues.render(s.queues);
   if (s.interactions) live.render(s.interactions);
   if (s.outbox) outbox.render(s.outbox);
   if (s.audit) audit.render(s.audit);
