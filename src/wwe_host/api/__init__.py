@@ -6,7 +6,7 @@ validates them before it changes anything, and returns the reply's ``data``.
 
 from __future__ import annotations
 
-from . import agent, email, interaction, media, system, voice
+from . import agent, email, interaction, media, messenger, system, voice
 from .context import HANDLERS, Handler, RequestContext
 
 __all__ = [
@@ -17,6 +17,7 @@ __all__ = [
     "email",
     "interaction",
     "media",
+    "messenger",
     "system",
     "voice",
 ]

@@ -162,7 +162,9 @@ class Pipeline:
                 started,
             )
         name = catalog.canonical(request)
-        if name is None:
+        if name is None or name not in HANDLERS:
+            # Also a catalog name whose handler is not built yet: filters and rate limits
+            # know it, but nothing here can answer it.
             return self._refuse(
                 frame,
                 reference,

@@ -250,8 +250,9 @@ class Runner:
     def _publish(self, notice: Notice) -> None:
         state = self.state
         sinks = state.sinks.get(notice.session_id)
-        for sink in sinks or ():
-            sink.ui(notice.topic, notice.data)
+        if not notice.frames_only:
+            for sink in sinks or ():
+                sink.ui(notice.topic, notice.data)
         for observer in state.notice_observers:
             observer(notice.topic, notice.session_id, notice.data)
         if notice.ui_only or not sinks:
@@ -260,13 +261,12 @@ class Runner:
         if session is None:
             return
         message: Message | None = None
-        for record in session.frames.values():
+        for record in session.subscribers(notice.topic, notice.except_frame):
             if notice.frame_id is not None and record.frame_id != notice.frame_id:
                 continue
-            if not any(notice.topic in topics for topics in record.subscriptions.values()):
-                continue
             if message is None:
-                message = protocol.event(notice.topic, self._filtered(notice.data))
+                data = notice.message if notice.frames_only else self._filtered(notice.data)
+                message = protocol.event(notice.topic, data)
             for sink in sinks:
                 sink.frame_message(record.frame_id, record.origin, message)
 

@@ -134,6 +134,15 @@ class AgentSession(msgspec.Struct, kw_only=True):
     def find_case(self, case_id: str) -> list[Interaction]:
         return [i for i in self.interactions.values() if i.case_id == case_id]
 
+    def subscribers(self, topic: str, but: str | None = None) -> list[FrameRecord]:
+        """The frames (of every desktop tab) subscribed to ``topic``, except frame ``but``."""
+        return [
+            record
+            for record in self.frames.values()
+            if record.frame_id != but
+            and any(topic in topics for topics in record.subscriptions.values())
+        ]
+
 
 def is_email_address(value: str) -> bool:
     return _EMAIL_ADDRESS.match(value) is not None
