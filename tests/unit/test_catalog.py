@@ -14,21 +14,46 @@ from wwe_host.api import HANDLERS
 from wwe_host.security import OriginPolicy
 from wwe_host.security.ratelimit import RateLimitPolicy
 
-API_9 = (
-    "interaction.accept interaction.reject interaction.consult interaction.completeTransfer "
-    "interaction.completeConference interaction.singleStepTransfer "
-    "interaction.singleStepConference voice.dialEx outbound.getCampaigns "
-    "outbound.getPreviewRecord outbound.getChainedRecords outbound.getRecordFields "
-    "outbound.updateRecordFields outbound.callPreviewRecord outbound.rejectPreviewRecord "
-    "outbound.cancelPreviewRecord outbound.startDirectPushPreview "
-    "outbound.stopDirectPushPreview outbound.rescheduleRecord outbound.cancelReschedule "
-    "outbound.getListOfCallResults outbound.setCallResult outbound.getCallResult "
-    "outbound.setDoNotCall outbound.removeDoNotCall system.openDialog system.closeDialog "
-    "system.updateViewInApplicationMenuBar system.closeViewInApplicationMenuBar "
-    "system.amIVisible system.isFrameLeading system.isFrameFollowing "
-    "system.isFrameNegotiating system.isFrameLeadingOrNegotiating system.isLastActiveFrame "
-    "messenger.broadcastMessage configuration.getOption auth.getJwtToken"
-).split()
+API_9 = [
+    "interaction.accept",
+    "interaction.reject",
+    "interaction.consult",
+    "interaction.completeTransfer",
+    "interaction.completeConference",
+    "interaction.singleStepTransfer",
+    "interaction.singleStepConference",
+    "voice.dialEx",
+    "outbound.getCampaigns",
+    "outbound.getPreviewRecord",
+    "outbound.getChainedRecords",
+    "outbound.getRecordFields",
+    "outbound.updateRecordFields",
+    "outbound.callPreviewRecord",
+    "outbound.rejectPreviewRecord",
+    "outbound.cancelPreviewRecord",
+    "outbound.startDirectPushPreview",
+    "outbound.stopDirectPushPreview",
+    "outbound.rescheduleRecord",
+    "outbound.cancelReschedule",
+    "outbound.getListOfCallResults",
+    "outbound.setCallResult",
+    "outbound.getCallResult",
+    "outbound.setDoNotCall",
+    "outbound.removeDoNotCall",
+    "system.openDialog",
+    "system.closeDialog",
+    "system.updateViewInApplicationMenuBar",
+    "system.closeViewInApplicationMenuBar",
+    "system.amIVisible",
+    "system.isFrameLeading",
+    "system.isFrameFollowing",
+    "system.isFrameNegotiating",
+    "system.isFrameLeadingOrNegotiating",
+    "system.isLastActiveFrame",
+    "messenger.broadcastMessage",
+    "configuration.getOption",
+    "auth.getJwtToken",
+]
 
 
 def test_the_requests_of_api_9_are_in_the_catalog() -> None:

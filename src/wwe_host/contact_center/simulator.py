@@ -89,7 +89,12 @@ class Simulator:
                     )
 
     def dial(
-        self, fx: Effects, session: AgentSession, destination: str, user_data: dict[str, Any]
+        self,
+        fx: Effects,
+        session: AgentSession,
+        destination: str,
+        user_data: dict[str, Any],
+        extensions: dict[str, str] | None = None,
     ) -> Interaction:
         me = self.host.agent(session.username)
         if destination == me.number:
@@ -121,6 +126,7 @@ class Simulator:
             recording_state="STOPPED",
             user_data=dict(user_data),
             far_end=far_end,
+            extensions=dict(extensions or {}),
         )
         ops.add_interaction(fx, session, call, "DIALING")
         if far_end == "agent" and callee_session is not None:

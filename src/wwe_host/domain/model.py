@@ -65,6 +65,9 @@ class Interaction(msgspec.Struct, kw_only=True):
     messages: list[ChatLine] = msgspec.field(default_factory=list)
     error: str | None = None
     markdone_blocks: dict[str, str] = msgspec.field(default_factory=dict)  # frame id → warning
+    # Key/value pairs for the switch (voice.dialEx): the REST API and the audit log show
+    # them, frames never do (interaction_view leaves them out).
+    extensions: dict[str, str] = msgspec.field(default_factory=dict)
 
     def set_state(self, state: str) -> None:
         self.previous_state = self.state

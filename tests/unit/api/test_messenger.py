@@ -40,9 +40,7 @@ async def test_broadcast_reaches_the_other_subscribed_frames_of_the_agent(tmp_pa
     }
     assert agent.desktop.events_for(dialer.record.frame_id, "messenger:orders") == [expected]
     # Both tabs get the message for the frame of the second tab (each relays its own).
-    assert second_tab.events_for(other_tab_frame.record.frame_id, "messenger:orders") == [
-        expected
-    ]
+    assert second_tab.events_for(other_tab_frame.record.frame_id, "messenger:orders") == [expected]
     assert agent.desktop.events_for(crm.record.frame_id) == []  # never the sender
     assert agent.desktop.events_for(notes.record.frame_id) == []  # another channel
     assert other.desktop.frames == []  # never another agent's frames

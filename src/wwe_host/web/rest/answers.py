@@ -134,6 +134,10 @@ class Interaction(msgspec.Struct, rename="camel"):
     user_data: UserData | UnsetType = UNSET
     parties: list[Party] | UnsetType = UNSET
     chat_id: str | UnsetType = UNSET
+    extensions: Annotated[
+        dict[str, str] | UnsetType,
+        Meta(description="The switch extensions a call was dialled with (voice.dialEx)."),
+    ] = UNSET
 
 
 class OutboxMessage(msgspec.Struct, rename="camel"):
@@ -217,6 +221,8 @@ def interaction_body(session: AgentSession, interaction: SessionInteraction) -> 
     body = {**interaction_view(session, interaction), "agent": session.username}
     if interaction.chat_id is not None:
         body["chatId"] = interaction.chat_id
+    if interaction.extensions:
+        body["extensions"] = dict(interaction.extensions)
     return body
 
 
