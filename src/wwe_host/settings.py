@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Final
 
+from wwe_host.security.options import OptionReadList
 from wwe_host.security.origins import OriginPolicy, url_origin
 from wwe_host.security.ratelimit import RateLimitPolicy
 from wwe_host.security.userdata import KeyList
@@ -128,6 +129,8 @@ class ApiSecurity:
     read_allowed: KeyList
     write_allowed: KeyList
     dial_only: bool = True
+    # service-client-api.configuration.read-allowed: what configuration.getOption returns.
+    options_read: OptionReadList = field(default_factory=lambda: OptionReadList.parse(None))
 
 
 @dataclass(frozen=True)
@@ -163,6 +166,11 @@ class Config:
     queues: Mapping[str, QueueConfig]
     warnings: tuple[str, ...]
     source: str
+    # The file's sections as written, for configuration.getOption: without [wwe-host] and
+    # without the agents' passwords (secrets.py decides the rest at read time).
+    sections: Mapping[str, Mapping[str, str]] = field(
+        default_factory=lambda: MappingProxyType({}), repr=False, compare=False
+    )
     _by_number: Mapping[str, AgentConfig] = field(
         init=False, repr=False, compare=False, default_factory=dict
     )
