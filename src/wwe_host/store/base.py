@@ -105,3 +105,11 @@ class Store(Protocol):
         """Remove audit entries older than ``before`` and beyond the newest ``keep``;
         return how many (a row is one audited request)."""
         ...
+
+    async def signing_key(self) -> bytes | None:
+        """The JWT signing key (PEM) kept by ``save_signing_key``, or None."""
+        ...
+
+    async def save_signing_key(self, pem: bytes) -> None:
+        """Keep the JWT signing key (PEM), replacing any kept before."""
+        ...

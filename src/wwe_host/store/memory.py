@@ -28,6 +28,7 @@ class MemoryStore:
         self.queue: dict[str, bytes] = {}  # insertion order is the queue's order
         self.mail: list[dict[str, Any]] = []
         self.audit_rows: list[AuditRow] = []
+        self.key: bytes | None = None
         self.is_open = False
 
     async def open(self) -> None:
@@ -53,6 +54,14 @@ class MemoryStore:
             kept = kept[max(0, len(kept) - keep) :]
         self.audit_rows = kept
         return len(rows) - len(kept)
+
+    async def signing_key(self) -> bytes | None:
+        return self.key
+
+    async def save_signing_key(self, pem: bytes) -> None:
+        if not self.is_open:
+            raise StoreError("the in-memory store is not open")
+        self.key = bytes(pem)
 
     async def commit(self, changes: Changes) -> None:
         if not self.is_open:

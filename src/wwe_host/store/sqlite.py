@@ -89,6 +89,14 @@ MIGRATIONS: dict[int, str] = {
     );
     INSERT INTO health VALUES (1, 0, 0);
     """,
+    # The JWT signing key of auth.getJwtToken (security/signing.py), made at the first start.
+    7: """
+    CREATE TABLE signing_key (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        pem BLOB NOT NULL,
+        created REAL NOT NULL
+    );
+    """,
 }
 # Batches deleted per transaction by the audit retention (the loop runs between them).
 PRUNE_CHUNK = 512
@@ -226,6 +234,18 @@ class SqliteStore:
     async def load_queue(self) -> list[QueuedItem]:
         rows = self.db.execute("SELECT data FROM queue ORDER BY seq").fetchall()
         return [_decode_item(row[0]) for row in rows]
+
+    async def signing_key(self) -> bytes | None:
+        row = self.db.execute("SELECT pem FROM signing_key WHERE id = 1").fetchone()
+        return bytes(row[0]) if row else None
+
+    async def save_signing_key(self, pem: bytes) -> None:
+        with self._transaction() as db:
+            db.execute(
+                "INSERT INTO signing_key(id, pem, created) VALUES (1, ?, ?) "
+                "ON CONFLICT(id) DO UPDATE SET pem = excluded.pem, created = excluded.created",
+                (pem, time.time()),
+            )
 
     async def commit(self, changes: Changes) -> None:
         with self._transaction() as db:

@@ -128,3 +128,11 @@ async def test_audit_retention_by_age_and_by_count(store: Store) -> None:
 
 async def test_a_probe_writes_on_an_open_store(store: Store) -> None:
     await store.probe()
+
+
+async def test_the_signing_key_is_kept_and_replaced(store: Store) -> None:
+    assert await store.signing_key() is None
+    await store.save_signing_key(b"-----BEGIN PRIVATE KEY-----\nfirst\n")
+    assert await store.signing_key() == b"-----BEGIN PRIVATE KEY-----\nfirst\n"
+    await store.save_signing_key(b"second")
+    assert await store.signing_key() == b"second"

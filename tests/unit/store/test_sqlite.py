@@ -196,3 +196,14 @@ async def test_batches_stored_before_the_retention_are_counted(
     assert await store.prune_audit(keep=4) == 7
     assert [e.request for e in await store.audit()] == ["r7", "r8", "r9", "r10"]
     await store.close()
+
+
+async def test_the_signing_key_survives_a_reopen(tmp_path: Path) -> None:
+    store = SqliteStore(tmp_path / "k.db")
+    await store.open()
+    await store.save_signing_key(b"pem bytes")
+    await store.close()
+    again = SqliteStore(tmp_path / "k.db")
+    await again.open()
+    assert await again.signing_key() == b"pem bytes"
+    await again.close()
