@@ -41,6 +41,7 @@ from .domain.states import State, build_state_list
 from .domain.views import interaction_view
 from .errors import ApiError, ErrorCode
 from .security.logins import LoginGuard
+from .security.signing import JwtSigner
 from .settings import AgentConfig, Config, WebContent
 from .store.base import Changes, Store, encode_session
 from .store.maintenance import StoreMaintenance
@@ -76,8 +77,12 @@ class Engine:
         contact_center: ContactCenter | None = None,
         clock: Clock = system_clock,
         scheduler: Scheduler | None = None,
+        signer: JwtSigner | None = None,
     ) -> None:
         self.config = config
+        # The JWT signing key (auth.getJwtToken): given, read from jwt-signing-key, or kept
+        # in the store (made at the first start); known once ``start`` has run.
+        self.signer = signer
         self.store = store
         self.clock = clock
         self.scheduler: Scheduler = scheduler or LoopScheduler(clock)
@@ -127,6 +132,8 @@ class Engine:
                 continue
             self.session_registry.index(session)
             self.commits.durable[session.session_id] = encode_session(session)
+        if self.signer is None:
+            self.signer = await self._load_signer()
         state.queue = await self.store.load_queue()
         state.durable_queue = list(state.queue)
         self.contact_center.restore(state.sessions.values())
@@ -139,6 +146,18 @@ class Engine:
         self._started = True
         self._maintained_at = self.now()
         self._tick()
+
+    async def _load_signer(self) -> JwtSigner:
+        path = self.config.server.jwt_signing_key
+        if path is not None:
+            return JwtSigner.from_file(path)  # serve reads it before, to refuse a bad one
+        pem = await self.store.signing_key()
+        if pem is not None:
+            return JwtSigner.from_pem(pem)
+        signer = JwtSigner.generate()
+        await self.store.save_signing_key(signer.pem())
+        log.info("made a new JWT signing key (%s %s)", signer.algorithm, signer.kid)
+        return signer
 
     async def stop(self) -> None:
         self._started = False
@@ -232,6 +251,17 @@ class Engine:
             log.info("scheduled operation refused: %s", error.message)
         except Exception:
             log.exception("scheduled operation failed")
+
+    # --- JWT (auth.getJwtToken) ----------------------------------------------------------
+
+    def sign_jwt(self, claims: dict[str, Any]) -> str:
+        if self.signer is None:
+            raise ApiError(ErrorCode.UNAVAILABLE, "The server is starting; retry shortly.")
+        return self.signer.sign(claims)
+
+    def jwks(self) -> dict[str, Any]:
+        """The public keys of the JWTs, as ``/.well-known/jwks.json`` serves them."""
+        return self.signer.jwks() if self.signer is not None else {"keys": []}
 
     # --- views ---------------------------------------------------------------------------
 

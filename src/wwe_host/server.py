@@ -26,6 +26,7 @@ from .config import (
 from .engine import Engine
 from .message_limits import websocket_max_size
 from .security.secrets import install_log_masking, mask_secrets, url_secrets
+from .security.signing import JwtSigner
 from .settings import Config
 from .store.health import StoreError
 from .store.sqlite import SqliteStore
@@ -112,7 +113,14 @@ def serve(config_path: str | None, listen: str | None, data_dir: str | None) -> 
     except StoreError as problem:
         print(f"error: cannot start: {problem.reason}", file=sys.stderr)
         return 2
-    engine = Engine(config, store)
+    signer = None
+    if config.server.jwt_signing_key is not None:
+        try:
+            signer = JwtSigner.from_file(config.server.jwt_signing_key)
+        except ValueError as problem:
+            print(f"error: [wwe-host] jwt-signing-key: {problem}", file=sys.stderr)
+            return 2
+    engine = Engine(config, store, signer=signer)
     app = create_app(engine, demo_sock.getsockname()[1] if demo_sock else None)
     host, port = main_sock.getsockname()[:2]
     server_settings = config.server

@@ -65,6 +65,8 @@ class ServerSettings:
     session_idle_timeout_minutes: float = 480.0  # 0 = a token never idles out
     session_max_lifetime_minutes: float = 1440.0  # 0 = no absolute lifetime
     audit_retention: AuditRetention = DEFAULT_AUDIT_RETENTION
+    jwt_lifetime: int = 300  # seconds a token of auth.getJwtToken is valid
+    jwt_signing_key: str | None = None  # a PEM file; None: a key kept in the store
 
     def __post_init__(self) -> None:
         # Derived defaults are filled here so that ServerSettings() alone is usable.

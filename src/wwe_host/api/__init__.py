@@ -6,7 +6,7 @@ validates them before it changes anything, and returns the reply's ``data``.
 
 from __future__ import annotations
 
-from . import agent, configuration, email, interaction, media, messenger, system, voice
+from . import agent, auth, configuration, email, interaction, media, messenger, system, voice
 from .context import HANDLERS, Handler, RequestContext
 
 __all__ = [
@@ -14,6 +14,7 @@ __all__ = [
     "Handler",
     "RequestContext",
     "agent",
+    "auth",
     "configuration",
     "email",
     "interaction",

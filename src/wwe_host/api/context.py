@@ -39,6 +39,10 @@ class Core(Protocol):
 
     def record_activity(self, fx: Effects, session: AgentSession) -> None: ...
 
+    def sign_jwt(self, claims: dict[str, Any]) -> str:
+        """A compact JWT of ``claims``, signed with the server's key (auth.getJwtToken)."""
+        ...
+
     def arm_toast(self, session_id: str, toast_id: str, close_at: float) -> None:
         """Close the toast at ``close_at`` (armed once the operation is committed)."""
         ...

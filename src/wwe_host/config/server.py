@@ -44,8 +44,11 @@ SERVER_OPTIONS: Final = frozenset(
         "session-idle-timeout",
         "session-max-lifetime",
         "audit-retention",
+        "jwt-lifetime",
+        "jwt-signing-key",
     }
 )
+MAX_JWT_LIFETIME: Final = 86400
 
 
 def parse_server(values: Mapping[str, str], unknown: list[str]) -> ServerSettings:
@@ -145,6 +148,18 @@ def parse_server(values: Mapping[str, str], unknown: list[str]) -> ServerSetting
             1000,
             "a whole number of connections from 1 to 1000",
         )
+    if "jwt-lifetime" in values:
+        kwargs["jwt_lifetime"] = check_int(
+            s,
+            "jwt-lifetime",
+            values["jwt-lifetime"],
+            1,
+            MAX_JWT_LIFETIME,
+            f"a whole number of seconds from 1 to {MAX_JWT_LIFETIME}",
+        )
+    if "jwt-signing-key" in values:
+        path = values["jwt-signing-key"].strip()
+        kwargs["jwt_signing_key"] = path or None
     for option, name in (
         ("session-idle-timeout", "session_idle_timeout_minutes"),
         ("session-max-lifetime", "session_max_lifetime_minutes"),
