@@ -47,7 +47,7 @@ REQUESTS: tuple[str, ...] = (
     "system.closeToast",
     # The requests of the vendor's current library (api-9.md). Each is a name the origin
     # filters, `namespace.*` wildcards and `rate-limit.<name>` options know; one without a
-    # handler yet answers UNKNOWN_REQUEST (see ``implemented``).
+    # handler yet answers UNKNOWN_REQUEST (the pipeline looks for its handler).
     "interaction.accept",
     "interaction.reject",
     "interaction.consult",
