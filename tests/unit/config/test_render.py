@@ -25,6 +25,9 @@ def test_render_effective(example: Config) -> None:
     assert f"http://127.0.0.1:9001 (*) -> {len(catalog.REQUESTS)} request(s)" in text
     assert "voice.dial: 4" in text and "email.create: 2" in text
     assert "quarantine: 30 s" in text
+    assert "JWT (auth.getJwtToken): valid 300 s, key kept in the database" in text
+    assert "options frames may read (configuration.getOption" in text
+    assert "  interaction-workspace/*\n" in text
     assert "max requests in flight per frame: 32" in text
     assert "read-allowed: Key1, Key2, Key3" in text
     assert "write-allowed: Key1, Key3" in text
