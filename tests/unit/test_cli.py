@@ -12,6 +12,7 @@ import pytest
 
 from wwe_host import catalog, cli
 from wwe_host.security.passwords import is_hashed, verify_password
+from wwe_host.security.signing import JwtSigner
 
 GOOD = """\
 [wwe-host]
@@ -94,6 +95,25 @@ def test_check_config_bad_file(tmp_path: Path, capsys: pytest.CaptureFixture[str
     out, err = capsys.readouterr()
     assert out == ""
     assert err == "error: [agent:jdoe] number = 'five': expected a DN made of digits, e.g. 5001\n"
+
+
+def test_check_config_checks_the_jwt_key_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    key = tmp_path / "jwt.pem"
+    key.write_text("not a key", encoding="utf-8")
+    path = tmp_path / "key.ini"
+    path.write_text(
+        GOOD.replace("[wwe-host]\n", f"[wwe-host]\njwt-signing-key = {key}\n", 1),
+        encoding="utf-8",
+    )
+    assert cli.main(["check-config", str(path)]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.startswith(f"error: [wwe-host] jwt-signing-key: {key}: not a PEM private key")
+    key.write_bytes(JwtSigner.generate().pem())
+    assert cli.main(["check-config", str(path)]) == 0
+    assert f"JWT (auth.getJwtToken): valid 300 s, key from {key}" in capsys.readouterr().out
 
 
 def test_check_config_missing_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
