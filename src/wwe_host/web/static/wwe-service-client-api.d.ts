@@ -644,16 +644,19 @@ declare namespace genesys.wwe.service {
         function singleStepTransfer(interactionId: string, target: Target, userData: KeyValues | null | undefined, extensions: Extensions | null | undefined, done: Done<null>, fail?: Fail): void;
         function singleStepTransfer(interactionId: string, target: Target, userData: KeyValues | null | undefined, extensions: Extensions | null | undefined, done: null | undefined, fail: Fail): void;
         function singleStepTransfer(interactionId: string, target: Target, done: Done<null>, fail?: Fail): void;
+        function singleStepTransfer(interactionId: string, target: Target, userData: KeyValues | null | undefined, done: Done<null>, fail?: Fail): void;
         function singleStepTransfer(interactionId: string, target: Target, userData?: KeyValues | null, extensions?: Extensions | null): Promise<Reply<null>>;
         /** The target is offered a call that, once answered, joins this call as a third party. Sends `interaction.singleStepConference`. */
         function singleStepConference(interactionId: string, target: Target, userData: KeyValues | null | undefined, extensions: Extensions | null | undefined, done: Done<null>, fail?: Fail): void;
         function singleStepConference(interactionId: string, target: Target, userData: KeyValues | null | undefined, extensions: Extensions | null | undefined, done: null | undefined, fail: Fail): void;
         function singleStepConference(interactionId: string, target: Target, done: Done<null>, fail?: Fail): void;
+        function singleStepConference(interactionId: string, target: Target, userData: KeyValues | null | undefined, done: Done<null>, fail?: Fail): void;
         function singleStepConference(interactionId: string, target: Target, userData?: KeyValues | null, extensions?: Extensions | null): Promise<Reply<null>>;
         /** Holds the agent's call and dials a consult call to the target; the result is the consult interaction's id. Sends `interaction.consult`. */
         function consult(interactionId: string, target: Target, userData: KeyValues | null | undefined, extensions: Extensions | null | undefined, done: Done<string>, fail?: Fail): void;
         function consult(interactionId: string, target: Target, userData: KeyValues | null | undefined, extensions: Extensions | null | undefined, done: null | undefined, fail: Fail): void;
         function consult(interactionId: string, target: Target, done: Done<string>, fail?: Fail): void;
+        function consult(interactionId: string, target: Target, userData: KeyValues | null | undefined, done: Done<string>, fail?: Fail): void;
         function consult(interactionId: string, target: Target, userData?: KeyValues | null, extensions?: Extensions | null): Promise<Reply<string>>;
         /** Connects the customer to the consult target; both of the agent's legs are released. Sends `interaction.completeTransfer`. */
         function completeTransfer(consultInteractionId: string, done: Done<null>, fail?: Fail): void;
@@ -675,6 +678,7 @@ declare namespace genesys.wwe.service {
         function dialEx(destination: string, userData: KeyValues | null | undefined, extensions: Extensions | null | undefined, done: Done<CreatedInteraction>, fail?: Fail): void;
         function dialEx(destination: string, userData: KeyValues | null | undefined, extensions: Extensions | null | undefined, done: null | undefined, fail: Fail): void;
         function dialEx(destination: string, done: Done<CreatedInteraction>, fail?: Fail): void;
+        function dialEx(destination: string, userData: KeyValues | null | undefined, done: Done<CreatedInteraction>, fail?: Fail): void;
         function dialEx(destination: string, userData?: KeyValues | null, extensions?: Extensions | null): Promise<Reply<CreatedInteraction>>;
         /** Answers a RINGING call. Sends `voice.answer`. */
         function answer(interactionId: string, done: Done<null>, fail?: Fail): void;
