@@ -1,4 +1,4 @@
-"""voice.dialEx (api-9.md): voice.dial plus extensions for the switch, kept on the call for
+"""voice.* requests (api/voice.py). voice.dialEx (api-9.md): voice.dial plus extensions for the
 the REST API and the audit log, never shown to frames."""
 
 from __future__ import annotations
