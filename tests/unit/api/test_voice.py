@@ -1,5 +1,5 @@
-"""voice.* requests (api/voice.py). voice.dialEx (api-9.md): voice.dial plus extensions for the
-the REST API and the audit log, never shown to frames."""
+"""voice.* requests (api/voice.py). voice.dialEx (api-9.md): voice.dial plus extensions
+for the switch, kept on the call for the REST API and the audit log, never shown to frames."""
 
 from __future__ import annotations
 
