@@ -6,6 +6,8 @@ request exists for all of them or for none.
 
 from __future__ import annotations
 
+import re
+
 REQUESTS: tuple[str, ...] = (
     "agent.get",
     "agent.getState",
@@ -43,6 +45,47 @@ REQUESTS: tuple[str, ...] = (
     "system.popupToast",
     "system.updateToast",
     "system.closeToast",
+    # The requests of the vendor's current library (api-9.md). Each is a name the origin
+    # filters, `namespace.*` wildcards and `rate-limit.<name>` options know; one without a
+    # handler yet answers UNKNOWN_REQUEST (the pipeline looks for its handler).
+    "interaction.accept",
+    "interaction.reject",
+    "interaction.consult",
+    "interaction.completeTransfer",
+    "interaction.completeConference",
+    "interaction.singleStepTransfer",
+    "interaction.singleStepConference",
+    "voice.dialEx",
+    "outbound.getCampaigns",
+    "outbound.getPreviewRecord",
+    "outbound.getChainedRecords",
+    "outbound.getRecordFields",
+    "outbound.updateRecordFields",
+    "outbound.callPreviewRecord",
+    "outbound.rejectPreviewRecord",
+    "outbound.cancelPreviewRecord",
+    "outbound.startDirectPushPreview",
+    "outbound.stopDirectPushPreview",
+    "outbound.rescheduleRecord",
+    "outbound.cancelReschedule",
+    "outbound.getListOfCallResults",
+    "outbound.setCallResult",
+    "outbound.getCallResult",
+    "outbound.setDoNotCall",
+    "outbound.removeDoNotCall",
+    "system.openDialog",
+    "system.closeDialog",
+    "system.updateViewInApplicationMenuBar",
+    "system.closeViewInApplicationMenuBar",
+    "system.amIVisible",
+    "system.isFrameLeading",
+    "system.isFrameFollowing",
+    "system.isFrameNegotiating",
+    "system.isFrameLeadingOrNegotiating",
+    "system.isLastActiveFrame",
+    "messenger.broadcastMessage",
+    "configuration.getOption",
+    "auth.getJwtToken",
 )
 
 # Other names a client may send for the same request: the vendor library's names and the
@@ -61,6 +104,8 @@ NAMESPACES: tuple[str, ...] = tuple(dict.fromkeys(name.split(".", 1)[0] for name
 
 TOPICS: tuple[str, ...] = ("agent", "interaction", "media", "system", "markdone")
 MESSENGER_TOPIC_PREFIX = "messenger:"
+# A messenger channel's name (api-9.md): 1 to 64 letters, digits, '.', '_' or '-'.
+MESSENGER_CHANNEL = re.compile(r"[A-Za-z0-9._-]{1,64}")
 
 _KNOWN = frozenset(REQUESTS)
 
@@ -74,5 +119,6 @@ def canonical(name: str) -> str | None:
 
 def is_topic(name: str) -> bool:
     return name in TOPICS or (
-        name.startswith(MESSENGER_TOPIC_PREFIX) and len(name) > len(MESSENGER_TOPIC_PREFIX)
+        name.startswith(MESSENGER_TOPIC_PREFIX)
+        and MESSENGER_CHANNEL.fullmatch(name[len(MESSENGER_TOPIC_PREFIX) :]) is not None
     )

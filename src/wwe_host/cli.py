@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 
 from wwe_host import __version__
 from wwe_host.config import ConfigError, load_config, parse_listen, render_effective
+from wwe_host.security.signing import JwtSigner
 
 if TYPE_CHECKING:  # imported when a sim command runs: httpx is not needed by the others
     from wwe_host.client import Step, WweHostClient, WweHostError
@@ -104,6 +105,13 @@ def _run_check_config(args: argparse.Namespace) -> int:
         config = load_config(args.file)
     except ConfigError as exc:
         return _config_errors(exc)
+    key = config.server.jwt_signing_key
+    if key is not None:
+        # The file is read at start; a key `serve` would refuse is refused here too.
+        try:
+            JwtSigner.from_file(key)
+        except ValueError as exc:
+            return _error(f"[wwe-host] jwt-signing-key: {exc}")
     sys.stdout.write(render_effective(config))
     for warning in config.warnings:
         print(f"warning: {warning}", file=sys.stderr)

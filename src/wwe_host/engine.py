@@ -48,6 +48,7 @@ from .domain.states import State, build_state_list
 from .domain.views import interaction_view
 from .errors import ApiError, ErrorCode
 from .security.logins import LoginGuard
+from .security.signing import JwtSigner
 from .settings import AgentConfig, Config, WebContent
 from .simulator import Simulator, SimulatorControls
 from .store.base import Changes, Store, encode_session
@@ -89,8 +90,12 @@ class Engine:
         clock: Clock = system_clock,
         scheduler: Scheduler | None = None,
         bus: EventBus | None = None,
+        signer: JwtSigner | None = None,
     ) -> None:
         self.config = config
+        # The JWT signing key (auth.getJwtToken): given, read from jwt-signing-key, or kept
+        # in the store (made at the first start); known once ``start`` has run.
+        self.signer = signer
         self.store = store
         self.clock = clock
         self.scheduler: Scheduler = scheduler or LoopScheduler(clock)
@@ -149,6 +154,8 @@ class Engine:
                 continue
             self.session_registry.index(session)
             self.commits.adopt(session.session_id, encode_session(session), version)
+        if self.signer is None:
+            self.signer = await self._load_signer()
         state.queue = await self.store.load_queue()
         state.durable_queue = list(state.queue)
         self.runner.on_mirrored = self._rearm
@@ -163,6 +170,20 @@ class Engine:
         self._started = True
         self._maintained_at = self.now()
         self._tick()
+
+    async def _load_signer(self) -> JwtSigner:
+        path = self.config.server.jwt_signing_key
+        if path is not None:
+            return JwtSigner.from_file(path)  # serve reads it before, to refuse a bad one
+        pem = await self.store.signing_key()
+        if pem is not None:
+            return JwtSigner.from_pem(pem)
+        made = JwtSigner.generate()
+        kept = await self.store.save_signing_key(made.pem())
+        if kept != made.pem():  # another process made one first: everyone uses that one
+            return JwtSigner.from_pem(kept)
+        log.info("made a new JWT signing key (%s %s)", made.algorithm, made.kid)
+        return made
 
     async def stop(self) -> None:
         self._started = False
@@ -257,6 +278,17 @@ class Engine:
             log.info("scheduled operation refused: %s", error.message)
         except Exception:
             log.exception("scheduled operation failed")
+
+    # --- JWT (auth.getJwtToken) ----------------------------------------------------------
+
+    def sign_jwt(self, claims: dict[str, Any]) -> str:
+        if self.signer is None:
+            raise ApiError(ErrorCode.UNAVAILABLE, "The server is starting; retry shortly.")
+        return self.signer.sign(claims)
+
+    def jwks(self) -> dict[str, Any]:
+        """The public keys of the JWTs, as ``/.well-known/jwks.json`` serves them."""
+        return self.signer.jwks() if self.signer is not None else {"keys": []}
 
     # --- views ---------------------------------------------------------------------------
 

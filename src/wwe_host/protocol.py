@@ -55,7 +55,7 @@ def failure(reference_id: object, request: str | None, code: ErrorCode, message:
     }
 
 
-def event(topic: str, data: dict[str, Any]) -> Message:
+def event(topic: str, data: Any) -> Message:
     return {
         "event": topic,
         "data": data,

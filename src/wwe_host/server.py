@@ -29,6 +29,7 @@ from .core.ports import EventBus
 from .engine import Engine
 from .message_limits import websocket_max_size
 from .security.secrets import install_log_masking, mask_secrets, url_secrets
+from .security.signing import JwtSigner
 from .settings import Config
 from .store.base import Store
 from .store.health import StoreError
@@ -171,7 +172,14 @@ def serve(config_path: str | None, listen: str | None, data_dir: str | None) -> 
     except BusError as problem:
         print(f"error: cannot start: {problem}", file=sys.stderr)
         return 2
-    engine = Engine(config, store, bus=bus)
+    signer = None
+    if config.server.jwt_signing_key is not None:
+        try:
+            signer = JwtSigner.from_file(config.server.jwt_signing_key)
+        except ValueError as problem:
+            print(f"error: [wwe-host] jwt-signing-key: {problem}", file=sys.stderr)
+            return 2
+    engine = Engine(config, store, bus=bus, signer=signer)
     app = create_app(engine, demo_sock.getsockname()[1] if demo_sock else None)
     host, port = main_sock.getsockname()[:2]
     server_settings = config.server

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Final
 
+from wwe_host.security.options import OptionReadList
 from wwe_host.security.origins import OriginPolicy, url_origin
 from wwe_host.security.ratelimit import RateLimitPolicy
 from wwe_host.security.userdata import KeyList
@@ -64,6 +65,8 @@ class ServerSettings:
     session_idle_timeout_minutes: float = 480.0  # 0 = a token never idles out
     session_max_lifetime_minutes: float = 1440.0  # 0 = no absolute lifetime
     audit_retention: AuditRetention = DEFAULT_AUDIT_RETENTION
+    jwt_lifetime: int = 300  # seconds a token of auth.getJwtToken is valid
+    jwt_signing_key: str | None = None  # a PEM file; None: a key kept in the store
 
     def __post_init__(self) -> None:
         # Derived defaults are filled here so that ServerSettings() alone is usable.
@@ -128,6 +131,8 @@ class ApiSecurity:
     read_allowed: KeyList
     write_allowed: KeyList
     dial_only: bool = True
+    # service-client-api.configuration.read-allowed: what configuration.getOption returns.
+    options_read: OptionReadList = field(default_factory=lambda: OptionReadList.parse(None))
 
 
 @dataclass(frozen=True)
@@ -163,6 +168,11 @@ class Config:
     queues: Mapping[str, QueueConfig]
     warnings: tuple[str, ...]
     source: str
+    # The file's sections as written, for configuration.getOption: without [wwe-host] and
+    # without the agents' passwords (secrets.py decides the rest at read time).
+    sections: Mapping[str, Mapping[str, str]] = field(
+        default_factory=lambda: MappingProxyType({}), repr=False, compare=False
+    )
     _by_number: Mapping[str, AgentConfig] = field(
         init=False, repr=False, compare=False, default_factory=dict
     )

@@ -7,121 +7,20 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import vm from "node:vm";
-
-const ROOT = fileURLToPath(new URL("../../", import.meta.url));
-const SCRIPT_PATH = `${ROOT}src/wwe_host/web/static/wwe-service-client-api.js`;
-const DTS_PATH = `${ROOT}src/wwe_host/web/static/wwe-service-client-api.d.ts`;
-const CATALOG_PATH = `${ROOT}src/wwe_host/catalog.py`;
-const SOURCE = readFileSync(SCRIPT_PATH, "utf8");
-
-const HOST = "https://desktop.example";
-const NO_HOST =
-  "No Workspace host answered: is this page embedded in the agent desktop, and is its " +
-  "origin listed in service-client-api.accepted-web-content-origins?";
-
-function fakeWindow(name) {
-  const win = {
-    name,
-    closed: false,
-    posted: [],
-    postMessage(message, targetOrigin) {
-      // Structured clone, like the browser: throws DataCloneError on functions.
-      win.posted.push({ message: structuredClone(message), targetOrigin });
-    },
-  };
-  return win;
-}
-
-// A fresh page with the library loaded. `opener`: give the page an opener window.
-// `topLevel`: the page is not in a frame (window.parent === window). `refTimers`: keep the
-// process alive for the library's timers (tests that wait for a timeout need it).
-function load({ opener = false, topLevel = false, refTimers = false, before } = {}) {
-  const listeners = [];
-  const reported = [];
-  const warnings = [];
-  const parent = fakeWindow("parent");
-  const openerWin = opener ? fakeWindow("opener") : null;
-  const sandbox = {
-    console: { ...console, warn: (text) => warnings.push(text) },
-    setTimeout(fn, ms) {
-      const handle = setTimeout(fn, ms);
-      if (!refTimers) handle.unref();
-      return handle;
-    },
-    clearTimeout: (handle) => clearTimeout(handle),
-    reportError: (error) => reported.push(error),
-    addEventListener(type, fn) {
-      if (type === "message") listeners.push(fn);
-    },
-    removeEventListener(type, fn) {
-      const index = listeners.indexOf(fn);
-      if (type === "message" && index !== -1) listeners.splice(index, 1);
-    },
-    opener: openerWin,
-  };
-  sandbox.window = sandbox;
-  sandbox.self = sandbox;
-  sandbox.parent = topLevel ? sandbox : parent;
-  vm.createContext(sandbox);
-  if (before) vm.runInContext(before, sandbox);
-  vm.runInContext(SOURCE, sandbox, { filename: SCRIPT_PATH });
-
-  const env = {
-    sandbox,
-    service: sandbox.genesys.wwe.service,
-    parent,
-    opener: openerWin,
-    listeners,
-    reported,
-    warnings,
-    deliver(data, { origin = HOST, source = openerWin ?? parent } = {}) {
-      for (const fn of [...listeners]) fn({ data, origin, source });
-    },
-    greet(frameId = "f-2", { origin = HOST, source } = {}) {
-      env.deliver(
-        { frameId, userAgent: "WWE Server", protocolVersion: 2 },
-        { origin, source: source ?? openerWin ?? parent },
-      );
-    },
-    reply(referenceId, fields = {}, options = {}) {
-      env.deliver(
-        { referenceId, userAgent: "WWE Server", protocolVersion: 2, ...fields },
-        options,
-      );
-    },
-    // Every message posted so far to `win` (default: where the library posts by default).
-    sent(win = openerWin ?? parent) {
-      return win.posted;
-    },
-    last(win = openerWin ?? parent) {
-      const posted = win.posted;
-      return posted[posted.length - 1];
-    },
-  };
-  return env;
-}
-
-const tick = () => new Promise((resolve) => setImmediate(resolve));
-const plain = (value) => structuredClone(value);
-
-// Settles `promise` and returns ["resolved", value] or ["rejected", reason].
-async function outcome(promise) {
-  try {
-    return ["resolved", await promise];
-  } catch (reason) {
-    return ["rejected", reason];
-  }
-}
-
-function catalogRequests() {
-  const text = readFileSync(CATALOG_PATH, "utf8");
-  const block = (start, end) => text.slice(text.indexOf(start), text.indexOf(end, text.indexOf(start)));
-  const requests = [...block("REQUESTS", ")\n").matchAll(/"([A-Za-z]+\.[A-Za-z]+)"/g)].map((m) => m[1]);
-  const aliases = [...block("ALIASES", "}\n").matchAll(/"([A-Za-z]+\.[A-Za-z]+)":/g)].map((m) => m[1]);
-  return [...requests, ...aliases];
-}
+import {
+  DTS_PATH,
+  HOST,
+  NO_HOST,
+  SOURCE,
+  API_9_ARGUMENTS,
+  catalogRequests,
+  fakeWindow,
+  load,
+  outcome,
+  plain,
+  tick,
+} from "./client-support.mjs";
 
 // ---------------------------------------------------------------------------------------------
 
@@ -620,6 +519,7 @@ test("every request of the catalog is a function that sends that name", () => {
     "system.popupToast": [{ title: "Hi" }],
     "system.updateToast": ["t-1", { title: "Hi" }],
     "system.closeToast": ["t-1"],
+    ...API_9_ARGUMENTS,
   };
   for (const name of names) {
     const [namespace, method] = name.split(".");

@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from wwe_host import cli
+from wwe_host import catalog, cli
 from wwe_host.security.passwords import is_hashed, verify_password
+from wwe_host.security.signing import JwtSigner
 
 GOOD = """\
 [wwe-host]
@@ -59,7 +60,7 @@ def test_check_config_prints_the_effective_configuration(
     assert f"configuration: {good_file}" in out
     assert "http://127.0.0.1:9002 (agent.*, voice.dial) -> 5 request(s):" in out
     assert "agent.get, agent.getState, agent.getStateList, agent.setState, voice.dial" in out
-    assert "http://127.0.0.1:9001 (*) -> 36 request(s):" in out
+    assert f"http://127.0.0.1:9001 (*) -> {len(catalog.REQUESTS)} request(s):" in out
     assert "http://127.0.0.1:9001/crm.html#/case/$Interaction.CaseId$" in out
     assert "jdoe: John Doe" in out
     assert "secret-password" not in out
@@ -189,6 +190,25 @@ def test_check_config_strict_fails_on_warnings(
     clean = good_file.with_name("clean.ini")
     clean.write_text(GOOD.replace("tpyo = 1\n", ""), encoding="utf-8")
     assert cli.main(["check-config", "--strict", str(clean)]) == 0
+
+
+def test_check_config_checks_the_jwt_key_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    key = tmp_path / "jwt.pem"
+    key.write_text("not a key", encoding="utf-8")
+    path = tmp_path / "key.ini"
+    path.write_text(
+        GOOD.replace("[wwe-host]\n", f"[wwe-host]\njwt-signing-key = {key}\n", 1),
+        encoding="utf-8",
+    )
+    assert cli.main(["check-config", str(path)]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.startswith(f"error: [wwe-host] jwt-signing-key: {key}: not a PEM private key")
+    key.write_bytes(JwtSigner.generate().pem())
+    assert cli.main(["check-config", str(path)]) == 0
+    assert f"JWT (auth.getJwtToken): valid 300 s, key from {key}" in capsys.readouterr().out
 
 
 def test_check_config_missing_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -11,8 +11,9 @@ from wwe_host import catalog
 from wwe_host.api import HANDLERS
 
 
-def test_every_request_of_the_catalog_has_a_handler() -> None:
-    assert set(HANDLERS) == set(catalog.REQUESTS)
+def test_every_handler_is_a_request_of_the_catalog() -> None:
+    # The catalog also names requests not built yet (api-9.md): they answer UNKNOWN_REQUEST.
+    assert set(HANDLERS) <= set(catalog.REQUESTS)
     for alias, target in catalog.ALIASES.items():
         assert catalog.canonical(alias) == target
 

@@ -6,7 +6,7 @@ validates them before it changes anything, and returns the reply's ``data``.
 
 from __future__ import annotations
 
-from . import agent, email, interaction, media, system, voice
+from . import agent, auth, configuration, email, interaction, media, messenger, system, voice
 from .context import HANDLERS, Handler, RequestContext
 
 __all__ = [
@@ -14,9 +14,12 @@ __all__ = [
     "Handler",
     "RequestContext",
     "agent",
+    "auth",
+    "configuration",
     "email",
     "interaction",
     "media",
+    "messenger",
     "system",
     "voice",
 ]

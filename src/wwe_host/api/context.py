@@ -39,6 +39,10 @@ class Core(Protocol):
 
     def record_activity(self, fx: Effects, session: AgentSession) -> None: ...
 
+    def sign_jwt(self, claims: dict[str, Any]) -> str:
+        """A compact JWT of ``claims``, signed with the server's key (auth.getJwtToken)."""
+        ...
+
     def arm_toast(self, session_id: str, toast_id: str, close_at: float) -> None:
         """Close the toast at ``close_at`` (armed once the operation is committed)."""
         ...
@@ -68,7 +72,7 @@ def handler(name: str) -> Callable[[Handler], Handler]:
 class RequestContext:
     """One request in progress: who asks (a frame, or the agent when ``frame`` is None)."""
 
-    __slots__ = ("_fx", "engine", "frame", "request", "session")
+    __slots__ = ("_fx", "engine", "frame", "note", "request", "session")
 
     def __init__(
         self,
@@ -83,6 +87,8 @@ class RequestContext:
         self.frame = frame
         self._fx = fx
         self.request = request
+        # What the audit log says of a request that succeeded (empty: nothing to add).
+        self.note = ""
 
     @property
     def fx(self) -> Effects:
@@ -232,3 +238,30 @@ def user_data(
             )
     call.check_write(list(values))
     return values
+
+
+def string_values(
+    call: RequestContext, params: list[Any], index: int, name: str, *, most: int
+) -> dict[str, str]:
+    """An optional object of string values (extensions for the switch): at most ``most``
+    keys, keys and values of at most MAX_KEY_LENGTH and 1024 characters."""
+    values = optional_object(call, params, index, name)
+    if len(values) > most:
+        raise _bad(call, index, name, f"has {len(values)} keys; at most {most} are allowed")
+    for key, value in values.items():
+        if not key or len(key) > MAX_KEY_LENGTH:
+            raise _bad(
+                call, index, name, f"has a key of 0 or more than {MAX_KEY_LENGTH} characters"
+            )
+        if not isinstance(value, str):
+            raise _bad(
+                call,
+                index,
+                name,
+                f"has key '{key}' with a value of type {type_name(value)}; values must be strings",
+            )
+        if len(value) > 1024:
+            raise _bad(
+                call, index, name, f"has key '{key}' with a value longer than 1024 characters"
+            )
+    return dict(values)

@@ -6,7 +6,7 @@ from typing import Any
 
 from ..domain import toasts
 from ..errors import ApiError, ErrorCode
-from .context import RequestContext, arity, handler, object_param, string, type_name
+from .context import HANDLERS, RequestContext, arity, handler, object_param, string, type_name
 
 _TOAST_FIELDS: dict[str, str] = {
     "title": "string",
@@ -85,7 +85,9 @@ def _toast_params(call: RequestContext, raw: dict[str, Any], *, creating: bool) 
 def get_allowed_services(call: RequestContext, params: list[Any]) -> Any:
     arity(call, params, 0)
     allowed = call.frame.allowed if call.frame is not None else None
-    return sorted(allowed or ())
+    # Only the requests this server answers: a catalog name without a handler yet is not
+    # a service the frame can use.
+    return sorted(name for name in allowed or () if name in HANDLERS)
 
 
 @handler("system.triggerActivity")

@@ -7,7 +7,15 @@ from typing import Any
 
 from ..domain import operations as ops
 from ..errors import ApiError, ErrorCode
-from .context import RequestContext, arity, handler, interaction_id, string, user_data
+from .context import (
+    RequestContext,
+    arity,
+    handler,
+    interaction_id,
+    string,
+    string_values,
+    user_data,
+)
 
 DESTINATION = re.compile(r"^[A-Za-z0-9+*#()._@:-]+$")
 
@@ -17,19 +25,42 @@ def _target(call: RequestContext, params: list[Any]) -> Any:
     return ops.get_interaction(call.session, interaction_id(call, params))
 
 
+MAX_EXTENSIONS = 32
+
+
 @handler("voice.dial")
 def dial(call: RequestContext, params: list[Any]) -> Any:
     arity(call, params, 2)
+    return _dial(call, params, with_extensions=False)
+
+
+@handler("voice.dialEx")
+def dial_ex(call: RequestContext, params: list[Any]) -> Any:
+    """voice.dial plus extensions for the switch: kept on the call (REST, audit), never
+    shown to frames."""
+    arity(call, params, 3)
+    return _dial(call, params, with_extensions=True)
+
+
+def _dial(call: RequestContext, params: list[Any], *, with_extensions: bool) -> Any:
     destination = string(call, params, 0, "destination", max_length=64).strip()
     if not DESTINATION.match(destination):
         raise ApiError(
             ErrorCode.INVALID_PARAMETER,
-            f"Parameter 1 'destination' of 'voice.dial' is not a dialable number: '{destination}'.",
+            f"Parameter 1 'destination' of '{call.request}' is not a dialable number: "
+            f"'{destination}'.",
         )
     values = user_data(call, params, 1, "userData", required=False)
+    extensions: dict[str, str] = {}
+    if with_extensions:
+        extensions = string_values(call, params, 2, "extensions", most=MAX_EXTENSIONS)
     if "voice" not in call.session.media:
         raise ApiError(ErrorCode.INVALID_STATE, "This agent has no voice media.")
-    created = call.engine.contact_center.dial(call.fx, call.session, destination, values)
+    created = call.engine.contact_center.dial(
+        call.fx, call.session, destination, values, extensions
+    )
+    if extensions:
+        call.note = "extensions: " + ", ".join(f"{k}={v}" for k, v in extensions.items())
     return {"interactionId": created.interaction_id}
 
 

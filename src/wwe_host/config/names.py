@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from typing import Final
 
+from wwe_host.security import options as security_options
 from wwe_host.settings import MEDIA
 
-SERVER_SECTION: Final = "wwe-host"
-APP_SECTION: Final = "interaction-workspace"
+SERVER_SECTION: Final = security_options.SERVER_SECTION  # "wwe-host"
+APP_SECTION: Final = security_options.APP_SECTION  # "interaction-workspace"
 ACTION_CODES_SECTION: Final = "action-codes"
 AGENT_PREFIX: Final = "agent:"
 QUEUE_PREFIX: Final = "queue:"
@@ -20,6 +21,7 @@ QUARANTINE_OPTION: Final = "service-client-api.rate-limit-quarantine-delay"
 READ_ALLOWED_OPTION: Final = "service-client-api.user-data.read-allowed"
 WRITE_ALLOWED_OPTION: Final = "service-client-api.user-data.write-allowed"
 DIAL_ONLY_OPTION: Final = "service-client-api.workspace-web-content.dial-only"
+OPTIONS_READ_OPTION: Final = "service-client-api.configuration.read-allowed"
 WORKSPACE_WC_OPTION: Final = "workspace.web-content"
 INTERACTION_WC_OPTION: Final = "interaction.web-content"
 
@@ -45,6 +47,7 @@ SECURITY_OPTIONS: Final = frozenset(
         READ_ALLOWED_OPTION,
         WRITE_ALLOWED_OPTION,
         DIAL_ONLY_OPTION,
+        OPTIONS_READ_OPTION,
     }
 )
 AGENT_PERSON_OPTIONS: Final = frozenset(

@@ -15,6 +15,7 @@ from pathlib import Path
 from types import MappingProxyType
 from urllib.parse import urlsplit
 
+from wwe_host.security.options import OptionReadList
 from wwe_host.security.origins import OriginPolicy, frame_allowed, normalize_origin
 from wwe_host.security.passwords import is_hashed, validate_hash
 from wwe_host.security.ratelimit import RateLimitPolicy
@@ -44,6 +45,7 @@ from .names import (
     AUTO_READY_OPTIONS,
     DIAL_ONLY_OPTION,
     INTERACTION_WC_OPTION,
+    OPTIONS_READ_OPTION,
     ORIGINS_OPTION,
     QUARANTINE_OPTION,
     QUEUE_OPTIONS,
@@ -139,6 +141,24 @@ class _Parser:
             queues=MappingProxyType(queues),
             warnings=tuple(warnings),
             source=source,
+            sections=self._readable_sections(),
+        )
+
+    def _readable_sections(self) -> Mapping[str, Mapping[str, str]]:
+        """The sections as written, for configuration.getOption, without the server's
+        section and the agents' passwords (never readable, whatever the read list says)."""
+        return MappingProxyType(
+            {
+                name: MappingProxyType(
+                    {
+                        k: v
+                        for k, v in values.items()
+                        if not (name.startswith(AGENT_PREFIX) and k == "password")
+                    }
+                )
+                for name, values in self.sections.items()
+                if name != SERVER_SECTION
+            }
         )
 
     def _note_unknown_options(
@@ -205,13 +225,18 @@ class _Parser:
         if DIAL_ONLY_OPTION in app:
             with self.problems.check():
                 dial_only = check_bool(s, DIAL_ONLY_OPTION, app[DIAL_ONLY_OPTION])
+        options_read = OptionReadList.parse(None)
+        try:
+            options_read = OptionReadList.parse(app.get(OPTIONS_READ_OPTION))
+        except ValueError as exc:
+            self.problems.found.append(f"[{s}] {OPTIONS_READ_OPTION}: {exc}")
         self._note_unknown_options(
             s,
             {k: v for k, v in app.items() if k.startswith(SCAPI_PREFIX)},
             SECURITY_OPTIONS,
             is_rate_limit_option,
         )
-        return ApiSecurity(origins, rate_limits, lists[0], lists[1], dial_only)
+        return ApiSecurity(origins, rate_limits, lists[0], lists[1], dial_only, options_read)
 
     def _agent_options(
         self, section: str, values: Mapping[str, str], base: AgentOptions

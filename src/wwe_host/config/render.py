@@ -105,6 +105,8 @@ def render_effective(config: Config) -> str:
         f"  desktop connections per session: at most {s.max_desktop_connections}",
         f"  session tokens: {_lifetimes(s)}",
         f"  audit retention: {s.audit_retention.describe()}",
+        f"  JWT (auth.getJwtToken): valid {s.jwt_lifetime} s, key "
+        + (f"from {s.jwt_signing_key}" if s.jwt_signing_key else "kept in the database"),
         f"  web-content origins (frame-src): {frame_src}",
         "",
         f"accepted origins ({ORIGINS_OPTION}):",
@@ -131,6 +133,9 @@ def render_effective(config: Config) -> str:
         "attached data:",
         f"  read-allowed: {sec.read_allowed.describe()}",
         f"  write-allowed: {sec.write_allowed.describe()}",
+        "",
+        "options frames may read (configuration.getOption; never secrets nor [wwe-host]):",
+        f"  {', '.join(sec.options_read.items) or '(none)'}",
         "",
         "application options:",
         *(f"  {line}" for line in app_settings),

@@ -45,8 +45,11 @@ SERVER_OPTIONS: Final = frozenset(
         "session-idle-timeout",
         "session-max-lifetime",
         "audit-retention",
+        "jwt-lifetime",
+        "jwt-signing-key",
     }
 )
+MAX_JWT_LIFETIME: Final = 86400
 
 
 def parse_server(values: Mapping[str, str], problems: Problems) -> ServerSettings:
@@ -161,6 +164,19 @@ def parse_server(values: Mapping[str, str], problems: Problems) -> ServerSetting
                 1000,
                 "a whole number of connections from 1 to 1000",
             )
+    if "jwt-lifetime" in values:
+        with problems.check():
+            kwargs["jwt_lifetime"] = check_int(
+                s,
+                "jwt-lifetime",
+                values["jwt-lifetime"],
+                1,
+                MAX_JWT_LIFETIME,
+                f"a whole number of seconds from 1 to {MAX_JWT_LIFETIME}",
+            )
+    if "jwt-signing-key" in values:
+        path = values["jwt-signing-key"].strip()
+        kwargs["jwt_signing_key"] = path or None
     for option, name in (
         ("session-idle-timeout", "session_idle_timeout_minutes"),
         ("session-max-lifetime", "session_max_lifetime_minutes"),

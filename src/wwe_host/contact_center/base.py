@@ -47,8 +47,15 @@ class ContactCenter(Protocol):
         ...
 
     def dial(
-        self, fx: Effects, session: AgentSession, destination: str, user_data: dict[str, Any]
-    ) -> Interaction: ...
+        self,
+        fx: Effects,
+        session: AgentSession,
+        destination: str,
+        user_data: dict[str, Any],
+        extensions: dict[str, str] | None = None,
+    ) -> Interaction:
+        """Place a call; ``extensions`` are for the switch (voice.dialEx), kept on the call."""
+        ...
 
     def answer(self, fx: Effects, session: AgentSession, interaction: Interaction) -> None: ...
 

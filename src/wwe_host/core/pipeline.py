@@ -228,7 +228,9 @@ class Pipeline:
                     await asyncio.shield(pending)
                 except Exception:
                     result = HANDLERS[name](call, params)
-        self._record(frame, request, ALLOWED, started)
+        self._record(
+            frame, request, Outcome("allowed", call.note) if call.note else ALLOWED, started
+        )
         if reference is None:
             return None
         return protocol.success(reference, request, result)

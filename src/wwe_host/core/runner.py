@@ -278,7 +278,19 @@ class Runner:
             "ended": list(ended),
             "queued": [encode_record(item).decode() for item in fx.queued],
             "dequeued": list(fx.dequeued),
-            "notices": [[n.session_id, n.topic, n.data, n.frame_id, n.ui_only] for n in fx.notices],
+            "notices": [
+                [
+                    n.session_id,
+                    n.topic,
+                    n.data,
+                    n.frame_id,
+                    n.ui_only,
+                    n.frames_only,
+                    n.message,
+                    n.except_frame,
+                ]
+                for n in fx.notices
+            ],
         }
 
     def apply_remote(self, message: Message) -> None:
@@ -309,8 +321,8 @@ class Runner:
             for queue in ("queue", "durable_queue"):
                 kept = [i for i in getattr(state, queue) if i.item_id not in gone | fresh]
                 setattr(state, queue, kept + [i for i in added if i.item_id not in gone])
-        for session_id, topic, data, frame_id, ui_only in message.get("notices", ()):
-            self._publish(Notice(session_id, topic, data, frame_id, ui_only), remote=True)
+        for notice in message.get("notices", ()):
+            self._publish(Notice(*notice), remote=True)
 
     async def resync(self) -> None:
         """Messages from other processes were lost: take every session as stored."""
@@ -355,8 +367,9 @@ class Runner:
     def _publish(self, notice: Notice, *, remote: bool = False) -> None:
         state = self.state
         sinks = state.sinks.get(notice.session_id)
-        for sink in sinks or ():
-            sink.ui(notice.topic, notice.data)
+        if not notice.frames_only:
+            for sink in sinks or ():
+                sink.ui(notice.topic, notice.data)
         if not remote:  # observers (metrics) count a notice once, where it was made
             for observer in state.notice_observers:
                 observer(notice.topic, notice.session_id, notice.data)
@@ -366,13 +379,12 @@ class Runner:
         if session is None:
             return
         message: Message | None = None
-        for record in session.frames.values():
+        for record in session.subscribers(notice.topic, notice.except_frame):
             if notice.frame_id is not None and record.frame_id != notice.frame_id:
                 continue
-            if not any(notice.topic in topics for topics in record.subscriptions.values()):
-                continue
             if message is None:
-                message = protocol.event(notice.topic, self._filtered(notice.data))
+                data = notice.message if notice.frames_only else self._filtered(notice.data)
+                message = protocol.event(notice.topic, data)
             for sink in sinks:
                 sink.frame_message(record.frame_id, record.origin, message)
 

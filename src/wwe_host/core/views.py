@@ -58,8 +58,11 @@ def desktop_interaction(session: AgentSession, interaction: Interaction) -> dict
 
 def admin_interaction(session: AgentSession, interaction: Interaction) -> dict[str, Any]:
     """An interaction as the administrator sees it: unfiltered attached data, its agent,
-    and the chat id the simulation API addresses a chat by."""
+    the chat id the simulation API addresses a chat by, and the extensions handed to the
+    switch (``voice.dialEx``: never shown to frames)."""
     body = {**interaction_view(session, interaction), "agent": session.username}
     if interaction.chat_id is not None:
         body["chatId"] = interaction.chat_id
+    if interaction.extensions:
+        body["extensions"] = dict(interaction.extensions)
     return body

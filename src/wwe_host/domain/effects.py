@@ -21,6 +21,12 @@ class Notice:
     data: dict[str, Any]
     frame_id: str | None = None  # only this frame (toast clicks, mark-done notices)
     ui_only: bool = False  # for the agent's desktop, never for frames
+    # A message between frames (messenger.broadcastMessage): ``message`` is the event's
+    # data as the sender gave it, for frames only (never the desktop's UI), never
+    # ``except_frame`` (the sender).
+    frames_only: bool = False
+    message: Any = None
+    except_frame: str | None = None
 
 
 @dataclass(slots=True)
@@ -46,6 +52,19 @@ class Effects:
         ui_only: bool = False,
     ) -> None:
         self.notices.append(Notice(session.session_id, topic, data, frame_id, ui_only))
+
+    def broadcast(self, session: AgentSession, topic: str, message: Any, sender: str) -> None:
+        """``message`` to the session's frames subscribed to ``topic``, but the sender."""
+        self.notices.append(
+            Notice(
+                session.session_id,
+                topic,
+                {},
+                frames_only=True,
+                message=message,
+                except_frame=sender,
+            )
+        )
 
     def interaction_event(
         self, session: AgentSession, interaction: Interaction, event_type: str

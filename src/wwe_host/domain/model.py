@@ -61,6 +61,9 @@ class Interaction(msgspec.Struct, kw_only=True):
     messages: list[ChatLine] = msgspec.field(default_factory=list)
     error: str | None = None
     markdone_blocks: dict[str, str] = msgspec.field(default_factory=dict)  # frame id → warning
+    # Key/value pairs for the switch (voice.dialEx): the REST API and the audit log show
+    # them, frames never do (interaction_view leaves them out).
+    extensions: dict[str, str] = msgspec.field(default_factory=dict)
 
     def set_state(self, state: str) -> None:
         self.previous_state = self.state
@@ -133,6 +136,15 @@ class AgentSession(msgspec.Struct, kw_only=True):
 
     def find_case(self, case_id: str) -> list[Interaction]:
         return [i for i in self.interactions.values() if i.case_id == case_id]
+
+    def subscribers(self, topic: str, but: str | None = None) -> list[FrameRecord]:
+        """The frames (of every desktop tab) subscribed to ``topic``, except frame ``but``."""
+        return [
+            record
+            for record in self.frames.values()
+            if record.frame_id != but
+            and any(topic in topics for topics in record.subscriptions.values())
+        ]
 
 
 def is_email_address(value: str) -> bool:

@@ -47,6 +47,30 @@ def mask_secrets(text: str, secrets: Iterable[str | None] = ()) -> str:
     return masked
 
 
+# Option names that hold a secret, whatever their value looks like: passwords, tokens,
+# keys, credentials, and where the database and the bus are (their URLs carry credentials).
+_SECRET_OPTION = re.compile(
+    r"(?i)(pass(word|wd|phrase)?|pwd|secret|token|credential|private|signing|"
+    r"(^|[._-])(api|access)?[._-]?keys?($|[._-])|apikey|database|(^|[._-])(db|dsn|bus)($|[._-]))"
+)
+# Values that are such URLs, whatever the option's name.
+_SECRET_URL = re.compile(
+    r"(?i)^\s*(postgres(ql)?|mysql|mariadb|sqlite|redis|rediss|amqps?|nats|kafka|mongodb"
+    r"(\+srv)?|smtps?)://"
+)
+
+
+def is_secret_option(option: str, value: str) -> bool:
+    """Whether an option is a secret never shown to a frame (configuration.getOption):
+    by its name (password, token, key, database, bus...), or by its value (a URL with a
+    password, or a database, bus or mail server URL)."""
+    return (
+        _SECRET_OPTION.search(option) is not None
+        or _SECRET_URL.match(value) is not None
+        or mask_secrets(value) != value
+    )
+
+
 def url_password(url: str | None) -> str | None:
     """The password inside ``url`` (raw and decoded forms are both secrets), if any."""
     if not url:

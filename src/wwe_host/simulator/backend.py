@@ -105,7 +105,12 @@ class Simulator:
                     self._arm_answer(session.session_id, interaction_id, record.answer_due)
 
     def dial(
-        self, fx: Effects, session: AgentSession, destination: str, user_data: dict[str, Any]
+        self,
+        fx: Effects,
+        session: AgentSession,
+        destination: str,
+        user_data: dict[str, Any],
+        extensions: dict[str, str] | None = None,
     ) -> Interaction:
         me = self.host.agent(session.username)
         if destination == me.number:
@@ -136,6 +141,7 @@ class Simulator:
             parties=[destination],
             recording_state="STOPPED",
             user_data=dict(user_data),
+            extensions=dict(extensions or {}),
         )
         ops.add_interaction(fx, session, call, "DIALING")
         if kind == "agent" and callee_session is not None:

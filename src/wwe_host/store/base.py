@@ -161,3 +161,12 @@ class Store(Protocol):
         """Remove audit entries older than ``before`` and beyond the newest ``keep``;
         return how many (a row is one audited request)."""
         ...
+
+    async def signing_key(self) -> bytes | None:
+        """The JWT signing key (PEM) kept by ``save_signing_key``, or None."""
+        ...
+
+    async def save_signing_key(self, pem: bytes) -> bytes:
+        """Keep ``pem`` as the JWT signing key unless one is kept already (processes that
+        start together may each make one); return the key kept, which everyone uses."""
+        ...

@@ -32,6 +32,7 @@ class MemoryStore:
         self.queue: dict[str, bytes] = {}  # insertion order is the queue's order
         self.mail: list[dict[str, Any]] = []
         self.audit_rows: list[AuditRow] = []
+        self.key: bytes | None = None
         self.is_open = False
 
     async def open(self) -> None:
@@ -68,6 +69,16 @@ class MemoryStore:
             kept = kept[max(0, len(kept) - keep) :]
         self.audit_rows = kept
         return len(rows) - len(kept)
+
+    async def signing_key(self) -> bytes | None:
+        return self.key
+
+    async def save_signing_key(self, pem: bytes) -> bytes:
+        if not self.is_open:
+            raise StoreError("the in-memory store is not open")
+        if self.key is None:
+            self.key = bytes(pem)
+        return self.key
 
     async def commit(self, changes: Changes) -> None:
         if not self.is_open:

@@ -86,6 +86,11 @@ MIGRATIONS: dict[int, str] = {
         at DOUBLE PRECISION NOT NULL
     );
     INSERT INTO health VALUES (1, 0, 0);
+    CREATE TABLE signing_key (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        pem TEXT NOT NULL,
+        created DOUBLE PRECISION NOT NULL
+    );
     """,
 }
 SCHEMA = max(MIGRATIONS)
@@ -231,6 +236,20 @@ class PostgresStore:
     async def load_queue(self) -> list[QueuedItem]:
         rows = await self._fetch("SELECT data::text FROM queue ORDER BY seq")
         return [decode_item(row[0]) for row in rows]
+
+    async def signing_key(self) -> bytes | None:
+        rows = await self._fetch("SELECT pem FROM signing_key WHERE id = 1")
+        return str(rows[0][0]).encode() if rows else None
+
+    async def save_signing_key(self, pem: bytes) -> bytes:
+        await self._fetch(
+            "INSERT INTO signing_key(id, pem, created) VALUES (1, %s, %s) "
+            "ON CONFLICT (id) DO NOTHING RETURNING 1",
+            (pem.decode(), time.time()),
+        )
+        kept = await self.signing_key()
+        assert kept is not None
+        return kept
 
     async def outbox(self) -> list[dict[str, Any]]:
         rows = await self._fetch("SELECT data::text, status FROM outbox ORDER BY id")

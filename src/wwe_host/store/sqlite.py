@@ -114,6 +114,14 @@ MIGRATIONS: dict[int, str] = {
                json_extract(e.value, '$[7]') AS duration_ms
         FROM audit_batch AS b, json_each(b.data) AS e;
     """,
+    # The JWT signing key of auth.getJwtToken (security/signing.py), made at the first start.
+    7: """
+    CREATE TABLE signing_key (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        pem BLOB NOT NULL,
+        created REAL NOT NULL
+    );
+    """,
 }
 SCHEMA = max(MIGRATIONS)
 """The newest schema this code knows; a newer file is refused (written by newer code)."""
@@ -270,6 +278,20 @@ class SqliteStore:
     async def load_queue(self) -> list[QueuedItem]:
         rows = self.db.execute("SELECT data FROM queue ORDER BY seq").fetchall()
         return [decode_item(row[0]) for row in rows]
+
+    async def signing_key(self) -> bytes | None:
+        row = self.db.execute("SELECT pem FROM signing_key WHERE id = 1").fetchone()
+        return bytes(row[0]) if row else None
+
+    async def save_signing_key(self, pem: bytes) -> bytes:
+        with self._transaction() as db:
+            db.execute(
+                "INSERT INTO signing_key(id, pem, created) VALUES (1, ?, ?) "
+                "ON CONFLICT(id) DO NOTHING",
+                (pem, time.time()),
+            )
+            row = db.execute("SELECT pem FROM signing_key WHERE id = 1").fetchone()
+        return bytes(row[0])
 
     async def commit(self, changes: Changes) -> None:
         try:

@@ -213,6 +213,15 @@ async def healthz(request: Request) -> Response:
     return health_response(_engine(request))
 
 
+async def jwks(request: Request) -> Response:
+    """The public keys of auth.getJwtToken's JWTs (RFC 7517 JWK set): any back end fetches
+    them to verify a token. Public by nature: any origin may read them, caches for 5 min."""
+    response = JSONResponse(_engine(request).jwks(), media_type="application/jwk-set+json")
+    response.headers["cache-control"] = "public, max-age=300"
+    response.headers["access-control-allow-origin"] = "*"
+    return response
+
+
 def build_site(engine: Engine) -> ASGIApp:
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -231,6 +240,7 @@ def build_site(engine: Engine) -> ASGIApp:
             Route("/api/v1/login", login, methods=["POST"]),
             Route("/api/v1/logout", logout, methods=["POST"]),
             Route("/healthz", healthz),
+            Route("/.well-known/jwks.json", jwks),
             *rest.routes(engine, meter),
             metrics.route(meter),
             Route(f"/{LIBRARY}", _library),

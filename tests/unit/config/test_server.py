@@ -29,3 +29,19 @@ def test_with_server_overrides_moves_derived_defaults() -> None:
     assert with_server_overrides(explicit) is explicit
     with pytest.raises(ConfigError, match="--listen"):
         with_server_overrides(base, listen="nope")
+
+
+def test_jwt_options() -> None:
+    default = parse_config("").server
+    assert (default.jwt_lifetime, default.jwt_signing_key) == (300, None)
+    server = parse_config(
+        "[wwe-host]\njwt-lifetime = 60\njwt-signing-key = /etc/wwe-host/jwt.pem\n"
+    ).server
+    assert (server.jwt_lifetime, server.jwt_signing_key) == (60, "/etc/wwe-host/jwt.pem")
+    assert parse_config("[wwe-host]\njwt-signing-key =\n").server.jwt_signing_key is None
+    for bad in ("0", "1.5", "86401", "five"):
+        with pytest.raises(ConfigError) as caught:
+            parse_config(f"[wwe-host]\njwt-lifetime = {bad}\n")
+        assert str(caught.value) == (
+            f"[wwe-host] jwt-lifetime = '{bad}': expected a whole number of seconds from 1 to 86400"
+        )

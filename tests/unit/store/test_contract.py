@@ -190,3 +190,13 @@ async def test_one_record_per_agent_and_it_is_found_by_user_name(store: Store) -
     found = await store.load_session_of("jdoe")
     assert found is not None and (found.session.session_id, found.version) == ("s1", 1)
     assert await store.load_session_of("asmith") is None
+
+
+async def test_the_first_signing_key_is_kept(store: Store) -> None:
+    """Processes starting together may each make a key: the first kept is everyone's."""
+    assert await store.signing_key() is None
+    first = b"-----BEGIN PRIVATE KEY-----\nfirst\n"
+    assert await store.save_signing_key(first) == first
+    assert await store.signing_key() == first
+    assert await store.save_signing_key(b"second") == first
+    assert await store.signing_key() == first

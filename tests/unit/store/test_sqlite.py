@@ -266,3 +266,14 @@ async def test_a_database_of_a_newer_schema_is_refused_naming_both(tmp_path: Pat
     db.close()
     reason = await refusal(path)
     assert f"schema version 99, newer than this wwe-host knows ({sqlite_module.SCHEMA})" in reason
+
+
+async def test_the_signing_key_survives_a_reopen(tmp_path: Path) -> None:
+    store = SqliteStore(tmp_path / "k.db")
+    await store.open()
+    await store.save_signing_key(b"pem bytes")
+    await store.close()
+    again = SqliteStore(tmp_path / "k.db")
+    await again.open()
+    assert await again.signing_key() == b"pem bytes"
+    await again.close()

@@ -133,6 +133,10 @@ class Interaction(msgspec.Struct, rename="camel"):
     user_data: UserData | UnsetType = UNSET
     parties: list[Party] | UnsetType = UNSET
     chat_id: str | UnsetType = UNSET
+    extensions: Annotated[
+        dict[str, str] | UnsetType,
+        Meta(description="The switch extensions a call was dialled with (voice.dialEx)."),
+    ] = UNSET
 
 
 class OutboxMessage(msgspec.Struct, rename="camel"):

@@ -1,5 +1,6 @@
 // Type declarations for wwe-service-client-api.js, the wwe-host client library.
-// Hand-written; keep in step with the script and with the spec (api.md, protocol.md).
+// Hand-written; keep in step with the script and with the spec (api.md, api-9.md,
+// protocol.md). Requests of api-9.md a server does not answer yet fail with UNKNOWN_REQUEST.
 //
 // Use: reference this file (/// <reference path="wwe-service-client-api.d.ts" />) or list it
 // in tsconfig "files"; the library is a classic script, so these are global declarations of
@@ -150,9 +151,86 @@ declare namespace genesys.wwe.service {
         [key: string]: UserDataValue;
     }
 
-    /** The result of `voice.dial` and `email.create`. */
+    /** The result of `voice.dial`, `voice.dialEx` and `email.create`. */
     interface CreatedInteraction {
         interactionId: string;
+    }
+
+    /** Where a consult, transfer or conference goes (api-9.md). */
+    interface Target {
+        type: "AGENT" | "QUEUE" | "DN";
+        /** A user name or an agent's DN (AGENT), a queue name (QUEUE), a number (DN). */
+        destination: string;
+        media?: "voice";
+    }
+
+    /** Key/value pairs for the switch: kept on the call (REST API, audit), never shown to frames. */
+    interface Extensions {
+        [key: string]: string;
+    }
+
+    // -------------------------------------------------------------------------------------
+    // Outbound campaigns (api-9.md)
+    // -------------------------------------------------------------------------------------
+
+    type CampaignMode = "preview" | "push-preview";
+    type CampaignStatus = "LOADED" | "RUNNING" | "STOPPED";
+
+    interface Campaign {
+        name: string;
+        mode: CampaignMode;
+        status: CampaignStatus;
+    }
+
+    /** The handle of one record of a chain. */
+    type RecordHandle = string | number;
+
+    /** A record's fields (every column of its CSV row but `phone` and `chain`). */
+    interface RecordFields {
+        [field: string]: string;
+    }
+
+    interface ChainedRecord {
+        recordHandle: RecordHandle;
+        phone: string;
+        fields: RecordFields;
+    }
+
+    interface CallResult {
+        name: string;
+        code: number;
+    }
+
+    /** `"Personal"`: due again for this agent; `"Campaign"`: for anyone of the campaign. */
+    type CallbackType = "Personal" | "Campaign";
+
+    // -------------------------------------------------------------------------------------
+    // Dialogs, menu bar, configuration (api-9.md)
+    // -------------------------------------------------------------------------------------
+
+    interface DialogOptions {
+        label?: string;
+        width?: number;
+        height?: number;
+    }
+
+    /** An item of the desktop's header, owned by the frame that made it. */
+    interface MenuBarItem {
+        name: string;
+        label: string;
+        shortLabel?: string;
+        /** An http(s) URL. */
+        iconUrl?: string;
+        tooltip?: string;
+        /** `#rgb` or `#rrggbb`. */
+        backgroundColor?: string;
+        /** `#rgb` or `#rrggbb`. */
+        labelColor?: string;
+    }
+
+    /** What `configuration.getOption` answers: option values as written, by name as asked. */
+    interface OptionValues {
+        [name: string]: string;
     }
 
     // -------------------------------------------------------------------------------------
@@ -233,7 +311,14 @@ declare namespace genesys.wwe.service {
     // Topics and events
     // -------------------------------------------------------------------------------------
 
-    type Topic = "agent" | "interaction" | "media" | "system" | "markdone" | `messenger:${string}`;
+    type Topic =
+        | "agent"
+        | "interaction"
+        | "media"
+        | "system"
+        | "markdone"
+        | "outbound"
+        | `messenger:${string}`;
 
     /** What a handler receives: the whole event message. */
     interface EventMessage<TTopic extends string, TData> {
@@ -324,6 +409,27 @@ declare namespace genesys.wwe.service {
         buttonIndex: number;
     }
 
+    type FrameState = "LEADING" | "FOLLOWING" | "NEGOTIATING";
+
+    /** Topic "system": the desktop tab holding this frame changed state (several tabs of one agent). */
+    interface FrameStateChangedEvent {
+        eventType: "FRAME_STATE_CHANGED";
+        state: FrameState;
+    }
+
+    /** Topic "system": other events (a click on this frame's menu-bar item, …). */
+    interface OtherSystemEvent {
+        eventType: string;
+        [field: string]: unknown;
+    }
+
+    /** Topic "outbound": a campaign's status or a record changed. */
+    interface OutboundEvent {
+        eventType: string;
+        campaign?: Campaign;
+        interaction?: Interaction;
+    }
+
     /** Topic "markdone": the agent tried to mark done an interaction this frame blocked. */
     interface MarkdoneEvent {
         eventType: "MARKDONE_REQUESTED" | "MARKDONE_BLOCKED";
@@ -333,8 +439,13 @@ declare namespace genesys.wwe.service {
     type AgentEventMessage = EventMessage<"agent", AgentStateChangedEvent>;
     type MediaEventMessage = EventMessage<"media", MediaStateChangedEvent>;
     type InteractionEventMessage = EventMessage<"interaction", InteractionEvent | CaseEvent>;
-    type SystemEventMessage = EventMessage<"system", ToastButtonClickEvent>;
+    type SystemEventMessage = EventMessage<
+        "system",
+        ToastButtonClickEvent | FrameStateChangedEvent | OtherSystemEvent
+    >;
     type MarkdoneEventMessage = EventMessage<"markdone", MarkdoneEvent>;
+    type OutboundEventMessage = EventMessage<"outbound", OutboundEvent>;
+    /** `data` is the message another frame of the agent broadcast, as it sent it. */
     type MessengerEventMessage = EventMessage<`messenger:${string}`, unknown>;
 
     /** The event message type of a topic (a union for several topics). */
@@ -348,7 +459,9 @@ declare namespace genesys.wwe.service {
               ? SystemEventMessage
               : T extends "markdone"
                 ? MarkdoneEventMessage
-                : MessengerEventMessage;
+                : T extends "outbound"
+                  ? OutboundEventMessage
+                  : MessengerEventMessage;
 
     type AnyEventMessage =
         | AgentEventMessage
@@ -356,6 +469,7 @@ declare namespace genesys.wwe.service {
         | InteractionEventMessage
         | SystemEventMessage
         | MarkdoneEventMessage
+        | OutboundEventMessage
         | MessengerEventMessage;
 
     /** The reply to a subscribe. */
@@ -443,7 +557,7 @@ declare namespace genesys.wwe.service {
     function unload(): void;
 
     // -------------------------------------------------------------------------------------
-    // The requests (api.md)
+    // The requests (api.md, api-9.md)
     // -------------------------------------------------------------------------------------
 
     namespace agent {
@@ -517,6 +631,41 @@ declare namespace genesys.wwe.service {
         function unlockMarkdone(interactionId: string, done: Done<null>, fail?: Fail): void;
         function unlockMarkdone(interactionId: string, done: null | undefined, fail: Fail): void;
         function unlockMarkdone(interactionId: string): Promise<Reply<null>>;
+        // api-9.md
+        /** Accepts an offered interaction: a RINGING call is answered, an INVITED e-mail or chat is ACCEPTED. Sends `interaction.accept`. */
+        function accept(interactionId: string, done: Done<null>, fail?: Fail): void;
+        function accept(interactionId: string, done: null | undefined, fail: Fail): void;
+        function accept(interactionId: string): Promise<Reply<null>>;
+        /** Declines an offered interaction: it leaves the desktop (a routed item goes back to its queue). Sends `interaction.reject`. */
+        function reject(interactionId: string, done: Done<null>, fail?: Fail): void;
+        function reject(interactionId: string, done: null | undefined, fail: Fail): void;
+        function reject(interactionId: string): Promise<Reply<null>>;
+        /** Blind transfer: the target is offered the customer's call (`userData` merged); the agent's leg is released. Sends `interaction.singleStepTransfer`. */
+        function singleStepTransfer(interactionId: string, target: Target, userData: KeyValues | null | undefined, extensions: Extensions | null | undefined, done: Done<null>, fail?: Fail): void;
+        function singleStepTransfer(interactionId: string, target: Target, userData: KeyValues | null | undefined, extensions: Extensions | null | undefined, done: null | undefined, fail: Fail): void;
+        function singleStepTransfer(interactionId: string, target: Target, done: Done<null>, fail?: Fail): void;
+        function singleStepTransfer(interactionId: string, target: Target, userData: KeyValues | null | undefined, done: Done<null>, fail?: Fail): void;
+        function singleStepTransfer(interactionId: string, target: Target, userData?: KeyValues | null, extensions?: Extensions | null): Promise<Reply<null>>;
+        /** The target is offered a call that, once answered, joins this call as a third party. Sends `interaction.singleStepConference`. */
+        function singleStepConference(interactionId: string, target: Target, userData: KeyValues | null | undefined, extensions: Extensions | null | undefined, done: Done<null>, fail?: Fail): void;
+        function singleStepConference(interactionId: string, target: Target, userData: KeyValues | null | undefined, extensions: Extensions | null | undefined, done: null | undefined, fail: Fail): void;
+        function singleStepConference(interactionId: string, target: Target, done: Done<null>, fail?: Fail): void;
+        function singleStepConference(interactionId: string, target: Target, userData: KeyValues | null | undefined, done: Done<null>, fail?: Fail): void;
+        function singleStepConference(interactionId: string, target: Target, userData?: KeyValues | null, extensions?: Extensions | null): Promise<Reply<null>>;
+        /** Holds the agent's call and dials a consult call to the target; the result is the consult interaction's id. Sends `interaction.consult`. */
+        function consult(interactionId: string, target: Target, userData: KeyValues | null | undefined, extensions: Extensions | null | undefined, done: Done<string>, fail?: Fail): void;
+        function consult(interactionId: string, target: Target, userData: KeyValues | null | undefined, extensions: Extensions | null | undefined, done: null | undefined, fail: Fail): void;
+        function consult(interactionId: string, target: Target, done: Done<string>, fail?: Fail): void;
+        function consult(interactionId: string, target: Target, userData: KeyValues | null | undefined, done: Done<string>, fail?: Fail): void;
+        function consult(interactionId: string, target: Target, userData?: KeyValues | null, extensions?: Extensions | null): Promise<Reply<string>>;
+        /** Connects the customer to the consult target; both of the agent's legs are released. Sends `interaction.completeTransfer`. */
+        function completeTransfer(consultInteractionId: string, done: Done<null>, fail?: Fail): void;
+        function completeTransfer(consultInteractionId: string, done: null | undefined, fail: Fail): void;
+        function completeTransfer(consultInteractionId: string): Promise<Reply<null>>;
+        /** One call of three parties: the consult leg ends, the main call resumes with the target added. Sends `interaction.completeConference`. */
+        function completeConference(consultInteractionId: string, done: Done<null>, fail?: Fail): void;
+        function completeConference(consultInteractionId: string, done: null | undefined, fail: Fail): void;
+        function completeConference(consultInteractionId: string): Promise<Reply<null>>;
     }
 
     namespace voice {
@@ -525,6 +674,12 @@ declare namespace genesys.wwe.service {
         function dial(destination: string, userData: KeyValues | null | undefined, done: null | undefined, fail: Fail): void;
         function dial(destination: string, done: Done<CreatedInteraction>, fail?: Fail): void;
         function dial(destination: string, userData?: KeyValues | null): Promise<Reply<CreatedInteraction>>;
+        /** As `dial`, plus `extensions` for the switch (kept on the call for the REST API and the audit log, never shown to frames). Callbacks may follow `destination` directly. Sends `voice.dialEx`. */
+        function dialEx(destination: string, userData: KeyValues | null | undefined, extensions: Extensions | null | undefined, done: Done<CreatedInteraction>, fail?: Fail): void;
+        function dialEx(destination: string, userData: KeyValues | null | undefined, extensions: Extensions | null | undefined, done: null | undefined, fail: Fail): void;
+        function dialEx(destination: string, done: Done<CreatedInteraction>, fail?: Fail): void;
+        function dialEx(destination: string, userData: KeyValues | null | undefined, done: Done<CreatedInteraction>, fail?: Fail): void;
+        function dialEx(destination: string, userData?: KeyValues | null, extensions?: Extensions | null): Promise<Reply<CreatedInteraction>>;
         /** Answers a RINGING call. Sends `voice.answer`. */
         function answer(interactionId: string, done: Done<null>, fail?: Fail): void;
         function answer(interactionId: string, done: null | undefined, fail: Fail): void;
@@ -612,6 +767,141 @@ declare namespace genesys.wwe.service {
         function closeToast(id: string, done: Done<boolean>, fail?: Fail): void;
         function closeToast(id: string, done: null | undefined, fail: Fail): void;
         function closeToast(id: string): Promise<Reply<boolean>>;
+        // api-9.md
+        /** A modal dialog in the desktop holding an iframe of `url` (field codes and `$Dialog.Id$` replaced); the result is the dialog id (`wweCustomDialog<n>`). Sends `system.openDialog`. */
+        function openDialog(url: string, options: DialogOptions | null | undefined, done: Done<string>, fail?: Fail): void;
+        function openDialog(url: string, options: DialogOptions | null | undefined, done: null | undefined, fail: Fail): void;
+        function openDialog(url: string, done: Done<string>, fail?: Fail): void;
+        function openDialog(url: string, options?: DialogOptions | null): Promise<Reply<string>>;
+        /** Closes a dialog; `false` for an unknown id. Sends `system.closeDialog`. */
+        function closeDialog(dialogId: string, done: Done<boolean>, fail?: Fail): void;
+        function closeDialog(dialogId: string, done: null | undefined, fail: Fail): void;
+        function closeDialog(dialogId: string): Promise<Reply<boolean>>;
+        /** Creates or updates this frame's item in the desktop's header; a click on it is a `system` event to this frame. Sends `system.updateViewInApplicationMenuBar`. */
+        function updateViewInApplicationMenuBar(parameters: MenuBarItem, done: Done<null>, fail?: Fail): void;
+        function updateViewInApplicationMenuBar(parameters: MenuBarItem, done: null | undefined, fail: Fail): void;
+        function updateViewInApplicationMenuBar(parameters: MenuBarItem): Promise<Reply<null>>;
+        /** Removes this frame's item; `false` when there is none of that name. Sends `system.closeViewInApplicationMenuBar`. */
+        function closeViewInApplicationMenuBar(name: string, done: Done<boolean>, fail?: Fail): void;
+        function closeViewInApplicationMenuBar(name: string, done: null | undefined, fail: Fail): void;
+        function closeViewInApplicationMenuBar(name: string): Promise<Reply<boolean>>;
+        /** Whether this frame is shown now (its tab selected, the window not hidden). Sends `system.amIVisible`. */
+        function amIVisible(done: Done<boolean>, fail?: Fail): void;
+        function amIVisible(done: null | undefined, fail: Fail): void;
+        function amIVisible(): Promise<Reply<boolean>>;
+        /** Whether the desktop tab holding this frame leads (several tabs of one agent). Sends `system.isFrameLeading`. */
+        function isFrameLeading(done: Done<boolean>, fail?: Fail): void;
+        function isFrameLeading(done: null | undefined, fail: Fail): void;
+        function isFrameLeading(): Promise<Reply<boolean>>;
+        /** Whether the desktop tab holding this frame follows another. Sends `system.isFrameFollowing`. */
+        function isFrameFollowing(done: Done<boolean>, fail?: Fail): void;
+        function isFrameFollowing(done: null | undefined, fail: Fail): void;
+        function isFrameFollowing(): Promise<Reply<boolean>>;
+        /** Whether the desktop tabs are choosing a leader now. Sends `system.isFrameNegotiating`. */
+        function isFrameNegotiating(done: Done<boolean>, fail?: Fail): void;
+        function isFrameNegotiating(done: null | undefined, fail: Fail): void;
+        function isFrameNegotiating(): Promise<Reply<boolean>>;
+        /** Leading or negotiating. Sends `system.isFrameLeadingOrNegotiating`. */
+        function isFrameLeadingOrNegotiating(done: Done<boolean>, fail?: Fail): void;
+        function isFrameLeadingOrNegotiating(done: null | undefined, fail: Fail): void;
+        function isFrameLeadingOrNegotiating(): Promise<Reply<boolean>>;
+        /** Whether this frame is in the desktop tab the agent used last. Sends `system.isLastActiveFrame`. */
+        function isLastActiveFrame(done: Done<boolean>, fail?: Fail): void;
+        function isLastActiveFrame(done: null | undefined, fail: Fail): void;
+        function isLastActiveFrame(): Promise<Reply<boolean>>;
+    }
+
+    namespace outbound {
+        /** The campaigns the agent belongs to. Sends `outbound.getCampaigns`. */
+        function getCampaigns(done: Done<Campaign[]>, fail?: Fail): void;
+        function getCampaigns(done: null | undefined, fail: Fail): void;
+        function getCampaigns(): Promise<Reply<Campaign[]>>;
+        /** Takes the next record of a running preview campaign: a preview interaction appears; the result is its interactionId. Sends `outbound.getPreviewRecord`. */
+        function getPreviewRecord(campaignName: string, done: Done<string>, fail?: Fail): void;
+        function getPreviewRecord(campaignName: string, done: null | undefined, fail: Fail): void;
+        function getPreviewRecord(campaignName: string): Promise<Reply<string>>;
+        /** The records of the current record's chain. Sends `outbound.getChainedRecords`. */
+        function getChainedRecords(interactionId: string, done: Done<ChainedRecord[]>, fail?: Fail): void;
+        function getChainedRecords(interactionId: string, done: null | undefined, fail: Fail): void;
+        function getChainedRecords(interactionId: string): Promise<Reply<ChainedRecord[]>>;
+        /** The current record's fields. Sends `outbound.getRecordFields`. */
+        function getRecordFields(interactionId: string, done: Done<RecordFields>, fail?: Fail): void;
+        function getRecordFields(interactionId: string, done: null | undefined, fail: Fail): void;
+        function getRecordFields(interactionId: string): Promise<Reply<RecordFields>>;
+        /** Writes string fields of the record. Sends `outbound.updateRecordFields`. */
+        function updateRecordFields(interactionId: string, recordData: RecordFields, done: Done<null>, fail?: Fail): void;
+        function updateRecordFields(interactionId: string, recordData: RecordFields, done: null | undefined, fail: Fail): void;
+        function updateRecordFields(interactionId: string, recordData: RecordFields): Promise<Reply<null>>;
+        /** Dials the record's phone: a voice interaction in the same case. Sends `outbound.callPreviewRecord`. */
+        function callPreviewRecord(interactionId: string, recordHandle: RecordHandle, done: Done<null>, fail?: Fail): void;
+        function callPreviewRecord(interactionId: string, recordHandle: RecordHandle, done: null | undefined, fail: Fail): void;
+        function callPreviewRecord(interactionId: string, recordHandle: RecordHandle): Promise<Reply<null>>;
+        /** The record returns to the campaign; the preview leaves the desktop. Sends `outbound.rejectPreviewRecord`. */
+        function rejectPreviewRecord(interactionId: string, done: Done<null>, fail?: Fail): void;
+        function rejectPreviewRecord(interactionId: string, done: null | undefined, fail: Fail): void;
+        function rejectPreviewRecord(interactionId: string): Promise<Reply<null>>;
+        /** The record is closed without a call; the preview leaves the desktop. Sends `outbound.cancelPreviewRecord`. */
+        function cancelPreviewRecord(interactionId: string, done: Done<null>, fail?: Fail): void;
+        function cancelPreviewRecord(interactionId: string, done: null | undefined, fail: Fail): void;
+        function cancelPreviewRecord(interactionId: string): Promise<Reply<null>>;
+        /** From now on push-preview records are offered to the agent as they become due. Sends `outbound.startDirectPushPreview`. */
+        function startDirectPushPreview(done: Done<null>, fail?: Fail): void;
+        function startDirectPushPreview(done: null | undefined, fail: Fail): void;
+        function startDirectPushPreview(): Promise<Reply<null>>;
+        /** Stops offering push-preview records. Sends `outbound.stopDirectPushPreview`. */
+        function stopDirectPushPreview(done: Done<null>, fail?: Fail): void;
+        function stopDirectPushPreview(done: null | undefined, fail: Fail): void;
+        function stopDirectPushPreview(): Promise<Reply<null>>;
+        /** The record is due again at `rescheduleDate` (`"M/D/YYYY H:m"`, the server's time zone), for this agent (`"Personal"`) or anyone (`"Campaign"`). Sends `outbound.rescheduleRecord`. */
+        function rescheduleRecord(interactionId: string, recordHandle: RecordHandle, rescheduleDate: string, callbackType: CallbackType, done: Done<null>, fail?: Fail): void;
+        function rescheduleRecord(interactionId: string, recordHandle: RecordHandle, rescheduleDate: string, callbackType: CallbackType, done: null | undefined, fail: Fail): void;
+        function rescheduleRecord(interactionId: string, recordHandle: RecordHandle, rescheduleDate: string, callbackType: CallbackType): Promise<Reply<null>>;
+        /** Cancels the record's reschedule. Sends `outbound.cancelReschedule`. */
+        function cancelReschedule(interactionId: string, done: Done<null>, fail?: Fail): void;
+        function cancelReschedule(interactionId: string, done: null | undefined, fail: Fail): void;
+        function cancelReschedule(interactionId: string): Promise<Reply<null>>;
+        /** The call results a record may be given. Sends `outbound.getListOfCallResults`. */
+        function getListOfCallResults(done: Done<CallResult[]>, fail?: Fail): void;
+        function getListOfCallResults(done: null | undefined, fail: Fail): void;
+        function getListOfCallResults(): Promise<Reply<CallResult[]>>;
+        /** Sets the record's call result (its code or name). Sends `outbound.setCallResult`. */
+        function setCallResult(interactionId: string, callResult: string | number, done: Done<null>, fail?: Fail): void;
+        function setCallResult(interactionId: string, callResult: string | number, done: null | undefined, fail: Fail): void;
+        function setCallResult(interactionId: string, callResult: string | number): Promise<Reply<null>>;
+        /** The record's call result. Sends `outbound.getCallResult`. */
+        function getCallResult(interactionId: string, done: Done<CallResult | null>, fail?: Fail): void;
+        function getCallResult(interactionId: string, done: null | undefined, fail: Fail): void;
+        function getCallResult(interactionId: string): Promise<Reply<CallResult | null>>;
+        /** The record's phone joins the do-not-call list. Sends `outbound.setDoNotCall`. */
+        function setDoNotCall(interactionId: string, done: Done<null>, fail?: Fail): void;
+        function setDoNotCall(interactionId: string, done: null | undefined, fail: Fail): void;
+        function setDoNotCall(interactionId: string): Promise<Reply<null>>;
+        /** The record's phone leaves the do-not-call list. Sends `outbound.removeDoNotCall`. */
+        function removeDoNotCall(interactionId: string, done: Done<null>, fail?: Fail): void;
+        function removeDoNotCall(interactionId: string, done: null | undefined, fail: Fail): void;
+        function removeDoNotCall(interactionId: string): Promise<Reply<null>>;
+    }
+
+    namespace messenger {
+        /** Sends `{event: "messenger:<channel>", data: message}` to every other frame of this agent (every desktop tab) subscribed to `messenger:<channel>`; never to the sender or another agent's frames. `channel`: 1 to 64 letters, digits, `.`, `_`, `-`. The result is the number of frames reached. Sends `messenger.broadcastMessage`. */
+        function broadcastMessage(channel: string, message: unknown | null | undefined, done: Done<number>, fail?: Fail): void;
+        function broadcastMessage(channel: string, message: unknown | null | undefined, done: null | undefined, fail: Fail): void;
+        function broadcastMessage(channel: string, done: Done<number>, fail?: Fail): void;
+        function broadcastMessage(channel: string, message?: unknown | null): Promise<Reply<number>>;
+    }
+
+    namespace configuration {
+        /** The agent's effective values of these options (`option`, `prefix.*`, `Section/option`, `Section/*`), keys as asked; only those of `service-client-api.configuration.read-allowed`, never secrets. Absent names are simply missing. Sends `configuration.getOption`. */
+        function getOption(names: string[] | string, done: Done<OptionValues>, fail?: Fail): void;
+        function getOption(names: string[] | string, done: null | undefined, fail: Fail): void;
+        function getOption(names: string[] | string): Promise<Reply<OptionValues>>;
+    }
+
+    namespace auth {
+        /** A signed JWT (compact form) for this frame's back end: claims iss, sub, aud (this frame's origin), iat, exp, jti, name, employeeId, roles; public keys at `/.well-known/jwks.json`. Sends `auth.getJwtToken`. */
+        function getJwtToken(done: Done<string>, fail?: Fail): void;
+        function getJwtToken(done: null | undefined, fail: Fail): void;
+        function getJwtToken(): Promise<Reply<string>>;
     }
 
     namespace sipEndpoint {
