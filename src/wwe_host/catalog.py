@@ -43,6 +43,16 @@ REQUESTS: tuple[str, ...] = (
     "system.popupToast",
     "system.updateToast",
     "system.closeToast",
+    "system.openDialog",
+    "system.closeDialog",
+    "system.updateViewInApplicationMenuBar",
+    "system.closeViewInApplicationMenuBar",
+    "system.amIVisible",
+    "system.isFrameLeading",
+    "system.isFrameFollowing",
+    "system.isFrameNegotiating",
+    "system.isFrameLeadingOrNegotiating",
+    "system.isLastActiveFrame",
 )
 
 # Other names a client may send for the same request: the vendor library's names and the

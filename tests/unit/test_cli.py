@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from wwe_host import cli
+from wwe_host.catalog import REQUESTS
 from wwe_host.security.passwords import is_hashed, verify_password
 
 GOOD = """\
@@ -59,7 +60,7 @@ def test_check_config_prints_the_effective_configuration(
     assert f"configuration: {good_file}" in out
     assert "http://127.0.0.1:9002 (agent.*, voice.dial) -> 5 request(s):" in out
     assert "agent.get, agent.getState, agent.getStateList, agent.setState, voice.dial" in out
-    assert "http://127.0.0.1:9001 (*) -> 36 request(s):" in out
+    assert f"http://127.0.0.1:9001 (*) -> {len(REQUESTS)} request(s):" in out
     assert "http://127.0.0.1:9001/crm.html#/case/$Interaction.CaseId$" in out
     assert "jdoe: John Doe" in out
     assert "secret-password" not in out

@@ -38,7 +38,7 @@ from ..api.context import RequestContext
 from ..api.desktop import ACTIONS
 from ..engine import Engine, FrameHandle
 from ..errors import ApiError, ErrorCode
-from . import doors
+from . import desktop_tabs, doors
 from .desktop_hub import DesktopHub, SessionDesktops, snapshot_message
 
 log = logging.getLogger("wwe_host.web")
@@ -99,6 +99,7 @@ class DesktopConnection:
         self._actions: asyncio.Queue[dict[str, Any] | None] = asyncio.Queue()
         self._tasks: list[asyncio.Task[None]] = []
         self._control_waiting = 0  # hello / frame.open / frame.close in the frame lane
+        self.tab: str | None = None  # the page's tab id, from its first hello (core/tabs.py)
 
     def start(self) -> None:
         self._tasks = [
@@ -276,6 +277,8 @@ class DesktopConnection:
                 self._frames.put_nowait(message)
             elif kind == "ping":
                 self._put({"type": "pong"})
+            elif kind == "tab":
+                desktop_tabs.report(self.engine, self.session_id, self.tab, message)
             else:
                 raise ApiError(ErrorCode.INVALID_PARAMETER, f"Unknown message type {_short(kind)}.")
         except ApiError as error:
@@ -398,6 +401,7 @@ class DesktopConnection:
                 _str(message, "origin"),
                 _opt_str(message, "interactionId"),
                 _opt_str(message, "frameId"),
+                tab=self.tab,
             )
             self._put(
                 {
@@ -441,6 +445,9 @@ class DesktopConnection:
         )
 
     async def _hello(self, message: dict[str, Any]) -> None:
+        if self.tab is None:
+            self.tab = desktop_tabs.tab_id(message)
+            await self.engine.tabs.join(self.session_id, self.tab)
         frames = message.get("frames") or []
         listed: set[str] = set()
         if isinstance(frames, list):
@@ -454,6 +461,7 @@ class DesktopConnection:
                         _str(entry, "origin"),
                         _opt_str(entry, "interactionId"),
                         _opt_str(entry, "frameId"),
+                        tab=self.tab,
                     )
                 except ApiError as error:
                     log.info("frame %r not restored: %s", entry.get("frameId"), error.message)
@@ -566,5 +574,10 @@ async def desktop_socket(websocket: WebSocket) -> None:
         hub.leave(session_id, connection)
         engine.detach(session_id, connection)
         await connection.stop()
+        if connection.tab is not None:
+            try:
+                await engine.tabs.leave(session_id, connection.tab)
+            except Exception:
+                log.exception("desktop tab of session %s: leaving failed", session_id)
     if expired:
         await connection.close_socket(NOT_LOGGED_IN, "the session token has expired")

@@ -7,6 +7,7 @@ import re
 import pytest
 from config_support import parse_example
 
+from wwe_host.catalog import REQUESTS
 from wwe_host.config import Config, render_effective
 from wwe_host.security.passwords import hash_password
 
@@ -21,7 +22,7 @@ def test_render_effective(example: Config) -> None:
     dialer_entry = re.search(r"http://127\.0\.0\.1:9002 \(agent\.\*, voice\.dial\) -> 5", text)
     assert dialer_entry is not None
     assert "agent.get, agent.getState, agent.getStateList, agent.setState, voice.dial" in text
-    assert "http://127.0.0.1:9001 (*) -> 36 request(s)" in text
+    assert f"http://127.0.0.1:9001 (*) -> {len(REQUESTS)} request(s)" in text
     assert "voice.dial: 4" in text and "email.create: 2" in text
     assert "quarantine: 30 s" in text
     assert "max requests in flight per frame: 32" in text
