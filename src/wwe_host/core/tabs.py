@@ -108,8 +108,8 @@ class Tabs:
         if tab.connections == 0 and group.leader == tab_id:
             group.leader = None
             if group.connected():
-                group.previous = tab_id
                 self._negotiate(session_id, group)
+                group.previous = tab_id
         await self._tell(session_id, group, before, gone=tab.connections == 0)
         if not group.connected() and self._groups.get(session_id) is group:
             self.forget(session_id)  # its frames are held again when a tab says hello
