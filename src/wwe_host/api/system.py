@@ -11,6 +11,7 @@ from ..domain import desktop_items, toasts
 from ..domain.model import Dialog, MenuItem
 from ..domain.tabs import LEADING, NEGOTIATING, TabView
 from ..errors import ApiError, ErrorCode
+from ..security.origins import url_origin
 from .context import (
     RequestContext,
     arity,
@@ -170,6 +171,31 @@ def _template(call: RequestContext, value: str, what: str) -> str:
     return value
 
 
+def _framable(call: RequestContext, url: str) -> None:
+    """The desktop may frame only the origins its CSP lets in (Config.framable_origins)."""
+    scheme_and_host = url.split("/", 3)[:3]
+    if "$" in "/".join(scheme_and_host):
+        raise ApiError(
+            ErrorCode.INVALID_PARAMETER,
+            f"Parameter 1 'url' of '{call.request}' may hold field codes only after its "
+            "host (the dialog's origin must be known when it is opened).",
+        )
+    try:
+        origin = url_origin(url)
+    except ValueError as problem:
+        raise ApiError(
+            ErrorCode.INVALID_PARAMETER,
+            f"Parameter 1 'url' of '{call.request}' has no valid origin: {problem}",
+        ) from None
+    if origin not in call.engine.config.framable_origins():
+        raise ApiError(
+            ErrorCode.INVALID_PARAMETER,
+            f"Parameter 1 'url' of '{call.request}': the desktop shows only frames of "
+            f"web-content origins and of origins listed in "
+            f"service-client-api.accepted-web-content-origins, not '{origin}'.",
+        )
+
+
 def _size(call: RequestContext, options: dict[str, Any], name: str) -> str | None:
     value = options.get(name)
     if value is None:
@@ -193,6 +219,7 @@ def open_dialog(call: RequestContext, params: list[Any]) -> Any:
     url = string(call, params, 0, "url", max_length=MAX_URL).strip()
     _http_url(call, url, "Parameter 1 'url'")
     _template(call, url, "Parameter 1 'url'")
+    _framable(call, url)
     options = optional_object(call, params, 1, "options")
     unknown = [k for k in options if k not in _DIALOG_OPTIONS]
     if unknown:

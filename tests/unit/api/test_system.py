@@ -12,11 +12,12 @@ from wwe_host.api.desktop import ACTIONS
 from wwe_host.engine import Engine
 from wwe_host.web.snapshot import snapshot
 
-UNLISTED = "http://unlisted.example:9009"
+# Notes is web content whose origin is not listed: it loads, and every request fails.
+ORIGINS = f"{CRM} (*), {DIALER} (agent.*, interaction.*, voice.dial)"
 
 
 async def setup(tmp_path: Path) -> tuple[Engine, Agent, Any, str]:
-    engine = await started_engine(tmp_path, make_config())
+    engine = await started_engine(tmp_path, make_config(origins=ORIGINS))
     agent = await Agent.login(engine)
     dialer = await agent.frame("Dialer", DIALER)
     iid = (await agent.ok(dialer, "voice.dial", "noanswer-1"))["interactionId"]
@@ -57,20 +58,20 @@ async def test_open_dialog_fills_field_codes_and_the_dialog_id(tmp_path: Path) -
     ("params", "named"),
     [
         (["javascript:alert(1)"], "Parameter 1 'url' of 'system.openDialog' must be an http"),
-        (["http://x.example/?a=$Nope$"], "Parameter 1 'url' of 'system.openDialog' may hold"),
-        (["http://x.example/$"], "'$' is unbalanced"),
+        ([f"{CRM}/?a=$Nope$"], "Parameter 1 'url' of 'system.openDialog' may hold"),
+        ([f"{CRM}/$"], "'$' is unbalanced"),
+        (["http://$Agent.UserName$.example/"], "field codes only after its host"),
+        (["http://evil.example/"], "not 'http://evil.example'"),
         ([], "Parameter 1 'url' of 'system.openDialog' is missing"),
-        (["http://x.example/", "big"], "Parameter 2 'options' of 'system.openDialog' must be"),
-        (["http://x.example/", {"title": "x"}], "does not know the option(s) 'title'"),
-        (["http://x.example/", {"label": 5}], "Option 'label' of 'system.openDialog' must be"),
-        (["http://x.example/", {"width": "wide"}], "Option 'width' of 'system.openDialog'"),
-        (["http://x.example/", {"height": -3}], "Option 'height' of 'system.openDialog'"),
-        (["http://x.example/", {"width": True}], "Option 'width'"),
+        ([f"{CRM}/", "big"], "Parameter 2 'options' of 'system.openDialog' must be"),
+        ([f"{CRM}/", {"title": "x"}], "does not know the option(s) 'title'"),
+        ([f"{CRM}/", {"label": 5}], "Option 'label' of 'system.openDialog' must be"),
+        ([f"{CRM}/", {"width": "wide"}], "Option 'width' of 'system.openDialog'"),
+        ([f"{CRM}/", {"height": -3}], "Option 'height' of 'system.openDialog'"),
+        ([f"{CRM}/", {"width": True}], "Option 'width'"),
     ],
 )
-async def test_open_dialog_refuses_bad_input(
-    tmp_path: Path, params: list[Any], named: str
-) -> None:
+async def test_open_dialog_refuses_bad_input(tmp_path: Path, params: list[Any], named: str) -> None:
     _, agent, crm, _ = await setup(tmp_path)
     failure = await agent.fails(crm, "system.openDialog", *params)
     assert failure["errorCode"] == "INVALID_PARAMETER"
@@ -81,17 +82,18 @@ async def test_open_dialog_refuses_bad_input(
 async def test_a_dialogs_frame_is_a_frame_under_its_origins_filter(tmp_path: Path) -> None:
     engine, agent, crm, _ = await setup(tmp_path)
     await agent.subscribe(crm, "system")
-    first = await agent.ok(crm, "system.openDialog", f"{NOTES}/d.html")
-    second = await agent.ok(crm, "system.openDialog", f"{UNLISTED}/d.html")
+    first = await agent.ok(crm, "system.openDialog", f"{DIALER}/d.html")
+    second = await agent.ok(crm, "system.openDialog", f"{NOTES}/d.html")
     own = await agent.ok(crm, "system.openDialog", f"{CRM}/d.html?d=$Dialog.Id$")
-    # Notes' origin may use agent.* and interaction.* only.
-    notes = await agent.frame(f"@dialog:{first}", NOTES)
-    assert notes.record.interaction_id is None and not notes.record.agent_level
-    assert (await agent.ok(notes, "agent.get"))["username"] == "jdoe"
-    refused = await agent.fails(notes, "system.closeDialog", first)
+    # The Dialer's origin may use agent.*, interaction.* and voice.dial (in a dialog, not
+    # bound to dial-only as the agent-level Dialer tab is).
+    dialer = await agent.frame(f"@dialog:{first}", DIALER)
+    assert dialer.record.interaction_id is None and not dialer.record.agent_level
+    assert (await agent.ok(dialer, "agent.get"))["username"] == "jdoe"
+    refused = await agent.fails(dialer, "system.closeDialog", first)
     assert refused["errorCode"] == "NOT_ALLOWED"
     # An unlisted origin loads, and every request fails.
-    unlisted = await agent.frame(f"@dialog:{second}", UNLISTED)
+    unlisted = await agent.frame(f"@dialog:{second}", NOTES)
     assert (await agent.fails(unlisted, "agent.get"))["errorCode"] == "NOT_ALLOWED"
     # The dialog's own frame closes it; its opener hears of it.
     mine = await agent.frame(f"@dialog:{own}", CRM)
@@ -111,7 +113,7 @@ async def test_a_dialogs_frame_is_a_frame_under_its_origins_filter(tmp_path: Pat
         await agent.frame("@dialog:wweCustomDialog1", NOTES)
     # Dialogs survive a restart of the engine (they are part of the session).
     await engine.stop()
-    again = await started_engine(tmp_path, make_config())
+    again = await started_engine(tmp_path, make_config(origins=ORIGINS))
     session = again.live_session("jdoe")
     assert session is not None and set(session.dialogs) == {second}
     await again.stop()
@@ -177,6 +179,7 @@ async def test_menu_bar_items_belong_to_their_frame(tmp_path: Path) -> None:
 async def test_a_frame_that_navigates_to_another_origin_loses_its_items(tmp_path: Path) -> None:
     engine, agent, crm, _ = await setup(tmp_path)
     await agent.ok(crm, MENU, {"name": "a", "label": "A"})
+    assert len(agent.session.menu_items) == 1
     await engine.frame_navigated(crm, NOTES)
     assert agent.session.menu_items == {}
 
