@@ -86,7 +86,7 @@ async def test_a_leader_that_reconnects_in_time_leads_again(tmp_path: Path) -> N
 
 
 async def test_a_new_tab_during_negotiation_waits_for_the_choice(tmp_path: Path) -> None:
-    engine, agent, frames = await setup(tmp_path, "a", "b")
+    engine, agent, _ = await setup(tmp_path, "a", "b")
     sid = agent.session_id
     await engine.tabs.leave(sid, "a")
     await engine.tabs.join(sid, "c")  # newest: the one the agent just opened
