@@ -98,7 +98,7 @@ class DesktopConnection:
         self._frames: asyncio.Queue[_FrameWork | dict[str, Any] | None] = asyncio.Queue()
         self._actions: asyncio.Queue[dict[str, Any] | None] = asyncio.Queue()
         self._tasks: list[asyncio.Task[None]] = []
-        self._control_waiting = 0  # hello / frame.open / frame.close in the frame lane
+        self._control_waiting = 0  # hello / frame.open / frame.close / tab in the frame lane
         self.tab: str | None = None  # the page's tab id, from its first hello (core/tabs.py)
 
     def start(self) -> None:
@@ -266,7 +266,7 @@ class DesktopConnection:
                         f"{ACTION_QUEUE}); try again in a moment.",
                     )
                 self._actions.put_nowait(message)
-            elif kind in ("hello", "frame.open", "frame.close"):
+            elif kind in ("hello", "frame.open", "frame.close", "tab"):
                 if self._frames.qsize() >= FRAME_QUEUE:
                     raise ApiError(
                         ErrorCode.UNAVAILABLE,
@@ -277,8 +277,6 @@ class DesktopConnection:
                 self._frames.put_nowait(message)
             elif kind == "ping":
                 self._put({"type": "pong"})
-            elif kind == "tab":
-                desktop_tabs.report(self.engine, self.session_id, self.tab, message)
             else:
                 raise ApiError(ErrorCode.INVALID_PARAMETER, f"Unknown message type {_short(kind)}.")
         except ApiError as error:
@@ -412,6 +410,8 @@ class DesktopConnection:
             )
         elif kind == "frame.close":
             await self.engine.close_frame(self.session_id, _str(message, "frameId"))
+        elif kind == "tab":  # after its hello, in the lane's order
+            desktop_tabs.report(self.engine, self.session_id, self.tab, message)
 
     async def _action(self, message: dict[str, Any]) -> None:
         ref = message.get("ref")
