@@ -1,6 +1,7 @@
 """The system requests of api-9.md in the desktop: a modal dialog whose frame asks under its
 own origin's filter, menu-bar items whose clicks reach their owner, and several desktop
-tabs of one agent with one leading (the other leads within 2 s of the leader closing)."""
+tabs of one agent with one leading (the other leads within 2 s of the leader closing; only
+the leader pops toasts)."""
 
 from __future__ import annotations
 
@@ -141,6 +142,11 @@ def test_two_tabs_one_leads_and_the_other_leads_when_it_closes(
     assert ok(notes2, "system.amIVisible") is True
     assert ok(crm2, "system.amIVisible") is False
 
+    # Only the leading tab pops toasts.
+    ok(crm2, "system.popupToast", {"title": "From the second tab"})
+    expect(first.get_by_role("status").filter(has_text="From the second tab")).to_be_visible()
+    assert second.locator(".toast").count() == 0
+
     closed_at = time.monotonic()
     first.close()
     crm2.wait_for_function(
@@ -156,3 +162,4 @@ def test_two_tabs_one_leads_and_the_other_leads_when_it_closes(
     expect(second.get_by_role("status").filter(has_text="Leading tab")).to_be_visible()
     assert ok(crm2, "system.isFrameLeading") is True
     assert ok(crm2, "system.isLastActiveFrame") is True
+    expect(second.get_by_role("status").filter(has_text="From the second tab")).to_be_visible()

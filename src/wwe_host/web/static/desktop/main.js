@@ -69,6 +69,7 @@ const webContent = new WebContent({
   note: (text) => inspector.note(text),
   workspaceTabs: workspace.tabs,
   caseAppTabs: workspace.caseAppTabs,
+  tabState: () => store.get()?.tabs?.[tabId] ?? null,
 });
 const header = new Header({ store, actions, connection });
 const cases = new CaseList({ list: $("cases"), empty: $("no-interactions"), store, actions,
@@ -117,7 +118,8 @@ store.subscribe((s) => {
   cases.render(s);
   workspace.render(s);
   caseData.render(s);
-  toasts.render(s);
+  // Only the leading tab pops toasts (a following one shows none; MyMessage keeps them).
+  toasts.render(s.tabs?.[tabId] === "FOLLOWING" ? { ...s, toasts: [] } : s);
   myMessages.render(s);
   inactivity.render(s);
   menuBar.render(s);
