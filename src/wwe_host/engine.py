@@ -156,6 +156,7 @@ class Engine:
         for timer in timers.values():
             timer.cancel()
         timers.clear()
+        self.tabs.close()
         await self._flush_audit()
         await self.store.close()
         self.logins.close()

@@ -316,8 +316,8 @@ def update_view_in_menu_bar(call: RequestContext, params: list[Any]) -> Any:
             f"Parameter 'name' of '{call.request}' is required (a non-empty string).",
         )
     existing = call.session.menu_items.get(desktop_items.menu_key(call.frame_id, name))
-    label = values["label"] if values["label"] is not None else None
-    if existing is None and not (label and label.strip()):
+    label = values["label"] if values["label"] and values["label"].strip() else None
+    if existing is None and label is None:
         raise ApiError(
             ErrorCode.INVALID_PARAMETER,
             f"Parameter 'label' of '{call.request}' is required to create the item "
@@ -331,7 +331,7 @@ def update_view_in_menu_bar(call: RequestContext, params: list[Any]) -> Any:
     item = MenuItem(
         frame_id=call.frame_id,
         name=name,
-        label=label if label and label.strip() else old.label,
+        label=keep(label, old.label) or "",
         short_label=keep(values["shortLabel"], old.short_label),
         icon_url=keep(values["iconUrl"], old.icon_url),
         tooltip=keep(values["tooltip"], old.tooltip),

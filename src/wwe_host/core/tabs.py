@@ -147,6 +147,11 @@ class Tabs:
         if group is not None:
             group.frames.pop(frame_id, None)
 
+    def close(self) -> None:
+        """The engine stops: no negotiation ends any more."""
+        for session_id in list(self._groups):
+            self.forget(session_id)
+
     def forget(self, session_id: str) -> None:
         """No tab of the session is connected any more."""
         group = self._groups.pop(session_id, None)

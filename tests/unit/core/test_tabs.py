@@ -125,3 +125,11 @@ async def test_a_closed_frame_is_no_longer_held(tmp_path: Path) -> None:
     assert states(agent, frames["b"]) == []
     crm_free = await engine.open_frame(sid, "@embedder", CRM, tab="b")
     assert await agent.ok(crm_free, "system.isFrameLeading") is True
+
+
+async def test_a_stopping_engine_ends_no_negotiation(tmp_path: Path) -> None:
+    engine, agent, _ = await setup(tmp_path, "a", "b")
+    await engine.tabs.leave(agent.session_id, "a")
+    engine.tabs.close()
+    await advance(engine, NEGOTIATION_SECONDS)
+    assert engine.tabs.states(agent.session_id) == {}
