@@ -1,4 +1,4 @@
-"""The desktop's tab messages (docs/desktop-protocol.md "Tabs"): the tab id a page names in
+"""The desktop's tab messages (docs/desktop-protocol.md): the tab id a page names in
 ``hello``, and its ``tab`` reports (window shown or hidden, the frames it shows, the agent
 used it), handed to the engine's tab registry (core/tabs.py)."""
 

@@ -8,7 +8,7 @@
 // the page is inert; focus moves into the newest dialog (its frame) and goes back where it
 // was when the last one closes. Escape does not close a dialog: the app inside it decides
 // (`system.closeDialog`), and the agent has the dialog's Close button
-// (docs/desktop-protocol.md "Dialogs").
+// (docs/api.md "Dialogs, the menu bar and desktop tabs").
 
 import { h, setText } from "../shared/dom.js";
 import { isHttpUrl } from "../shared/format.js";

@@ -2,7 +2,7 @@
 // per page, kept across reconnects), the header's indicator of its state (leading,
 // following, negotiating: the server decides), and what it reports to the server for
 // `system.amIVisible` and `system.isLastActiveFrame`: whether the window is shown, which
-// frames it shows now, and when the agent uses it (docs/desktop-protocol.md "Tabs").
+// frames it shows now, and when the agent uses it (docs/desktop-protocol.md: `tab`).
 
 import { setAttr, setText } from "../shared/dom.js";
 
