@@ -4,15 +4,17 @@ menu bar, and the desktop tab that holds the frame (api.md, api-9.md)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from ..config.fields import split_template
 from ..domain import desktop_items, toasts
 from ..domain.model import Dialog, MenuItem
-from ..domain.tabs import LEADING, NEGOTIATING, TabView
+from ..domain.tabs import FOLLOWING, LEADING, NEGOTIATING, TabView
 from ..errors import ApiError, ErrorCode
 from ..security.origins import url_origin
 from .context import (
+    Handler,
     RequestContext,
     arity,
     described,
@@ -37,15 +39,21 @@ _TOAST_FIELDS: dict[str, str] = {
 MAX_BUTTONS = 8
 
 
-def _toast_params(call: RequestContext, raw: dict[str, Any], *, creating: bool) -> dict[str, Any]:
-    unknown = [k for k in raw if k not in _TOAST_FIELDS]
+def known_only(
+    call: RequestContext, raw: dict[str, Any], known: tuple[str, ...], what: str
+) -> None:
+    """Refuse keys of an object parameter the request does not know, naming them."""
+    unknown = [k for k in raw if k not in known]
     if unknown:
         names = ", ".join(f"'{k}'" for k in unknown)
-        known = ", ".join(_TOAST_FIELDS)
         raise ApiError(
             ErrorCode.INVALID_PARAMETER,
-            f"'{call.request}' does not know the toast parameter(s) {names}. Known: {known}.",
+            f"'{call.request}' does not know the {what}(s) {names}. Known: {', '.join(known)}.",
         )
+
+
+def _toast_params(call: RequestContext, raw: dict[str, Any], *, creating: bool) -> dict[str, Any]:
+    known_only(call, raw, tuple(_TOAST_FIELDS), "toast parameter")
     params: dict[str, Any] = {}
     for key, value in raw.items():
         if value is None:
@@ -221,14 +229,7 @@ def open_dialog(call: RequestContext, params: list[Any]) -> Any:
     _template(call, url, "Parameter 1 'url'")
     _framable(call, url)
     options = optional_object(call, params, 1, "options")
-    unknown = [k for k in options if k not in _DIALOG_OPTIONS]
-    if unknown:
-        names = ", ".join(f"'{k}'" for k in unknown)
-        raise ApiError(
-            ErrorCode.INVALID_PARAMETER,
-            f"'{call.request}' does not know the option(s) {names}. "
-            f"Known: {', '.join(_DIALOG_OPTIONS)}.",
-        )
+    known_only(call, options, _DIALOG_OPTIONS, "option")
     label = options.get("label")
     if label is not None:
         if not isinstance(label, str) or len(label) > MAX_LABEL:
@@ -300,14 +301,7 @@ def _menu_field(call: RequestContext, raw: dict[str, Any], name: str) -> str | N
 def update_view_in_menu_bar(call: RequestContext, params: list[Any]) -> Any:
     arity(call, params, 1)
     raw = object_param(call, params, 0, "parameters")
-    unknown = [k for k in raw if k not in _MENU_FIELDS]
-    if unknown:
-        names = ", ".join(f"'{k}'" for k in unknown)
-        raise ApiError(
-            ErrorCode.INVALID_PARAMETER,
-            f"'{call.request}' does not know the parameter(s) {names}. "
-            f"Known: {', '.join(_MENU_FIELDS)}.",
-        )
+    known_only(call, raw, _MENU_FIELDS, "parameter")
     values = {name: _menu_field(call, raw, name) for name in _MENU_FIELDS}
     name = values["name"]
     if not name or not name.strip():
@@ -356,37 +350,24 @@ def _tab(call: RequestContext) -> TabView:
     return call.engine.frame_tab(call.session.session_id, call.frame_id)
 
 
-@handler("system.amIVisible")
-def am_i_visible(call: RequestContext, params: list[Any]) -> Any:
-    arity(call, params, 0)
-    return _tab(call).visible
+# What each request answers about the frame's tab.
+_TAB_ANSWERS: dict[str, Callable[[TabView], bool]] = {
+    "system.amIVisible": lambda tab: tab.visible,
+    "system.isFrameLeading": lambda tab: tab.state == LEADING,
+    "system.isFrameFollowing": lambda tab: tab.state == FOLLOWING,
+    "system.isFrameNegotiating": lambda tab: tab.state == NEGOTIATING,
+    "system.isFrameLeadingOrNegotiating": lambda tab: tab.state in (LEADING, NEGOTIATING),
+    "system.isLastActiveFrame": lambda tab: tab.last_active,
+}
 
 
-@handler("system.isFrameLeading")
-def is_frame_leading(call: RequestContext, params: list[Any]) -> Any:
-    arity(call, params, 0)
-    return _tab(call).state == LEADING
+def _tab_request(answer: Callable[[TabView], bool]) -> Handler:
+    def run(call: RequestContext, params: list[Any]) -> Any:
+        arity(call, params, 0)
+        return answer(_tab(call))
+
+    return run
 
 
-@handler("system.isFrameFollowing")
-def is_frame_following(call: RequestContext, params: list[Any]) -> Any:
-    arity(call, params, 0)
-    return _tab(call).state not in (LEADING, NEGOTIATING)
-
-
-@handler("system.isFrameNegotiating")
-def is_frame_negotiating(call: RequestContext, params: list[Any]) -> Any:
-    arity(call, params, 0)
-    return _tab(call).state == NEGOTIATING
-
-
-@handler("system.isFrameLeadingOrNegotiating")
-def is_frame_leading_or_negotiating(call: RequestContext, params: list[Any]) -> Any:
-    arity(call, params, 0)
-    return _tab(call).state in (LEADING, NEGOTIATING)
-
-
-@handler("system.isLastActiveFrame")
-def is_last_active_frame(call: RequestContext, params: list[Any]) -> Any:
-    arity(call, params, 0)
-    return _tab(call).last_active
+for _name, _answer in _TAB_ANSWERS.items():
+    handler(_name)(_tab_request(_answer))

@@ -337,3 +337,11 @@ async def test_bad_tab_messages_are_refused_naming_the_field(
     error = await next_of(ws, "error")
     assert error["code"] == "INVALID_PARAMETER" and text in error["message"]
     await ws.close()
+
+
+async def test_a_tab_report_before_hello_is_refused(live: Live) -> None:
+    ws = await live.connect(await live.token())
+    await ws.send(json.dumps({"type": "tab", "visible": True}))
+    error = await next_of(ws, "error")
+    assert error["code"] == "INVALID_STATE" and "after 'hello'" in error["message"]
+    await ws.close()

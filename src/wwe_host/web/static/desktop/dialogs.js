@@ -12,7 +12,7 @@
 
 import { h, setText } from "../shared/dom.js";
 import { isHttpUrl } from "../shared/format.js";
-import { SANDBOX } from "./web-content.js";
+import { closeFrame, openFrame, SANDBOX } from "./web-content.js";
 
 /** The dialogs of a snapshot this desktop tab shows. */
 export function dialogsFor(snapshot, tabId) {
@@ -92,19 +92,8 @@ export class Dialogs {
       return;
     }
     const origin = new URL(desc.url).origin;
-    this.connection.request({ type: "frame.open", section: desc.section, origin },
-      { retry: true })
-      .then((answer) => {
-        if (d.destroyed) {
-          this.connection.send({ type: "frame.close", frameId: answer.frameId });
-          return;
-        }
-        d.frameId = answer.frameId;
-        this.mount(d, origin);
-      })
-      .catch((error) => {
-        if (!d.destroyed) this.failed(d, error?.message ?? String(error));
-      });
+    openFrame(this.connection, { type: "frame.open", section: desc.section, origin }, d,
+      () => this.mount(d, origin), (why) => this.failed(d, why));
   }
 
   mount(d, origin) {
@@ -130,12 +119,8 @@ export class Dialogs {
   }
 
   destroy(d) {
-    d.destroyed = true;
     this.open.delete(d.id);
-    if (d.frameId !== null) {
-      this.relay.unregister(d.frameId);
-      this.connection.send({ type: "frame.close", frameId: d.frameId });
-    }
+    closeFrame(this.relay, this.connection, d);
     d.backdrop.remove();
   }
 

@@ -15,6 +15,33 @@ export const MODES = ["tab", "popup", "background", "hidden"];
 export const LEADER_MODES = ["popup", "background", "hidden"];
 
 /**
+ * Ask the server for the frame id of `owner` (an app or a dialog: `{frameId, destroyed}`),
+ * then `mount()`; an owner destroyed meanwhile closes that frame again; `failed(reason)`.
+ */
+export function openFrame(connection, message, owner, mount, failed) {
+  connection.request(message, { retry: true })
+    .then((answer) => {
+      if (owner.destroyed) {
+        connection.send({ type: "frame.close", frameId: answer.frameId });
+        return;
+      }
+      owner.frameId = answer.frameId;
+      mount();
+    })
+    .catch((error) => {
+      if (!owner.destroyed) failed(error?.message ?? String(error));
+    });
+}
+
+/** The page destroyed `owner`'s frame: the relay and the server forget it. */
+export function closeFrame(relay, connection, owner) {
+  owner.destroyed = true;
+  if (owner.frameId === null) return;
+  relay.unregister(owner.frameId);
+  connection.send({ type: "frame.close", frameId: owner.frameId });
+}
+
+/**
  * The apps a snapshot asks for: [{key, desc, interactionId}], agent-level first. Keys are
  * `w:<section>` and `i:<interactionId>:<section>`.
  */
@@ -139,20 +166,9 @@ export class WebContent {
     };
     this.instances.set(key, inst);
     if (inst.mode === "tab") this.makeTab(inst);
-    this.connection.request({ type: "frame.open", section: inst.section, origin: inst.origin,
-      ...(interactionId !== null ? { interactionId } : {}) }, { retry: true })
-      .then((answer) => {
-        if (inst.destroyed) {
-          this.connection.send({ type: "frame.close", frameId: answer.frameId });
-          return;
-        }
-        inst.frameId = answer.frameId;
-        this.mount(inst);
-      })
-      .catch((error) => {
-        if (inst.destroyed) return;
-        this.failed(inst, error?.message ?? String(error));
-      });
+    openFrame(this.connection, { type: "frame.open", section: inst.section, origin: inst.origin,
+      ...(interactionId !== null ? { interactionId } : {}) }, inst,
+    () => this.mount(inst), (why) => this.failed(inst, why));
   }
 
   makeTab(inst) {
@@ -252,12 +268,8 @@ export class WebContent {
   }
 
   destroy(inst) {
-    inst.destroyed = true;
     this.instances.delete(inst.key);
-    if (inst.frameId !== null) {
-      this.relay.unregister(inst.frameId);
-      this.connection.send({ type: "frame.close", frameId: inst.frameId });
-    }
+    closeFrame(this.relay, this.connection, inst);
     clearInterval(inst.popupWatch);
     if (inst.popup && !inst.popup.closed) inst.popup.close();
     if (inst.tab) {
