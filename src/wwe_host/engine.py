@@ -40,11 +40,13 @@ from .core.runner import Runner
 from .core.sessions import AuthError, Sessions
 from .core.simulation import Simulation
 from .core.state import CoreState
+from .core.tabs import Tabs
 from .core.time import Clock, LoopScheduler, Scheduler, Timer, system_clock
 from .domain import toasts
 from .domain.effects import Effects
 from .domain.model import AgentSession, Interaction, QueuedItem
 from .domain.states import State, build_state_list
+from .domain.tabs import TabView
 from .domain.views import interaction_view
 from .errors import ApiError, ErrorCode
 from .security.logins import LoginGuard
@@ -132,6 +134,7 @@ class Engine:
         self.runner.bind(self.session_registry, self.frame_registry, self.routing)
         self.simulation = Simulation(self.runner, self.routing, self.simulator, clock)
         self.pipeline = Pipeline(state, self.runner, self)
+        self.tabs = Tabs(state, self.runner)
         self._state_lists: dict[str, list[State]] = {}
         self._tasks = state.tasks
         self._ticker: Timer | None = None
@@ -198,6 +201,7 @@ class Engine:
         for timer in timers.values():
             timer.cancel()
         timers.clear()
+        self.tabs.close()
         await self._flush_audit()
         await self.bus.close()
         await self.store.close()
@@ -418,11 +422,16 @@ class Engine:
         origin: str,
         interaction_id: str | None = None,
         frame_id: str | None = None,
+        tab: str | None = None,
     ) -> FrameHandle:
-        """Register a frame the desktop created (or re-register one after a reconnect)."""
-        return await self.frame_registry.open_frame(
+        """Register a frame the desktop created (or re-register one after a reconnect);
+        ``tab``: the desktop tab that holds it (core/tabs.py)."""
+        handle = await self.frame_registry.open_frame(
             session_id, section, origin, interaction_id, frame_id
         )
+        if tab is not None:
+            self.tabs.hold(session_id, tab, handle.record.frame_id)
+        return handle
 
     async def frame_navigated(self, frame: FrameHandle, origin: str) -> FrameHandle:
         """The frame now shows a document of another origin."""
@@ -430,6 +439,12 @@ class Engine:
 
     async def close_frame(self, session_id: str, frame_id: str) -> None:
         await self.frame_registry.close_frame(session_id, frame_id)
+        self.tabs.release(session_id, frame_id)
+
+    # --- desktop tabs (core/tabs.py) -----------------------------------------------------
+
+    def frame_tab(self, session_id: str, frame_id: str) -> TabView:
+        return self.tabs.view(session_id, frame_id)
 
     def frame(self, session_id: str, frame_id: str) -> FrameHandle | None:
         return self.frame_registry.frame(session_id, frame_id)

@@ -186,8 +186,15 @@ class Config:
         return self._by_number.get(number.strip())
 
     def web_content_origins(self) -> tuple[str, ...]:
-        """Every origin of every web-content section in use, sorted (CSP ``frame-src``)."""
+        """Every origin of every web-content section in use, sorted."""
         return tuple(sorted({wc.origin for wc in _all_web_content(self)}))
+
+    def framable_origins(self) -> tuple[str, ...]:
+        """The origins the desktop may show in a frame (CSP ``frame-src``): those of the
+        web-content sections and those listed in accepted-web-content-origins (``*``
+        aside). A dialog (``system.openDialog``) may show only these."""
+        listed = (o for o in self.security.origins.origins() if o != "*")
+        return tuple(sorted({*self.web_content_origins(), *listed}))
 
 
 def _all_web_content(config: Config) -> list[WebContent]:

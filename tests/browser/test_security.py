@@ -57,11 +57,21 @@ def test_two_origins_two_filters(context, server, pages, fresh_agent):
         "agent.getState",
         "agent.getStateList",
         "agent.setState",
+        "system.amIVisible",
+        "system.closeDialog",
         "system.closeToast",
+        "system.closeViewInApplicationMenuBar",
         "system.getAllowedServices",
+        "system.isFrameFollowing",
+        "system.isFrameLeading",
+        "system.isFrameLeadingOrNegotiating",
+        "system.isFrameNegotiating",
+        "system.isLastActiveFrame",
+        "system.openDialog",
         "system.popupToast",
         "system.triggerActivity",
         "system.updateToast",
+        "system.updateViewInApplicationMenuBar",
     ]
     # The frames have their own ids, and each got only its own replies.
     assert crm.evaluate("() => T.ready.frameId") != notes.evaluate("() => T.ready.frameId")

@@ -180,6 +180,8 @@ class FakeElement extends FakeNode {
     this.classList = new ClassList(this);
     this.disabled = false;
     this.open = false; // <dialog>
+    this.style = {}; // CSSOM properties as set (no cascade)
+    this.inert = false;
     this.scrollTop = 0;
     this.scrollHeight = 0;
     this.clientHeight = 0;

@@ -6,6 +6,7 @@ import dataclasses
 
 import pytest
 from config_support import parse_example
+from engine_support import make_config
 
 from wwe_host.security.passwords import hash_password
 from wwe_host.settings import Config
@@ -21,3 +22,13 @@ def test_config_is_frozen(example: Config) -> None:
         example.server.listen_port = 1  # type: ignore[misc]
     with pytest.raises(TypeError):
         example.agents["x"] = example.agents["jdoe"]  # type: ignore[index]
+
+
+def test_framable_origins_are_web_content_and_listed_origins() -> None:
+    config = make_config(origins="http://listed.example:81 (*), *")
+    assert config.framable_origins() == (
+        "http://crm.example:9001",
+        "http://dialer.example:9003",
+        "http://listed.example:81",
+        "http://notes.example:9002",
+    )

@@ -14,6 +14,7 @@ from ..contact_center.base import ContactCenter
 from ..domain.effects import Effects
 from ..domain.model import AgentSession, FrameRecord, Interaction
 from ..domain.states import State
+from ..domain.tabs import TabView
 from ..errors import ApiError, ErrorCode
 from ..settings import AgentConfig, Config
 
@@ -45,6 +46,10 @@ class Core(Protocol):
 
     def arm_toast(self, session_id: str, toast_id: str, close_at: float) -> None:
         """Close the toast at ``close_at`` (armed once the operation is committed)."""
+        ...
+
+    def frame_tab(self, session_id: str, frame_id: str) -> TabView:
+        """The desktop tab that holds a frame: leading or not, shown or not."""
         ...
 
 

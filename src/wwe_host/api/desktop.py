@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from ..domain import desktop_items, toasts
 from ..domain import operations as ops
-from ..domain import toasts
 from ..domain.model import is_email_address
 from ..domain.states import resolve
 from ..errors import ApiError, ErrorCode
@@ -191,6 +191,20 @@ def toast_click(call: RequestContext, args: dict[str, Any]) -> Any:
 @action("toastClose")
 def toast_close(call: RequestContext, args: dict[str, Any]) -> Any:
     return toasts.close(call.fx, call.session, None, _text(args, "toastId"))
+
+
+@action("menuItemClick")
+def menu_item_click(call: RequestContext, args: dict[str, Any]) -> Any:
+    frame_id, name = _text(args, "frameId"), _text(args, "name")
+    if not desktop_items.click_menu_item(call.fx, call.session, frame_id, name):
+        raise ApiError(ErrorCode.NOT_FOUND, f"No menu bar item '{name}' of frame {frame_id}.")
+
+
+@action("closeDialog")
+def close_dialog(call: RequestContext, args: dict[str, Any]) -> Any:
+    dialog_id = _text(args, "dialogId")
+    if not desktop_items.close_dialog(call.fx, call.session, dialog_id, "agent"):
+        raise ApiError(ErrorCode.NOT_FOUND, f"No open dialog '{dialog_id}'.")
 
 
 @action("activity")

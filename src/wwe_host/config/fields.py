@@ -30,8 +30,8 @@ _FIELD_CODE_HELP: Final = (
 )
 
 
-def _field_code_error(name: str) -> str | None:
-    if name in FIELD_CODES:
+def _field_code_error(name: str, extra: tuple[str, ...] = ()) -> str | None:
+    if name in FIELD_CODES or name in extra:
         return None
     if name.startswith(ATTACHED_DATA_PREFIX) and name[len(ATTACHED_DATA_PREFIX) :].strip():
         return None
@@ -40,25 +40,34 @@ def _field_code_error(name: str) -> str | None:
     return f"known field codes ({_FIELD_CODE_HELP}), not ${name}$"
 
 
-def split_template(template: str) -> list[str]:
-    """Literal text at even indexes, field-code names at odd ones; raises ValueError."""
+def split_template(template: str, extra: tuple[str, ...] = ()) -> list[str]:
+    """Literal text at even indexes, field-code names at odd ones; raises ValueError.
+    ``extra``: field codes known in this place only (``Dialog.Id`` in a dialog's URL)."""
     parts = template.split("$")
     if len(parts) % 2 == 0:
         raise ValueError("field codes as $Name$ (a '$' is unbalanced; write a literal $ as %24)")
     for name in parts[1::2]:
-        problem = _field_code_error(name)
+        problem = _field_code_error(name, extra)
         if problem is not None:
             raise ValueError(problem)
     return parts
 
 
-def expand_field_codes(template: str, values: Mapping[str, str]) -> str:
+def expand_field_codes(
+    template: str,
+    values: Mapping[str, str],
+    *,
+    extra: tuple[str, ...] = (),
+    encode: bool = True,
+) -> str:
     """Fill a web-content URL; values are keyed like ``Agent.UserName``, ``AttachedData.Key1``.
 
     Each value is URL-encoded as a whole (it may hold ``&`` or ``#``); a missing value is
     the empty string. The caller removes attached-data keys the read list does not allow.
+    ``encode`` False fills text shown as text (a dialog's label) with the values as they are.
     """
-    parts = split_template(template)
+    parts = split_template(template, extra)
     for index in range(1, len(parts), 2):
-        parts[index] = quote(values.get(parts[index], ""), safe="")
+        value = values.get(parts[index], "")
+        parts[index] = quote(value, safe="") if encode else value
     return "".join(parts)

@@ -83,7 +83,7 @@ def render_effective(config: Config) -> str:
     s = config.server
     sec = config.security
     plain = "ALLOWED (demo and tests only)" if s.insecure_plain_password else "refused"
-    frame_src = ", ".join(config.web_content_origins()) or "(none)"
+    frame_src = ", ".join(config.framable_origins()) or "(none)"
     app_settings = _setting_lines(config.options)
     out = [
         f"configuration: {config.source}",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..domain import desktop_items
 from ..domain import operations as ops
 from ..domain.effects import Effects
 from ..domain.model import AgentSession, FrameRecord
@@ -131,10 +132,13 @@ class Frames:
                 if existing.record.origin != origin:
                     return await self.frame_navigated(existing, origin)
                 return existing
-        if section == EMBEDDER_SECTION:
-            # The page that embeds the desktop: its origin's filter, like an
-            # interaction-level frame, but bound to no interaction.
-            agent_level = False
+        if section == EMBEDDER_SECTION or section.startswith(desktop_items.DIALOG_SECTION_PREFIX):
+            # The page that embeds the desktop, or a dialog's frame: its origin's filter,
+            # like an interaction-level frame, but bound to no interaction.
+            dialog_id = section.removeprefix(desktop_items.DIALOG_SECTION_PREFIX)
+            if section != EMBEDDER_SECTION and dialog_id not in session.dialogs:
+                raise ApiError(ErrorCode.NOT_FOUND, f"No open dialog '{dialog_id}'.")
+            agent_level = bound = False
             interaction_id = None
         else:
             found = self.web_content(session.username, section)
@@ -143,7 +147,8 @@ class Frames:
                     ErrorCode.NOT_FOUND, f"No web-content section '{section}' for this agent."
                 )
             agent_level = found[1]
-        if not agent_level and section != EMBEDDER_SECTION:
+            bound = not agent_level
+        if bound:
             if interaction_id is None:
                 raise ApiError(
                     ErrorCode.INVALID_PARAMETER,
@@ -179,6 +184,7 @@ class Frames:
         def move(fx: Effects) -> FrameHandle:
             frame.record.origin = origin
             frame.record.subscriptions.clear()
+            desktop_items.frame_gone(fx, session, frame.record.frame_id)
             fresh = self.handle_for(session, frame.record)
             frame.allowed = fresh.allowed
             fx.touch(session)
@@ -194,6 +200,7 @@ class Frames:
         def remove(fx: Effects) -> None:
             session.frames.pop(frame_id, None)
             self._frames.pop((session_id, frame_id), None)
+            desktop_items.frame_gone(fx, session, frame_id)
             fx.touch(session)
 
         await self.runner.run(remove)

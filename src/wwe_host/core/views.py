@@ -10,18 +10,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..domain.model import AgentSession, Interaction, QueuedItem
+from ..domain.desktop_items import dialog_section, menu_item_wire
+from ..domain.model import AgentSession, Dialog, Interaction, QueuedItem
 from ..domain.states import aggregate
 from ..domain.toasts import toast_wire
 from ..domain.views import interaction_view
 
 __all__ = [
     "AgentSession",
+    "Dialog",
     "Interaction",
     "QueuedItem",
     "admin_interaction",
     "desktop_interaction",
+    "dialog_section",
     "media_wire",
+    "menu_item_wire",
     "state_wire",
     "toasts_wire",
 ]

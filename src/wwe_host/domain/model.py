@@ -93,6 +93,33 @@ class FrameRecord(msgspec.Struct, kw_only=True):
     subscriptions: dict[str, list[str]] = msgspec.field(default_factory=dict)
 
 
+class Dialog(msgspec.Struct, kw_only=True):
+    """A modal dialog a frame opened (``system.openDialog``); URL and label keep their
+    field codes, filled when the desktop is told (web/snapshot.py)."""
+
+    dialog_id: str
+    frame_id: str  # the frame that opened it
+    url: str
+    label: str | None = None
+    width: str | None = None
+    height: str | None = None
+    interaction_id: str | None = None  # the opener's interaction: its field codes
+    tab_id: str | None = None  # the desktop tab that holds the opener (shown there)
+
+
+class MenuItem(msgspec.Struct, kw_only=True):
+    """An item a frame put in the desktop's header (``system.updateViewInApplicationMenuBar``)."""
+
+    frame_id: str
+    name: str
+    label: str
+    short_label: str | None = None
+    icon_url: str | None = None
+    tooltip: str | None = None
+    background_color: str | None = None
+    label_color: str | None = None
+
+
 class SessionToken(msgspec.Struct, array_like=True):
     """One login's token (a browser's cookie), kept as its SHA-256 digest only."""
 
@@ -121,6 +148,9 @@ class AgentSession(msgspec.Struct, kw_only=True):
     my_messages: list[dict[str, Any]] = msgspec.field(default_factory=list)
     frames: dict[str, FrameRecord] = msgspec.field(default_factory=dict)
     next_frame: int = 1
+    dialogs: dict[str, Dialog] = msgspec.field(default_factory=dict)
+    next_dialog: int = 1
+    menu_items: dict[str, MenuItem] = msgspec.field(default_factory=dict)  # menu_key → item
     next_subscription: int = 1
     dynamic_phone_number: str | None = None
     idle_since: dict[str, float] = msgspec.field(default_factory=dict)  # READY media → since

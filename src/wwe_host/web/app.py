@@ -254,7 +254,7 @@ def build_site(engine: Engine) -> ASGIApp:
     site.state.engine = engine
     site.state.desktops = DesktopHub(engine)
     config = engine.config
-    csp = desktop_csp(config.web_content_origins(), config.server.frame_ancestors)
+    csp = desktop_csp(config.framable_origins(), config.server.frame_ancestors)
     return SecurityHeaders(site, csp)
 
 

@@ -36,7 +36,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 from .. import message_limits
 from ..engine import Engine, FrameHandle
 from ..errors import ApiError, ErrorCode
-from . import doors
+from . import desktop_tabs, doors
 from .desktop_hub import DesktopHub, SessionDesktops, snapshot_message
 
 log = logging.getLogger("wwe_host.web")
@@ -96,7 +96,8 @@ class DesktopConnection:
         self._frames: asyncio.Queue[_FrameWork | dict[str, Any] | None] = asyncio.Queue()
         self._actions: asyncio.Queue[dict[str, Any] | None] = asyncio.Queue()
         self._tasks: list[asyncio.Task[None]] = []
-        self._control_waiting = 0  # hello / frame.open / frame.close in the frame lane
+        self._control_waiting = 0  # hello / frame.open / frame.close / tab in the frame lane
+        self.tab: str | None = None  # the page's tab id, from its first hello (core/tabs.py)
 
     def start(self) -> None:
         self._tasks = [
@@ -263,7 +264,7 @@ class DesktopConnection:
                         f"{ACTION_QUEUE}); try again in a moment.",
                     )
                 self._actions.put_nowait(message)
-            elif kind in ("hello", "frame.open", "frame.close"):
+            elif kind in ("hello", "frame.open", "frame.close", "tab"):
                 if self._frames.qsize() >= FRAME_QUEUE:
                     raise ApiError(
                         ErrorCode.UNAVAILABLE,
@@ -396,6 +397,7 @@ class DesktopConnection:
                 _str(message, "origin"),
                 _opt_str(message, "interactionId"),
                 _opt_str(message, "frameId"),
+                tab=self.tab,
             )
             self._put(
                 {
@@ -406,6 +408,8 @@ class DesktopConnection:
             )
         elif kind == "frame.close":
             await self.engine.close_frame(self.session_id, _str(message, "frameId"))
+        elif kind == "tab":  # after its hello, in the lane's order
+            desktop_tabs.report(self.engine, self.session_id, self.tab, message)
 
     async def _action(self, message: dict[str, Any]) -> None:
         ref = message.get("ref")
@@ -435,6 +439,9 @@ class DesktopConnection:
         )
 
     async def _hello(self, message: dict[str, Any]) -> None:
+        if self.tab is None:
+            self.tab = desktop_tabs.tab_id(message)
+            await self.engine.tabs.join(self.session_id, self.tab)
         frames = message.get("frames") or []
         listed: set[str] = set()
         if isinstance(frames, list):
@@ -448,6 +455,7 @@ class DesktopConnection:
                         _str(entry, "origin"),
                         _opt_str(entry, "interactionId"),
                         _opt_str(entry, "frameId"),
+                        tab=self.tab,
                     )
                 except ApiError as error:
                     log.info("frame %r not restored: %s", entry.get("frameId"), error.message)
@@ -560,5 +568,10 @@ async def desktop_socket(websocket: WebSocket) -> None:
         hub.leave(session_id, connection)
         engine.detach(session_id, connection)
         await connection.stop()
+        if connection.tab is not None:
+            try:
+                await engine.tabs.leave(session_id, connection.tab)
+            except Exception:
+                log.exception("desktop tab of session %s: leaving failed", session_id)
     if expired:
         await connection.close_socket(NOT_LOGGED_IN, "the session token has expired")

@@ -130,3 +130,32 @@ test("agent-level apps are workspace tabs created once", async () => {
     origin: "https://a.example" });
   assert.equal(els["workspace-panels"].querySelectorAll("iframe").length, 1);
 });
+
+test("background, hidden and popup apps: only the leading tab loads them", async () => {
+  let state = "FOLLOWING";
+  const { els, wc, sent, connection } = setup();
+  wc.tabState = () => state;
+  const bg = { section: "Bg", label: "Bg", url: "https://b.example/", origin: "https://b.example",
+    mode: "background" };
+  const s = { interactions: [{ interactionId: "3", caseId: "c" }],
+    webContent: { interaction: { 3: [bg, crm()] } } };
+  wc.sync(s);
+  await settle();
+  assert.deepEqual(connection.requests.map((r) => r.section), ["CRM"]); // no Bg
+  state = "NEGOTIATING";
+  wc.sync(s);
+  assert.equal(connection.requests.length, 1); // negotiating: nothing new
+  state = "LEADING";
+  wc.sync(s);
+  await settle();
+  assert.deepEqual(connection.requests.map((r) => r.section), ["CRM", "Bg"]);
+  assert.equal(els["offscreen-frames"].children.length, 1);
+  state = "NEGOTIATING";
+  wc.sync(s);
+  assert.equal(els["offscreen-frames"].children.length, 1); // kept while negotiating
+  state = "FOLLOWING";
+  wc.sync(s);
+  assert.equal(els["offscreen-frames"].children.length, 0);
+  assert.deepEqual(sent, [{ type: "frame.close", frameId: "f-2" }]);
+  assert.equal(wc.inMode("tab").length, 1); // CRM stays
+});

@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 import uvicorn
 import websockets
-from engine_support import make_config, started_engine
+from engine_support import DIALER, make_config, started_engine
 from websockets.asyncio.client import ClientConnection
 from websockets.exceptions import ConnectionClosed
 from websockets.typing import Origin
@@ -280,3 +280,68 @@ async def test_an_idle_token_cannot_open_the_desktop(live: Live) -> None:
     live.clock.now += 10 * 60.0
     ws = await live.connect(token)
     assert (await refusal(ws))[0] == NOT_LOGGED_IN
+
+
+# --------------------------------------------------------------------------- tabs
+
+
+async def test_desktop_tabs_lead_follow_and_report_what_they_show(live: Live) -> None:
+    token = await live.token()
+    first = await live.connect(token)
+    await first.send(json.dumps({"type": "hello", "tabId": "tab-1", "frames": []}))
+    assert (await next_of(first, "snapshot"))["data"]["tabs"] == {"tab-1": "LEADING"}
+    second = await live.connect(token)
+    await second.send(json.dumps({"type": "hello", "tabId": "tab-2", "frames": []}))
+    tabs = (await next_of(second, "snapshot"))["data"]["tabs"]
+    assert tabs == {"tab-1": "LEADING", "tab-2": "FOLLOWING"}
+    session = live.engine.live_session("jdoe")
+    assert session is not None
+    sid = session.session_id
+    # A frame the second tab opens is held by it; its report says what it shows.
+    await second.send(
+        json.dumps({"type": "frame.open", "ref": 1, "section": "Dialer", "origin": DIALER})
+    )
+    frame_id = (await next_of(second, "frame.opened"))["frameId"]
+    await second.send(json.dumps({"type": "tab", "visible": True, "shown": [frame_id]}))
+    # The frame lane keeps order: once a later frame.open is answered, the report was taken.
+    await second.send(
+        json.dumps({"type": "frame.open", "ref": 2, "section": "Dialer", "origin": DIALER})
+    )
+    await next_of(second, "frame.opened")
+    view = live.engine.frame_tab(sid, frame_id)
+    assert (view.tab_id, view.state, view.visible) == ("tab-2", "FOLLOWING", True)
+    # A follower that goes: the leader's desktop is told (a snapshot without it).
+    await second.close()
+    while True:
+        data = (await next_of(first, "snapshot"))["data"]
+        if data["tabs"] == {"tab-1": "LEADING"}:
+            break
+    await first.close()
+
+
+@pytest.mark.parametrize(
+    ("message", "text"),
+    [
+        ({"type": "hello", "tabId": "bad id!"}, "'tabId' must be 1 to 64 letters"),
+        ({"type": "tab", "visible": "yes"}, "'visible' must be a boolean"),
+        ({"type": "tab", "shown": "f-1"}, "'shown' must be an array"),
+        ({"type": "tab", "active": 1}, "'active' must be a boolean"),
+    ],
+)
+async def test_bad_tab_messages_are_refused_naming_the_field(
+    live: Live, message: dict[str, Any], text: str
+) -> None:
+    token = await live.token()
+    ws = await live.desktop(token) if message["type"] == "tab" else await live.connect(token)
+    await ws.send(json.dumps(message))
+    error = await next_of(ws, "error")
+    assert error["code"] == "INVALID_PARAMETER" and text in error["message"]
+    await ws.close()
+
+
+async def test_a_tab_report_before_hello_is_refused(live: Live) -> None:
+    ws = await live.connect(await live.token())
+    await ws.send(json.dumps({"type": "tab", "visible": True}))
+    error = await next_of(ws, "error")
+    assert error["code"] == "INVALID_STATE" and "after 'hello'" in error["message"]
+    await ws.close()

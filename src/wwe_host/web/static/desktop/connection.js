@@ -35,13 +35,15 @@ export class Connection {
    * @param {object} options
    * @param {string} [options.url]
    * @param {() => object[]} options.frames      the frames for `hello`
+   * @param {string} [options.tabId]              this page's tab id for `hello` (tab-state.js)
    * @param {(message: object) => void} options.onMessage  every server message
    * @param {(connected: boolean, refused?: string) => void} options.onStatus
    *        refused: why the server refused this desktop (it does not reconnect then)
    * @param {(text: string) => void} options.onNote        for the traffic inspector
    */
-  constructor({ url = defaultUrl(), frames, onMessage, onStatus, onNote }) {
+  constructor({ url = defaultUrl(), frames, tabId = null, onMessage, onStatus, onNote }) {
     this.url = url;
+    this.tabId = tabId;
     this.frames = frames;
     this.onMessage = onMessage;
     this.onStatus = onStatus;
@@ -100,7 +102,8 @@ export class Connection {
     if (socket !== this.socket) return;
     this.attempt = 0;
     this.lastHeard = Date.now();
-    socket.send(JSON.stringify({ type: "hello", frames: this.frames() }));
+    socket.send(JSON.stringify({ type: "hello", ...(this.tabId ? { tabId: this.tabId } : {}),
+      frames: this.frames() }));
     this.ready = true;
     this.connectedOnce = true;
     this.flush();

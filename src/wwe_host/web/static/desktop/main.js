@@ -16,17 +16,21 @@ import { BackgroundApps } from "./background-apps.js";
 import { CaseData } from "./case-data.js";
 import { CaseList } from "./cases.js";
 import { Connection } from "./connection.js";
+import { Dialogs } from "./dialogs.js";
 import { startDialPad } from "./dialpad.js";
 import { Header } from "./header.js";
 import { Inactivity } from "./inactivity.js";
 import { TrafficInspector } from "./inspector.js";
 import { tickTimer } from "./interaction-card.js";
+import { MenuBar } from "./menu-bar.js";
 import { MyMessages } from "./mymessage.js";
+import { newTabId, TabState } from "./tab-state.js";
 import { Toasts } from "./toasts.js";
 import { WebContent } from "./web-content.js";
 import { Workspace } from "./workspace.js";
 
 const store = new Store(); // the latest snapshot
+const tabId = newTabId(); // this page among the agent's desktop tabs
 
 const inspector = new TrafficInspector({
   panel: $("inspector"),
@@ -34,7 +38,7 @@ const inspector = new TrafficInspector({
   toggle: $("inspector-toggle"),
   count: $("inspector-count"),
   clear: $("inspector-clear"),
-  frameLabel: (frameId) => webContent.frameLabel(frameId),
+  frameLabel: (frameId) => webContent.frameLabel(frameId) || dialogs.frameLabel(frameId),
 });
 
 const relay = new Relay({
@@ -46,8 +50,10 @@ const relay = new Relay({
 
 const connection = new Connection({
   frames: () => relay.list(),
+  tabId,
   onMessage: dispatch,
   onStatus: (connected, refused) => {
+    if (connected) tabState.connected();
     const banner = $("connection-banner");
     banner.textContent = connected ? ""
       : refused ?? "Connection to the server lost \u2014 reconnecting\u2026";
@@ -63,6 +69,7 @@ const webContent = new WebContent({
   note: (text) => inspector.note(text),
   workspaceTabs: workspace.tabs,
   caseAppTabs: workspace.caseAppTabs,
+  tabState: () => store.get()?.tabs?.[tabId] ?? null,
 });
 const header = new Header({ store, actions, connection });
 const cases = new CaseList({ list: $("cases"), empty: $("no-interactions"), store, actions,
@@ -73,6 +80,11 @@ const toasts = new Toasts({ box: $("toasts"), actions,
   show: (frameId) => webContent.bringIntoView(frameId) });
 const myMessages = new MyMessages();
 const inactivity = new Inactivity(connection);
+const dialogs = new Dialogs({ layer: $("dialogs"), connection, relay, actions,
+  note: (text) => inspector.note(text) });
+const menuBar = new MenuBar({ list: $("menu-bar"), actions,
+  holds: (frameId) => relay.has(frameId) });
+const tabState = new TabState({ tabId, indicator: $("tab-state"), connection, relay });
 startDialPad(actions);
 
 function dispatch(message) {
@@ -106,16 +118,22 @@ store.subscribe((s) => {
   cases.render(s);
   workspace.render(s);
   caseData.render(s);
-  toasts.render(s);
+  // Only the leading tab pops toasts (a following one shows none; MyMessage keeps them).
+  toasts.render(s.tabs?.[tabId] === "FOLLOWING" ? { ...s, toasts: [] } : s);
   myMessages.render(s);
   inactivity.render(s);
+  menuBar.render(s);
+  dialogs.sync(s, tabId);
   webContent.afterRender();
+  tabState.render(s); // last: it reports the frames shown now
 });
 
 setInterval(() => {
   for (const el of document.querySelectorAll(".timer[data-since]")) tickTimer(el);
   inactivity.tick();
+  tabState.report(); // sent only when what is shown changed
 }, 1000);
 
 relay.start();
+tabState.start();
 connection.start();

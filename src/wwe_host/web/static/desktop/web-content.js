@@ -10,6 +10,36 @@ import { EMBEDDER_SECTION } from "../relay.js";
 
 export const SANDBOX = "allow-scripts allow-forms allow-popups allow-same-origin allow-downloads";
 export const MODES = ["tab", "popup", "background", "hidden"];
+// Apps only the leading desktop tab loads (api-9.md "Several desktop tabs"): a following
+// tab has none of them; a negotiating tab keeps what it has.
+export const LEADER_MODES = ["popup", "background", "hidden"];
+
+/**
+ * Ask the server for the frame id of `owner` (an app or a dialog: `{frameId, destroyed}`),
+ * then `mount()`; an owner destroyed meanwhile closes that frame again; `failed(reason)`.
+ */
+export function openFrame(connection, message, owner, mount, failed) {
+  connection.request(message, { retry: true })
+    .then((answer) => {
+      if (owner.destroyed) {
+        connection.send({ type: "frame.close", frameId: answer.frameId });
+        return;
+      }
+      owner.frameId = answer.frameId;
+      mount();
+    })
+    .catch((error) => {
+      if (!owner.destroyed) failed(error?.message ?? String(error));
+    });
+}
+
+/** The page destroyed `owner`'s frame: the relay and the server forget it. */
+export function closeFrame(relay, connection, owner) {
+  owner.destroyed = true;
+  if (owner.frameId === null) return;
+  relay.unregister(owner.frameId);
+  connection.send({ type: "frame.close", frameId: owner.frameId });
+}
 
 /**
  * The apps a snapshot asks for: [{key, desc, interactionId}], agent-level first. Keys are
@@ -47,8 +77,10 @@ export class WebContent {
    * @param {(text: string) => void} deps.note        a line in the traffic inspector
    * @param {import("./tabs.js").TabSet} deps.workspaceTabs
    * @param {import("./tabs.js").TabSet} deps.caseAppTabs
+   * @param {() => string|null} [deps.tabState]  this tab's state (tab-state.js); null: alone
    */
-  constructor({ store, connection, relay, actions, note, workspaceTabs, caseAppTabs }) {
+  constructor({ store, connection, relay, actions, note, workspaceTabs, caseAppTabs,
+    tabState = () => null }) {
     this.store = store;
     this.connection = connection;
     this.relay = relay;
@@ -56,6 +88,7 @@ export class WebContent {
     this.note = note;
     this.workspaceTabs = workspaceTabs;
     this.caseAppTabs = caseAppTabs;
+    this.tabState = tabState;
     this.instances = new Map(); // key → instance
     this.caseChoice = new Map(); // caseId → the app tab the agent last chose
     this.pendingFocus = null;
@@ -92,13 +125,18 @@ export class WebContent {
 
   sync(s) {
     const live = new Set();
+    const state = this.tabState();
     for (const { key, desc, interactionId } of wantedApps(s.webContent)) {
-      // Agent-level apps are created once and live as long as the page.
-      if (interactionId !== null) live.add(key);
+      const leaderOnly = LEADER_MODES.includes(desc.mode);
+      if (leaderOnly && state === "FOLLOWING") continue; // destroyed below
+      // Agent-level tab apps are created once and live as long as the page.
+      if (interactionId !== null || leaderOnly) live.add(key);
+      if (leaderOnly && state === "NEGOTIATING" && !this.instances.has(key)) continue;
       if (!this.instances.has(key)) this.create(key, desc, interactionId);
     }
     for (const [key, inst] of this.instances) {
-      if (inst.interactionId !== null && !live.has(key)) this.destroy(inst);
+      const bounded = inst.interactionId !== null || LEADER_MODES.includes(inst.mode);
+      if (bounded && !live.has(key)) this.destroy(inst);
     }
     this.renderCaseTabs(s);
     const popups = this.popupButtons(null);
@@ -128,20 +166,9 @@ export class WebContent {
     };
     this.instances.set(key, inst);
     if (inst.mode === "tab") this.makeTab(inst);
-    this.connection.request({ type: "frame.open", section: inst.section, origin: inst.origin,
-      ...(interactionId !== null ? { interactionId } : {}) }, { retry: true })
-      .then((answer) => {
-        if (inst.destroyed) {
-          this.connection.send({ type: "frame.close", frameId: answer.frameId });
-          return;
-        }
-        inst.frameId = answer.frameId;
-        this.mount(inst);
-      })
-      .catch((error) => {
-        if (inst.destroyed) return;
-        this.failed(inst, error?.message ?? String(error));
-      });
+    openFrame(this.connection, { type: "frame.open", section: inst.section, origin: inst.origin,
+      ...(interactionId !== null ? { interactionId } : {}) }, inst,
+    () => this.mount(inst), (why) => this.failed(inst, why));
   }
 
   makeTab(inst) {
@@ -241,12 +268,8 @@ export class WebContent {
   }
 
   destroy(inst) {
-    inst.destroyed = true;
     this.instances.delete(inst.key);
-    if (inst.frameId !== null) {
-      this.relay.unregister(inst.frameId);
-      this.connection.send({ type: "frame.close", frameId: inst.frameId });
-    }
+    closeFrame(this.relay, this.connection, inst);
     clearInterval(inst.popupWatch);
     if (inst.popup && !inst.popup.closed) inst.popup.close();
     if (inst.tab) {
