@@ -74,6 +74,9 @@ AUDIT_FLUSH_SECONDS = 0.25
 TOKEN_PRUNE_SECONDS = 60.0
 # The store's write probe and audit retention are looked at this often (store/maintenance.py).
 MAINTENANCE_SECONDS = 1.0
+# Several processes: how often a process compares its cached sessions with the store, to
+# take what it missed (a message lost on the bus, or never sent by a process that died).
+REFRESH_SECONDS = 2.0
 # How long a process that claimed a timer holds it (the others skip it meanwhile).
 CLAIM_SECONDS = 60.0
 
@@ -122,6 +125,7 @@ class Engine:
             store, self.store_health, config.server.audit_retention, clock
         )
         self._maintained_at = 0.0  # set at start: the first round is a second later
+        self._refreshed_at = 0.0
         self.logins = LoginGuard(
             (agent.password for agent in config.agents.values()),
             allow_plain=config.server.insecure_plain_password,
@@ -220,6 +224,9 @@ class Engine:
             await self.session_registry.check_inactivity()
             if self.now() - self.session_registry.tokens_pruned_at >= TOKEN_PRUNE_SECONDS:
                 await self.prune_tokens()
+            if self.bus.shared and self.now() - self._refreshed_at >= REFRESH_SECONDS:
+                self._refreshed_at = self.now()
+                await self.runner.refresh()
             if self.now() - self._maintained_at >= MAINTENANCE_SECONDS:
                 self._maintained_at = self.now()
                 await self.maintenance.tick()
@@ -229,6 +236,12 @@ class Engine:
         finally:
             if self._started:
                 self._ticker = self.scheduler.call_at(self.now() + AUDIT_FLUSH_SECONDS, self._tick)
+
+    async def refresh(self, session_id: str) -> None:
+        """With several processes: take the session as stored if another process changed
+        it (a desktop connecting here must not see an old copy)."""
+        if self.bus.shared:
+            await self.runner.refresh(session_id)
 
     async def settle(self) -> None:
         """Wait for the operations that timers have started (tests with manual time)."""

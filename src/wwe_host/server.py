@@ -7,6 +7,7 @@ has an origin of its own, as a real third-party app would.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 import socket
 import sys
@@ -58,7 +59,10 @@ def open_bus(config: Config) -> EventBus:
     bus = config.server.bus
     if bus == "memory":
         return MemoryBus()
-    return RedisBus(bus)
+    # Processes on one database are one cluster: its channel and keys are named after
+    # the database (its URL without the password), so clusters sharing a Redis stay apart.
+    cluster = hashlib.sha256(mask_secrets(config.server.database).encode()).hexdigest()[:12]
+    return RedisBus(bus, namespace=f"wwe-host:{cluster}")
 
 
 async def check_bus(bus: EventBus) -> None:

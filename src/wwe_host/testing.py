@@ -109,9 +109,14 @@ class ServerProcess:
     """One ``wwe-host serve`` process; ``kill()`` is SIGKILL, ``start()`` (re)starts it on
     the same port and data directory."""
 
-    def __init__(self, text: str, directory: Path, port: int | None = None) -> None:
+    def __init__(
+        self, text: str, directory: Path, port: int | None = None, public_url: str | None = None
+    ) -> None:
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
+        # The desktop's address as browsers see it (a load balancer's, in a cluster): the
+        # Origin the cookie doors accept.
+        self.public_url = public_url or self.url
         self.directory = directory
         self.config_path = directory / "wwe-host.ini"
         self.data_dir = directory / "data"
@@ -189,7 +194,7 @@ class ServerProcess:
         request = urllib.request.Request(
             self.url + "/api/v1/login",
             data=json.dumps({"username": username, "password": password}).encode(),
-            headers={"content-type": "application/json", "origin": self.url},
+            headers={"content-type": "application/json", "origin": self.public_url},
             method="POST",
         )
         with urllib.request.urlopen(request, timeout=10) as response:
@@ -203,7 +208,7 @@ class ServerProcess:
         (its Origin, the session cookie); no size limit, no compression."""
         return connect(
             self.url.replace("http", "ws", 1) + "/desktop/ws",
-            origin=Origin(self.url),
+            origin=Origin(self.public_url),
             additional_headers={"Cookie": f"wwe_session={self.login(username, password)}"},
             max_size=None,
             compression=None,

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import os
 import secrets
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 
 import psycopg
 import pytest
@@ -31,3 +31,19 @@ async def throwaway_database() -> AsyncIterator[str]:
     finally:
         await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'.encode())
         await admin.close()
+
+
+@contextmanager
+def throwaway_database_sync() -> Iterator[str]:
+    """``throwaway_database`` for tests without an event loop (server processes)."""
+    name = f"wwe_test_{secrets.token_hex(6)}"
+    try:
+        admin = psycopg.connect(SERVER, autocommit=True, connect_timeout=5)
+    except psycopg.Error as problem:
+        pytest.fail(f"this test needs PostgreSQL at {SERVER} ({problem})")
+    try:
+        admin.execute(f'CREATE DATABASE "{name}"'.encode())
+        yield f"{SERVER.rsplit('/', 1)[0]}/{name}"
+    finally:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'.encode())
+        admin.close()

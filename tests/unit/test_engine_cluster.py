@@ -110,7 +110,7 @@ async def test_a_toast_armed_on_both_processes_closes_once(cluster: Cluster) -> 
     sid = session.session_id
     here = Agent(a, sid, Desktop())
     crm = await here.frame(EMBEDDER, CRM)
-    await here.ok(crm, "system.popupToast", {"title": "T", "autoCloseTimeout": 5})
+    await here.ok(crm, "system.popupToast", {"title": "T", "autoCloseTimeout": 5000})
     await cluster.turns()
     assert len(b.state.timers) == 1  # B armed it too, from the mirrored record
     there = Desktop()

@@ -54,8 +54,11 @@ class RedisBus:
 
     async def start(self, deliver: Callable[[Message], None]) -> None:
         """Connect, subscribe, and return once this process hears the channel (so nothing
-        published after ``start`` is missed); a ``BusError`` says in one line why not."""
+        published after ``start`` is missed); a ``BusError`` says in one line why not.
+        A bus may be started again after ``close`` (in another event loop, too)."""
         self._deliver = deliver
+        self._outbox = asyncio.Queue()
+        self._listening = asyncio.Event()
         self._client = redis.Redis.from_url(
             self.url, socket_connect_timeout=5, client_name=f"{self.namespace}:{self.process_id}"
         )

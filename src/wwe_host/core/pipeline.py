@@ -21,10 +21,11 @@ from ..api.context import Core
 from ..domain.effects import Effects
 from ..errors import ApiError, ErrorCode
 from ..security.origins import not_allowed_message
+from ..store.base import StoreConflict
 from .checks import CHECKS, Outcome, Pending
 from .frames import FrameHandle
 from .ports import Message
-from .runner import Runner
+from .runner import CONFLICT_ATTEMPTS, Runner
 from .state import CoreState
 
 log = logging.getLogger("wwe_host.engine")
@@ -177,57 +178,76 @@ class Pipeline:
                 started,
             )
         call = RequestContext(self.core, session, frame, None, name)
-        try:
-            result = self.runner.operate(call, HANDLERS[name], params)
-        except ApiError as refused:
-            error = refused
-            if call.changed is not None:
-                try:
-                    await self.runner.finish(call.changed)
-                except ApiError as unstored:
-                    error = unstored
-            outcome = (
-                Outcome("refused:user-data", error.message)
-                if error.code is ErrorCode.USER_DATA_NOT_ALLOWED
-                else Outcome("failed", error.message)
-            )
-            return self._refuse(
-                frame, reference, request, error.code, error.message, outcome, started
-            )
-        except Exception:
-            log.exception("request %s failed", request)
-            return self._refuse(
-                frame,
-                reference,
-                request,
-                ErrorCode.INTERNAL,
-                "The request failed on the server; the server log has the details.",
-                Outcome("failed", "internal error"),
-                started,
-            )
-        fx = call.changed
-        if fx is not None:
+        attempt = 1
+        while True:
             try:
-                await self.runner.finish(fx)
-            except ApiError as unstored:
+                result = self.runner.operate(call, HANDLERS[name], params)
+            except ApiError as refused:
+                error = refused
+                if call.changed is not None:
+                    try:
+                        await self.runner.finish(call.changed)
+                    except ApiError as unstored:
+                        error = unstored
+                outcome = (
+                    Outcome("refused:user-data", error.message)
+                    if error.code is ErrorCode.USER_DATA_NOT_ALLOWED
+                    else Outcome("failed", error.message)
+                )
+                return self._refuse(
+                    frame, reference, request, error.code, error.message, outcome, started
+                )
+            except Exception:
+                log.exception("request %s failed", request)
                 return self._refuse(
                     frame,
                     reference,
                     request,
-                    unstored.code,
-                    unstored.message,
-                    Outcome("failed", "store unavailable"),
+                    ErrorCode.INTERNAL,
+                    "The request failed on the server; the server log has the details.",
+                    Outcome("failed", "internal error"),
                     started,
                 )
-        else:
-            pending = self.runner.commits.pending()
-            if pending is not None:
-                # A read must not report what is not yet durable. If that commit
-                # failed, memory is back to what is durable: read again.
+            fx = call.changed
+            if fx is not None:
                 try:
-                    await asyncio.shield(pending)
-                except Exception:
-                    result = HANDLERS[name](call, params)
+                    await self.runner.finish(fx)
+                except StoreConflict as stale:
+                    # Another process changed the session: run it again on the truth.
+                    session = state.sessions.get(frame.session_id)
+                    if attempt < CONFLICT_ATTEMPTS and session is not None:
+                        attempt += 1
+                        call = RequestContext(self.core, session, frame, None, name)
+                        continue
+                    return self._refuse(
+                        frame,
+                        reference,
+                        request,
+                        stale.code,
+                        stale.message,
+                        Outcome("failed", "stale session"),
+                        started,
+                    )
+                except ApiError as unstored:
+                    return self._refuse(
+                        frame,
+                        reference,
+                        request,
+                        unstored.code,
+                        unstored.message,
+                        Outcome("failed", "store unavailable"),
+                        started,
+                    )
+            else:
+                pending = self.runner.commits.pending()
+                if pending is not None:
+                    # A read must not report what is not yet durable. If that commit
+                    # failed, memory is back to what is durable: read again.
+                    try:
+                        await asyncio.shield(pending)
+                    except Exception:
+                        result = HANDLERS[name](call, params)
+            break
         self._record(
             frame, request, Outcome("allowed", call.note) if call.note else ALLOWED, started
         )

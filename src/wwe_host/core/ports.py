@@ -18,7 +18,10 @@ class DesktopSink(Protocol):
 
     def frame_message(self, frame_id: str, origin: str, message: Message) -> None: ...
 
-    def ui(self, kind: str, data: dict[str, Any]) -> None: ...
+    def ui(self, kind: str, data: dict[str, Any]) -> None:
+        """A notice for the agent; ``changed`` (no data): the session was changed by
+        another process, show it again."""
+        ...
 
 
 class EventBus(Protocol):

@@ -37,6 +37,9 @@ log = logging.getLogger("wwe_host.engine")
 
 T = TypeVar("T")
 
+# How often an operation refused as stale (another process changed its session) is run
+# again on the truth before the refusal is answered.
+CONFLICT_ATTEMPTS = 3
 # Audit rows kept in memory while the store cannot write (the oldest go first beyond it).
 AUDIT_BUFFER_MAX = 100_000
 
@@ -110,16 +113,29 @@ class Runner:
 
         An ``ApiError`` still publishes the notices the operation made before refusing
         (a blocked mark done tells the blocking frame), then propagates. A failed commit
-        raises ``ApiError(UNAVAILABLE)`` and leaves nothing of the operation behind.
+        raises ``ApiError(UNAVAILABLE)`` and leaves nothing of the operation behind. A
+        commit refused as stale (another process changed a session since) runs the
+        operation again on the sessions as stored, up to ``CONFLICT_ATTEMPTS`` times.
         """
-        fx = Effects()
-        try:
-            result = self._deferring(fx, operation)
-        except ApiError:
-            await self.finish(fx)
-            raise
-        await self.finish(fx)
-        return result
+        attempt = 1
+        while True:
+            fx = Effects()
+            try:
+                result = self._deferring(fx, operation)
+            except ApiError:
+                await self.finish(fx)
+                raise
+            try:
+                await self.finish(fx)
+            except StoreConflict:
+                # Again only while every session it changed is still here: one ended
+                # elsewhere must not come back through an operation that held it.
+                gone = any(sid not in self.state.sessions for sid in fx.dirty)
+                if attempt >= CONFLICT_ATTEMPTS or gone:
+                    raise
+                attempt += 1
+                continue
+            return result
 
     def operate(
         self,
@@ -325,21 +341,50 @@ class Runner:
             self._publish(Notice(*notice), remote=True)
 
     async def resync(self) -> None:
-        """Messages from other processes were lost: take every session as stored."""
-        stored = {s.session.session_id: s for s in await self.state.store.load_sessions()}
-        pending = self.commits.pending_sessions()
-        for session_id in [sid for sid in self.state.sessions if sid not in stored]:
-            if session_id not in pending:
-                self.commits.adopt(session_id, None)
-                self.sessions.forget(session_id)
-        for session_id, (session, version) in stored.items():
-            if session_id in pending or self.commits.versions.get(session_id, 0) >= version:
-                continue
-            self.commits.adopt(session_id, encode_session(session), version)
-            self._restore(session)
-            self.on_mirrored(session_id)
+        """Messages from other processes were lost: take what changed from the store."""
+        await self.refresh()
         self.state.queue = await self.state.store.load_queue()
         self.state.durable_queue = list(self.state.queue)
+
+    async def refresh(self, only: str | None = None) -> int:
+        """Compare the cached sessions' versions with the store's and take every session
+        that changed elsewhere (or ``only`` that one): a message lost on the bus, or never
+        sent by a process that died, is made up for. Returns how many were taken."""
+        store = self.state.store
+        pending = self.commits.pending_sessions()
+        if only is not None:
+            stored = await store.load_session(only)
+            found = {only: stored.version} if stored is not None else {}
+            wanted = [only]
+        else:
+            found = await store.session_versions()
+            wanted = list(found.keys() | self.commits.versions.keys())
+        taken = 0
+        for session_id in wanted:
+            if session_id in pending:
+                continue
+            version = found.get(session_id)
+            held = self.commits.versions.get(session_id, 0)
+            if version is None:
+                if held:  # ended elsewhere
+                    self.commits.adopt(session_id, None)
+                    self.sessions.forget(session_id)
+                    taken += 1
+                continue
+            if version <= held:
+                continue
+            loaded = await store.load_session(session_id)
+            if loaded is None or session_id in self.commits.pending_sessions():
+                continue
+            if loaded.session.username not in self.state.config.agents:
+                continue
+            self.commits.adopt(session_id, encode_session(loaded.session), loaded.version)
+            self._restore(loaded.session)
+            self.on_mirrored(session_id)
+            for sink in self.state.sinks.get(session_id, ()):
+                sink.ui("changed", {})
+            taken += 1
+        return taken
 
     async def _send_mail(self, sender: SmtpSender, mail: dict[str, Any]) -> None:
         """Hand a sent e-mail to SMTP; on failure the interaction shows the error and the

@@ -133,6 +133,11 @@ class Store(Protocol):
         """One session as stored now (after a conflict, the writer takes the truth)."""
         ...
 
+    async def session_versions(self) -> dict[str, int]:
+        """Every stored session's version: what a process compares with its cache to find
+        what it missed (several processes: docs/architecture.md)."""
+        ...
+
     async def load_session_of(self, username: str) -> StoredSession | None:
         """The agent's session as stored now, if any: one per agent (a second record for
         the same agent is refused as a conflict, as a stale write is)."""

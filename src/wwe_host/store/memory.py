@@ -48,6 +48,9 @@ class MemoryStore:
         found = self.sessions.get(session_id)
         return None if found is None else StoredSession(decode_session(found[0]), found[1])
 
+    async def session_versions(self) -> dict[str, int]:
+        return {session_id: version for session_id, (_, version) in self.sessions.items()}
+
     async def load_session_of(self, username: str) -> StoredSession | None:
         for data, version in self.sessions.values():
             session = decode_session(data)

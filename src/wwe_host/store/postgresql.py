@@ -227,6 +227,10 @@ class PostgresStore:
         )
         return StoredSession(decode_session(rows[0][0]), int(rows[0][1])) if rows else None
 
+    async def session_versions(self) -> dict[str, int]:
+        rows = await self._fetch("SELECT session_id, version FROM sessions")
+        return {str(session_id): int(version) for session_id, version in rows}
+
     async def load_session_of(self, username: str) -> StoredSession | None:
         rows = await self._fetch(
             "SELECT data::text, version FROM sessions WHERE username = %s", (username,)

@@ -269,6 +269,10 @@ class SqliteStore:
         ).fetchone()
         return None if row is None else StoredSession(decode_session(row[0]), row[1])
 
+    async def session_versions(self) -> dict[str, int]:
+        rows = self.db.execute("SELECT session_id, version FROM sessions").fetchall()
+        return {session_id: int(version) for session_id, version in rows}
+
     async def load_session_of(self, username: str) -> StoredSession | None:
         row = self.db.execute(
             "SELECT data, version FROM sessions WHERE username = ?", (username,)

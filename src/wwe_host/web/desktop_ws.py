@@ -147,6 +147,10 @@ class DesktopConnection:
         if kind == "session":
             self._put({"type": "session.ended", "reason": data.get("ended", "logout")})
             return
+        if kind == "changed":  # changed by another process: only show it again
+            if self.desktops is not None:
+                self.desktops.snapshot_due()
+            return
         self._put({"type": "notice", "kind": kind, "data": data})
         if self.desktops is not None:
             self.desktops.snapshot_due()
@@ -439,6 +443,7 @@ class DesktopConnection:
         )
 
     async def _hello(self, message: dict[str, Any]) -> None:
+        await self.engine.refresh(self.session_id)
         if self.tab is None:
             self.tab = desktop_tabs.tab_id(message)
             await self.engine.tabs.join(self.session_id, self.tab)
