@@ -2,7 +2,7 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: venv run test test-unit test-browser lint typecheck bench chromium clean
+.PHONY: venv run cluster test test-unit test-browser lint typecheck bench chromium nginx clean
 
 $(BIN)/activate: pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -14,6 +14,15 @@ venv: $(BIN)/activate
 
 run: venv
 	$(BIN)/wwe-host serve
+
+nginx:
+	@command -v nginx >/dev/null 2>&1 || test -x /usr/sbin/nginx || { \
+	  echo "Installing Debian's nginx-light (needs root)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null; }
+
+# Several processes behind nginx on the local PostgreSQL and Redis (docs/architecture.md).
+cluster: venv nginx
+	$(BIN)/wwe-host cluster --config deploy/cluster.ini
 
 chromium:
 	@test -x /usr/bin/chromium || { \
@@ -30,10 +39,10 @@ typecheck: venv
 test-unit: venv
 	$(BIN)/pytest -q tests/unit
 
-test-browser: venv chromium
+test-browser: venv chromium nginx
 	$(BIN)/pytest -q tests/browser tests/integration
 
-test: venv chromium lint typecheck
+test: venv chromium nginx lint typecheck
 	node --test tests/js/
 	$(BIN)/pytest -q
 

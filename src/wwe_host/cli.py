@@ -15,6 +15,7 @@ import os
 import re
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 from urllib.parse import urlsplit
 
@@ -66,6 +67,47 @@ def _run_serve(args: argparse.Namespace) -> int:
         return _error("this installation has no server module (wwe_host.server)")
     result = server.serve(args.config, args.listen, args.data_dir)
     return int(result)
+
+
+def _run_cluster(args: argparse.Namespace) -> int:
+    from .cluster import run_cluster  # the cluster's tools are not needed by the others
+
+    return run_cluster(
+        Path(args.config),
+        Path(args.directory),
+        database=args.database,
+        bus=args.bus,
+        processes=args.processes,
+        port=args.port,
+    )
+
+
+def _add_cluster(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = commands.add_parser(
+        "cluster",
+        help="run several server processes behind nginx on PostgreSQL and Redis",
+        description="Start N `wwe-host serve` processes sharing DATABASE (PostgreSQL) and "
+        "BUS (Redis), and Debian's nginx in front of them on PORT (docs/architecture.md, "
+        "'Several processes'). Ctrl-C stops them all. Exit status: 0 stopped, 1 a process "
+        "exited, 2 could not start.",
+    )
+    parser.add_argument("--config", required=True, help="the configuration every process reads")
+    parser.add_argument(
+        "--database",
+        default="postgresql://postgres@127.0.0.1:5432/wwe_host",
+        help="the PostgreSQL URL (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--bus", default="redis://127.0.0.1:6379/0", help="the Redis URL (default: %(default)s)"
+    )
+    parser.add_argument("--processes", type=int, default=2, help="default: %(default)s")
+    parser.add_argument("--port", type=int, default=8080, help="nginx's port (default: 8080)")
+    parser.add_argument(
+        "--directory",
+        default="cluster",
+        help="where the processes' data and logs and nginx's files go (default: ./cluster)",
+    )
+    parser.set_defaults(handler=_run_cluster)
 
 
 def _add_serve(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -413,6 +455,7 @@ _COMMANDS: tuple[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]],
     _add_check_config,
     _add_hash_password,
     _add_sim,
+    _add_cluster,
 )
 
 

@@ -20,7 +20,11 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from .testing import ServerProcess, free_port
+import psycopg
+from psycopg import sql
+
+from .processes import ServerProcess, free_port
+from .security.secrets import mask_secrets
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 
@@ -180,3 +184,53 @@ class Cluster:
                 self.nginx.wait(10)
         for server in self.servers:
             server.stop()
+
+
+def ensure_database(url: str) -> bool:
+    """Create the PostgreSQL database ``url`` names when it does not exist (connecting to
+    the server's ``postgres`` database); True when it was made."""
+    try:
+        psycopg.connect(url, connect_timeout=5).close()
+        return False
+    except psycopg.OperationalError as problem:
+        if "does not exist" not in str(problem):
+            raise
+    base, name = url.rsplit("/", 1)
+    name = name.split("?", 1)[0]
+    with psycopg.connect(f"{base}/postgres", autocommit=True, connect_timeout=5) as admin:
+        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    return True
+
+
+def run_cluster(
+    config: Path, directory: Path, *, database: str, bus: str, processes: int, port: int
+) -> int:
+    """``wwe-host cluster``: start the cluster, print its address, wait for Ctrl-C."""
+    cluster = Cluster(
+        config.read_text(),
+        directory,
+        database=database,
+        bus=bus,
+        processes=processes,
+        port=port,
+    )
+    try:
+        if ensure_database(database):
+            print(f"wwe-host cluster: made the database {mask_secrets(database)}", flush=True)
+        cluster.start()
+    except (RuntimeError, OSError, psycopg.Error) as problem:
+        cluster.stop()
+        print(f"error: cannot start the cluster: {problem}", flush=True)
+        return 2
+    print(f"wwe-host cluster: agent desktop at {cluster.url}/ (nginx)", flush=True)
+    for server in cluster.servers:
+        print(f"wwe-host cluster: process at {server.url}/ (log {server.log_path})", flush=True)
+    try:
+        while all(s.proc is not None and s.proc.poll() is None for s in cluster.servers):
+            time.sleep(0.5)
+        print("error: a process of the cluster exited; stopping the others", flush=True)
+        return 1
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        cluster.stop()
