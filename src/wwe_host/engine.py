@@ -237,6 +237,13 @@ class Engine:
             if self._started:
                 self._ticker = self.scheduler.call_at(self.now() + AUDIT_FLUSH_SECONDS, self._tick)
 
+    async def catch_up(self, token: str | None) -> None:
+        """With several processes, a login on another process a moment ago may not be
+        mirrored here yet: before a cookie door looks ``token`` up, take what changed
+        from the store when it is unknown here."""
+        if token and self.bus.shared and self.session_for_token(token, touch=False) is None:
+            await self.runner.refresh()
+
     async def refresh(self, session_id: str) -> None:
         """With several processes: take the session as stored if another process changed
         it (a desktop connecting here must not see an old copy)."""

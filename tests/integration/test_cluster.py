@@ -25,7 +25,10 @@ from wwe_host.testing import DEFAULT_ADMIN_TOKEN, config_text
 
 APP = "http://app.example:9001"
 CONFIG = {
-    "interaction-workspace": {"service-client-api.accepted-web-content-origins": f"{APP} (*)"},
+    "interaction-workspace": {
+        "service-client-api.accepted-web-content-origins": f"{APP} (*)",
+        "service-client-api.rate-limit.voice.dial": "3",
+    },
     "agent:ann": {
         "firstname": "Ann",
         "lastname": "Lee",
@@ -223,3 +226,29 @@ def test_kill_9_of_the_desktops_process_loses_nothing_and_timers_fire_once(
         assert [i["userData"].get("Order") for i in listed["interactions"]] == ["A-17"]
     finally:
         again.close()
+
+
+def test_a_rate_limit_holds_across_two_tabs_on_two_processes(cluster: Cluster) -> None:
+    first, second = cluster.servers
+    cookie = first.login("ann", "pw")
+    tabs = [Desktop(server.url, cluster.url, cookie) for server in (first, second)]
+    try:
+        frames = []
+        for tab in tabs:
+            tab.hello()
+            frames.append(tab.open_frame())
+        answers = []
+        for n in range(4):  # alternate: tab on the first process, then on the second
+            tab, frame = tabs[n % 2], frames[n % 2]
+            tab.ref += 1
+            ref = str(tab.ref)
+            tab.frame_message(
+                frame,
+                {"request": "voice.dial", "referenceId": ref, "parameters": [f"noanswer-{n}"]},
+            )
+            reply = tab.until(lambda m, ref=ref: _frame_payload(m).get("referenceId") == ref)
+            answers.append(_frame_payload(reply).get("errorCode", "ok"))
+        assert answers == ["ok", "ok", "ok", "RATE_LIMITED"]
+    finally:
+        for tab in tabs:
+            tab.close()

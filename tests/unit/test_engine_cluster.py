@@ -13,6 +13,7 @@ import pytest
 from engine_support import CRM, Agent, Desktop, make_config
 
 from wwe_host.bus.memory import MemoryNetwork
+from wwe_host.config import Config
 from wwe_host.core.frames import EMBEDDER_SECTION as EMBEDDER
 from wwe_host.core.time import ManualClock, ManualScheduler
 from wwe_host.engine import Engine
@@ -26,9 +27,9 @@ class Cluster:
         self.network = MemoryNetwork(clock=lambda: self.clock.now)
         self.engines: list[Engine] = []
 
-    async def process(self) -> Engine:
+    async def process(self, config: Config | None = None) -> Engine:
         engine = Engine(
-            make_config(),
+            config or make_config(),
             self.store,
             clock=self.clock,
             scheduler=ManualScheduler(self.clock),
@@ -131,3 +132,26 @@ async def test_a_resync_takes_what_was_missed_from_the_store(cluster: Cluster) -
     assert b.session_by_id(session.session_id) is None
     await b.runner.resync()
     assert b.session_by_id(session.session_id) is not None
+
+
+async def test_a_rate_limit_holds_across_processes(cluster: Cluster) -> None:
+    limited = "service-client-api.rate-limit.agent.getState = 3"
+    a = await cluster.process(make_config(extra=limited))
+    b = await cluster.process(make_config(extra=limited))
+    _, session = await a.login("jdoe", "secret")
+    await cluster.turns()
+    sid = session.session_id
+    here, there = Agent(a, sid, Desktop()), Agent(b, sid, Desktop())
+    on_a = await here.frame(EMBEDDER, CRM)
+    await cluster.turns()
+    on_b = await there.frame(EMBEDDER, CRM)
+    await cluster.turns()
+    await here.ok(on_a, "agent.getState")
+    await there.ok(on_b, "agent.getState")
+    await here.ok(on_a, "agent.getState")
+    refused = await there.fails(on_b, "agent.getState")  # the 4th of the minute, on B
+    assert refused["errorCode"] == "RATE_LIMITED"
+    quarantined = await a.handle(  # then ignored on A too: no answer at all
+        on_a, {"request": "agent.getState", "referenceId": "x", "protocolVersion": 2}
+    )
+    assert quarantined is None

@@ -11,6 +11,10 @@ from collections.abc import Callable
 
 from ..core.ports import Message
 
+# A quarantine "for ever" (quarantine delay 0) lasts a day on a shared bus: longer than a
+# session may live (session-max-lifetime is at most 24 h by default), and it expires.
+QUARANTINE_FOREVER = 86_400.0
+
 
 class MemoryNetwork:
     """Buses that deliver to each other (and claims they share), in one process."""
@@ -19,6 +23,7 @@ class MemoryNetwork:
         self.clock = clock
         self.members: list[MemoryBus] = []
         self.claims: dict[str, float] = {}  # key → until
+        self.counts: dict[tuple[str, int], int] = {}  # (key, minute) → requests counted
 
     def bus(self) -> MemoryBus:
         bus = MemoryBus(self)
@@ -57,6 +62,20 @@ class MemoryBus:
             return False
         self.network.claims[key] = now + seconds
         return True
+
+    async def rate_limit(self, key: str, limit: int, quarantine: float, now: float) -> str:
+        network = self.network
+        assert network is not None, "only a shared bus counts for the others"
+        until = network.claims.get(f"quarantine:{key}", -math.inf)
+        if until > now:
+            return "ignore"
+        minute = int(now // 60)
+        count = network.counts.get((key, minute), 0)
+        if count >= limit:
+            network.claims[f"quarantine:{key}"] = now + (quarantine or QUARANTINE_FOREVER)
+            return "refuse"
+        network.counts[(key, minute)] = count + 1
+        return "allow"
 
     def problem(self) -> tuple[str, float] | None:
         return None

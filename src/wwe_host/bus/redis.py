@@ -26,11 +26,27 @@ from redis.exceptions import RedisError
 
 from ..core.ports import Message
 from ..security.secrets import mask_secrets
+from .memory import QUARANTINE_FOREVER
 
 log = logging.getLogger("wwe_host.bus")
 
 RECONNECT_SECONDS = 0.5
 OUTBOX_MAX = 100_000  # messages waiting for a slow Redis; beyond it the oldest go
+
+# One request counted atomically (the same rule as security/ratelimit.py's RateLimiter):
+# quarantined → 0 (ignore); over the limit → start the quarantine, 2 (refuse); else count
+# it in this clock minute's key (kept two minutes) → 1 (allow).
+_RATE_LIMIT = """
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+local count = tonumber(redis.call('GET', KEYS[2]) or '0')
+if count >= tonumber(ARGV[1]) then
+  redis.call('SET', KEYS[1], 1, 'PX', ARGV[2])
+  return 2
+end
+redis.call('INCR', KEYS[2])
+redis.call('EXPIRE', KEYS[2], 120)
+return 1
+"""
 
 _encode = msgspec.json.Encoder().encode
 _decode = msgspec.json.Decoder(dict[str, Any]).decode
@@ -106,6 +122,24 @@ class RedisBus:
             log.warning("claim %s without the bus (%s)", key, self._explain(problem))
             return True
         return bool(done)
+
+    async def rate_limit(self, key: str, limit: int, quarantine: float, now: float) -> str:
+        assert self._client is not None, "the bus is not started"
+        minute = int(now // 60)
+        try:
+            answer = await self._client.eval(
+                _RATE_LIMIT,
+                2,
+                f"{self.namespace}:quarantine:{key}",
+                f"{self.namespace}:count:{key}:{minute}",
+                limit,
+                int((quarantine or QUARANTINE_FOREVER) * 1000),
+            )
+        except (RedisError, OSError) as problem:
+            # Without Redis, limits fall back to this process's own count (the pipeline's).
+            log.warning("rate limit of %s without the bus (%s)", key, self._explain(problem))
+            return "unknown"
+        return {0: "ignore", 1: "allow", 2: "refuse"}[int(answer)]
 
     def problem(self) -> tuple[str, float] | None:
         return None if self._problem is None else (self._problem, self._since)

@@ -117,6 +117,28 @@ def rate_limit(state: CoreState, pending: Pending) -> Refusal | None:
     return Refusal(ErrorCode.RATE_LIMITED, text, Outcome("refused:rate-limit"))
 
 
+async def shared_rate_limit(state: CoreState, pending: Pending) -> Refusal | None:
+    """``rate_limit`` with the counts of every process (several processes share a bus):
+    a limit holds across the agent's desktops wherever they are connected."""
+    limited = state.limiter.limited(pending.name)
+    if limited is None:
+        return None
+    name, limit = limited
+    delay = state.config.security.rate_limits.quarantine_delay
+    decision = await state.bus.rate_limit(
+        f"{pending.frame.session_id}:{name}", limit, delay, state.clock()
+    )
+    if decision == "unknown":  # the bus is down: this process's own count decides
+        return rate_limit(state, pending)
+    if decision == "allow":
+        return None
+    if decision == "ignore":
+        return Refusal(None, "", Outcome("quarantined"))
+    return Refusal(
+        ErrorCode.RATE_LIMITED, rate_limit_message(name, delay), Outcome("refused:rate-limit")
+    )
+
+
 def parameters(state: CoreState, pending: Pending) -> Refusal | None:
     """``parameters`` is absent or an array (each one is validated by the handler)."""
     params = pending.message.get("parameters")

@@ -22,7 +22,7 @@ from ..domain.effects import Effects
 from ..errors import ApiError, ErrorCode
 from ..security.origins import not_allowed_message
 from ..store.base import StoreConflict
-from .checks import CHECKS, Outcome, Pending
+from .checks import CHECKS, Outcome, Pending, rate_limit, shared_rate_limit
 from .frames import FrameHandle
 from .ports import Message
 from .runner import CONFLICT_ATTEMPTS, Runner
@@ -148,14 +148,19 @@ class Pipeline:
                 started,
             )
         # One Pending per pipeline, filled anew: the walk never awaits, and what it found
-        # is read right after it, before anything else can run.
-        checked = self._pending
+        # is read right after it, before anything else can run. With several processes
+        # the rate limit asks the bus (it awaits): a Pending of its own then.
+        state = self.state
+        shared = state.bus.shared
+        checked = Pending() if shared else self._pending
         checked.frame = frame
         checked.message = message
         checked.request = request
-        state = self.state
         for check in _CHECKS:
-            refused = check(state, checked)
+            if shared and check is rate_limit:
+                refused = await shared_rate_limit(state, checked)
+            else:
+                refused = check(state, checked)
             if refused is not None:
                 if refused.code is None:  # ignored: no answer
                     self._record(frame, request, refused.outcome, started)
@@ -183,6 +188,12 @@ class Pipeline:
             try:
                 result = self.runner.operate(call, HANDLERS[name], params)
             except ApiError as refused:
+                if call.changed is None and attempt == 1 and await self.runner.caught_up(refused):
+                    attempt += 1
+                    session = state.sessions.get(frame.session_id)
+                    if session is not None:
+                        call = RequestContext(self.core, session, frame, None, name)
+                        continue
                 error = refused
                 if call.changed is not None:
                     try:

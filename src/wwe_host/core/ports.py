@@ -46,6 +46,13 @@ class EventBus(Protocol):
 
     async def claim(self, key: str, seconds: float) -> bool: ...
 
+    async def rate_limit(self, key: str, limit: int, quarantine: float, now: float) -> str:
+        """Count one request against ``limit`` per clock minute across all processes:
+        ``"allow"`` (counted), ``"refuse"`` (the first over the limit: quarantine begins,
+        ``quarantine`` seconds, 0 = for the rest of the day) or ``"ignore"`` (quarantined).
+        Only called when ``shared``."""
+        ...
+
     def problem(self) -> tuple[str, float] | None:
         """Why the bus cannot carry messages now, and since when (epoch seconds), for
         ``/healthz``; None while it can."""

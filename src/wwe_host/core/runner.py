@@ -122,8 +122,11 @@ class Runner:
             fx = Effects()
             try:
                 result = self._deferring(fx, operation)
-            except ApiError:
+            except ApiError as refused:
                 await self.finish(fx)
+                if attempt == 1 and await self.caught_up(refused):
+                    attempt += 1
+                    continue
                 raise
             try:
                 await self.finish(fx)
@@ -339,6 +342,15 @@ class Runner:
                 setattr(state, queue, kept + [i for i in added if i.item_id not in gone])
         for notice in message.get("notices", ()):
             self._publish(Notice(*notice), remote=True)
+
+    async def caught_up(self, refused: ApiError) -> bool:
+        """With several processes, what another process made a moment ago may not be
+        mirrored here yet: after a NOT_FOUND, take what changed from the store (or arrived
+        on the bus meanwhile); True: the operation is worth running once more."""
+        if refused.code is not ErrorCode.NOT_FOUND or not self.state.bus.shared:
+            return False
+        await self.refresh()
+        return True
 
     async def resync(self) -> None:
         """Messages from other processes were lost: take what changed from the store."""

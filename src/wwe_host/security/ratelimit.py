@@ -155,6 +155,10 @@ class RateLimiter:
                 self._limits[alias] = self._limits[request]
         self._counters: dict[str, dict[str, _Counter]] = {}
 
+    def limited(self, request: str) -> tuple[str, int] | None:
+        """The canonical name and per-minute limit of ``request``, or None: unlimited."""
+        return self._limits.get(request)
+
     def check(self, key: str, request: str) -> Decision:
         """Decide and, when allowed, count one request."""
         limited = self._limits.get(request)

@@ -80,9 +80,11 @@ def _engine(request: Request) -> Engine:
     return engine
 
 
-def _session_of(request: Request) -> Any:
+async def _session_of(request: Request) -> Any:
     token = request.cookies.get(SESSION_COOKIE)
-    return _engine(request).session_for_token(token) if token else None
+    engine = _engine(request)
+    await engine.catch_up(token)
+    return engine.session_for_token(token) if token else None
 
 
 # Where a login may lead back to (`/?next=/admin`): these pages only, never a URL from the
@@ -97,7 +99,7 @@ def next_page(value: str | None) -> str:
 
 async def login_page(request: Request) -> Response:
     wanted = next_page(request.query_params.get("next"))
-    if _session_of(request) is not None:
+    if await _session_of(request) is not None:
         return RedirectResponse(wanted, status_code=303)
     if wanted == "/desktop":
         return FileResponse(STATIC / "login.html", media_type="text/html")
@@ -108,7 +110,7 @@ async def login_page(request: Request) -> Response:
 
 
 async def desktop_page(request: Request) -> Response:
-    if _session_of(request) is None:
+    if await _session_of(request) is None:
         return RedirectResponse("/", status_code=303)
     response = FileResponse(STATIC / "desktop.html", media_type="text/html")
     response.headers["cache-control"] = "no-store"
@@ -120,7 +122,7 @@ async def admin_page(request: Request) -> Response:
     login page, which comes back here after the login; logged in without the role: 403
     with a short explanation. The configured queues go into the page's list of
     destinations (at once, without waiting for the page's first GET /api/v1/queues)."""
-    session = _session_of(request)
+    session = await _session_of(request)
     if session is None:
         return RedirectResponse("/?next=/admin", status_code=303)
     config = _engine(request).config
@@ -193,6 +195,7 @@ async def login(request: Request) -> Response:
 async def logout(request: Request) -> Response:
     engine = _engine(request)
     token = request.cookies.get(SESSION_COOKIE)
+    await engine.catch_up(token)
     session = engine.session_for_token(token, touch=False) if token else None
     refused = doors.check_origin(engine, doors.LOGOUT, request.headers.get("origin"), session)
     if refused is not None:

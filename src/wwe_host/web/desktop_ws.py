@@ -467,7 +467,13 @@ class DesktopConnection:
                     continue
                 listed.add(handle.record.frame_id)
         session = self.engine.session_by_id(self.session_id)
-        if session is not None and self.engine.desktops(self.session_id) <= 1:
+        # The only desktop of the session drops the frames no page has any more. With
+        # several processes another tab may be connected to another process: keep them.
+        if (
+            session is not None
+            and self.engine.desktops(self.session_id) <= 1
+            and not self.engine.bus.shared
+        ):
             for frame_id in [f for f in session.frames if f not in listed]:
                 await self.engine.close_frame(self.session_id, frame_id)
         self._send_snapshot()
@@ -506,6 +512,7 @@ async def desktop_socket(websocket: WebSocket) -> None:
     token = websocket.cookies.get(SESSION_COOKIE)
     origin = websocket.headers.get("origin")
     await websocket.accept()
+    await engine.catch_up(token)
     # The door first: a page of another origin learns nothing, not even whether the
     # cookie it sent is valid (the audit still names whose cookie it was).
     cookie_session = engine.session_for_token(token, touch=False) if token else None

@@ -88,3 +88,20 @@ async def test_an_unreachable_redis_is_one_line_without_the_password() -> None:
     text = str(refused.value)
     assert text.startswith("Redis redis://:***@127.0.0.1:1/0 cannot be used (")
     assert "hunter2secret" not in text and "\n" not in text
+
+
+async def test_rate_limits_are_counted_for_every_process() -> None:
+    name = namespace()
+    a, _, _ = await started(name)
+    b, _, _ = await started(name)
+    try:
+        now = 1_800_000_000.0  # one clock minute for all the requests below
+        decisions = [
+            await bus.rate_limit("s1:voice.dial", 3, 30.0, now + n)
+            for n, bus in enumerate((a, b, a, b, a))
+        ]
+        assert decisions == ["allow", "allow", "allow", "refuse", "ignore"]
+        assert await b.rate_limit("s2:voice.dial", 3, 30.0, now) == "allow"  # per session
+    finally:
+        await a.close()
+        await b.close()

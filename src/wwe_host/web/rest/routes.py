@@ -21,6 +21,7 @@ from starlette.types import Receive, Scope, Send
 
 from ...engine import Engine
 from ...errors import ApiError
+from ..desktop_ws import SESSION_COOKIE
 from ..metrics import Metrics
 from . import admin, simulation
 from .answers import (
@@ -213,6 +214,7 @@ def openapi() -> dict[str, Any]:
 async def _answer(engine: Engine, operation: Operation, request: Request) -> Response:
     try:
         if operation.auth:
+            await engine.catch_up(request.cookies.get(SESSION_COOKIE))
             authorize(engine, request)
         query = read_query(request, operation.query)
         body = await read_body(request, operation.body) if operation.body is not None else None
