@@ -11,6 +11,8 @@ from typing import Any
 
 import pytest
 from engine_support import CRM, Agent, Desktop, make_config
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from wwe_host.bus.memory import MemoryNetwork
 from wwe_host.config import Config
@@ -155,3 +157,58 @@ async def test_a_rate_limit_holds_across_processes(cluster: Cluster) -> None:
         on_a, {"request": "agent.getState", "referenceId": "x", "protocolVersion": 2}
     )
     assert quarantined is None
+
+
+@settings(max_examples=25, deadline=None, derandomize=True)
+@given(st.lists(st.tuples(st.integers(0, 1), st.integers(0, 2)), min_size=1, max_size=12))
+def test_two_processes_racing_on_one_session_never_lose_or_double_a_change(
+    plan: list[tuple[int, int]],
+) -> None:
+    """Writes from both processes at once, some after a few loop turns of delay (so the
+    mirrors are more or less behind): every acknowledged change is stored exactly once,
+    and a refused one (UNAVAILABLE after its attempts) is not stored at all."""
+
+    async def race() -> None:
+        cluster = Cluster()
+        await cluster.store.open()
+        engines = [await cluster.process(), await cluster.process()]
+        try:
+            _, session = await engines[0].login("jdoe", "secret")
+            await cluster.turns()
+            sid = session.session_id
+            agents = [Agent(engine, sid, Desktop()) for engine in engines]
+            frames = []
+            for agent in agents:
+                frames.append(await agent.frame(EMBEDDER, CRM))
+                await cluster.turns()
+            dialled = await agents[0].ok(frames[0], "voice.dial", "noanswer-1")
+            iid = dialled["interactionId"]
+            await cluster.turns()
+
+            async def write(n: int, where: int, delay: int) -> tuple[str, bool]:
+                for _ in range(delay):
+                    await cluster.turns()
+                reply = await agents[where].request(
+                    frames[where], "interaction.setUserData", iid, {f"w{n}": n}
+                )
+                return f"w{n}", "errorMessage" not in reply
+
+            results = await asyncio.gather(
+                *(write(n, where, delay) for n, (where, delay) in enumerate(plan))
+            )
+            stored = await cluster.store.load_session(sid)
+            assert stored is not None
+            written = {k for k in stored.session.interactions[iid].user_data if k[0] == "w"}
+            assert written == {key for key, ok in results if ok}
+            for engine in engines:  # the mirrors end up as the store has it
+                await engine.runner.refresh()
+                mirrored = engine.session_by_id(sid)
+                assert mirrored is not None
+                assert mirrored.interactions[iid].user_data == (
+                    stored.session.interactions[iid].user_data
+                )
+        finally:
+            for engine in cluster.engines:
+                await engine.stop()
+
+    asyncio.run(race())

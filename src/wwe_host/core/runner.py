@@ -23,6 +23,7 @@ from ..errors import ApiError, ErrorCode
 from ..store.base import (
     Changes,
     StoreConflict,
+    StoredSession,
     decode_item,
     decode_session,
     encode_record,
@@ -199,20 +200,30 @@ class Runner:
         if stored is None:
             return None
         session_id = stored.session.session_id
-        self.commits.adopt(session_id, encode_session(stored.session), stored.version)
-        self._restore(stored.session)
+        self._take(session_id, stored)
         return self.state.sessions.get(session_id)
 
     async def _reload(self, session_ids: list[str]) -> None:
         """Another writer changed these sessions: take them as the store has them now."""
         for session_id in session_ids:
-            stored = await self.state.store.load_session(session_id)
-            if stored is None:
-                self.commits.adopt(session_id, None)
-                self.sessions.forget(session_id)
-                continue
-            self.commits.adopt(session_id, encode_session(stored.session), stored.version)
-            self._restore(stored.session)
+            self._take(session_id, await self.state.store.load_session(session_id))
+
+    def _take(self, session_id: str, stored: StoredSession | None) -> bool:
+        """Make ``stored`` (None: no such session any more) the cached session, unless this
+        process changed it meanwhile: changes not yet durable are never overwritten in
+        memory (their commit names the old version, is refused, and runs again on the
+        truth), nor is a newer version replaced by an older one. True when taken."""
+        if session_id in self.commits.pending_sessions():
+            return False
+        if stored is None:
+            self.commits.adopt(session_id, None)
+            self.sessions.forget(session_id)
+            return True
+        if stored.version < self.commits.versions.get(session_id, 0):
+            return False
+        self.commits.adopt(session_id, encode_session(stored.session), stored.version)
+        self._restore(stored.session)
+        return True
 
     def _restore(self, stored: AgentSession) -> None:
         """Put the live session back to ``stored`` (decoded from the store), in place, so
@@ -386,12 +397,10 @@ class Runner:
             if version <= held:
                 continue
             loaded = await store.load_session(session_id)
-            if loaded is None or session_id in self.commits.pending_sessions():
+            if loaded is None or loaded.session.username not in self.state.config.agents:
                 continue
-            if loaded.session.username not in self.state.config.agents:
+            if not self._take(session_id, loaded):
                 continue
-            self.commits.adopt(session_id, encode_session(loaded.session), loaded.version)
-            self._restore(loaded.session)
             self.on_mirrored(session_id)
             for sink in self.state.sinks.get(session_id, ()):
                 sink.ui("changed", {})
