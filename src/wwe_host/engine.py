@@ -284,16 +284,31 @@ class Engine:
     def agent(self, username: str) -> AgentConfig:
         return self.config.agents[username]
 
-    def schedule(self, delay: float, operation: Callable[[Effects], None]) -> None:
+    def schedule(
+        self, delay: float, operation: Callable[[Effects], None], key: str | None = None
+    ) -> None:
         """Run ``operation`` after ``delay`` seconds. Asked for inside an operation, the
-        timer is armed only once that operation's changes are durable."""
+        timer is armed only once that operation's changes are durable. A ``key`` makes it
+        one timer (armed again: replaced) that one process of several runs."""
+        state = self.state
 
         def arm() -> None:
-            self.scheduler.call_at(
-                self.now() + delay, lambda: self.state.spawn(self._run_logged(operation))
-            )
+            when = self.now() + delay
+            if key is None:
+                self.scheduler.call_at(when, lambda: state.spawn(self._run_logged(operation)))
+                return
+            slot = ("timer", key)
+            old = state.timers.pop(slot, None)
+            if old is not None:
+                old.cancel()
 
-        self.state.after_commit(arm)
+            def due() -> None:
+                state.timers.pop(slot, None)
+                state.spawn(self._run_claimed(key, operation))
+
+            state.timers[slot] = self.scheduler.call_at(when, due)
+
+        state.after_commit(arm)
 
     async def _run_logged(self, operation: Callable[[Effects], None]) -> None:
         try:
@@ -409,9 +424,12 @@ class Engine:
         state.after_commit(arm)
 
     def _rearm(self, session_id: str) -> None:
-        """A session mirrored from another process: its toasts' auto-close is armed here
-        too (each fires once across processes: the first to claim it runs it)."""
+        """A session mirrored from another process: its timers (a far end about to answer,
+        toasts' auto-close) are armed here too; each fires once across processes (the
+        first to claim it runs it), also when the process that armed it died."""
         session = self.state.sessions.get(session_id)
+        if session is not None:  # a far end about to answer, armed there
+            self.contact_center.restore([session])
         for toast in session.toasts.values() if session else ():
             if toast.close_at is not None and (session_id, toast.toast_id) not in self.state.timers:
                 self.arm_toast(session_id, toast.toast_id, toast.close_at)

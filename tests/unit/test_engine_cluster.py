@@ -212,3 +212,36 @@ def test_two_processes_racing_on_one_session_never_lose_or_double_a_change(
                 await engine.stop()
 
     asyncio.run(race())
+
+
+async def test_a_far_end_answers_once_and_also_when_its_process_died(cluster: Cluster) -> None:
+    a, b = await cluster.process(make_config(delay=5)), await cluster.process(make_config(delay=5))
+    answered: list[str] = []
+
+    def watch(topic: str, session_id: str, data: dict[str, Any]) -> None:
+        if topic == "interaction" and data.get("eventType") == "ESTABLISHED":
+            answered.append(session_id)
+
+    for engine in (a, b):
+        engine.notice_observers.append(watch)
+    _, session = await a.login("jdoe", "secret")
+    sid = session.session_id
+    here = Agent(a, sid, Desktop())
+    crm = await here.frame(EMBEDDER, CRM)
+    first = (await here.ok(crm, "voice.dial", "5550001"))["interactionId"]
+    await cluster.turns()
+    assert any(key[0] == "timer" for key in b.state.timers)  # B armed it from the mirror
+    await cluster.advance(6)
+    assert answered == [sid]  # once, by one of the two
+    assert b.session_by_id(sid).interactions[first].state == "TALKING"  # type: ignore[union-attr]
+
+    # The process that armed the next one dies before it is due (its timers die with it).
+    second = (await here.ok(crm, "voice.dial", "5550002"))["interactionId"]
+    await cluster.turns()
+    for timer in a.state.timers.values():
+        timer.cancel()
+    a.state.timers.clear()
+    await cluster.advance(6)
+    assert answered == [sid, sid]
+    stored = await cluster.store.load_session(sid)
+    assert stored is not None and stored.session.interactions[second].state == "TALKING"

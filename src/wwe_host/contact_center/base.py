@@ -31,8 +31,12 @@ class Host(Protocol):
 
     def agent(self, username: str) -> AgentConfig: ...
 
-    def schedule(self, delay: float, operation: Callable[[Effects], None]) -> None:
-        """Run ``operation`` as an engine operation (committed, published) after ``delay``."""
+    def schedule(
+        self, delay: float, operation: Callable[[Effects], None], key: str | None = None
+    ) -> None:
+        """Run ``operation`` as an engine operation (committed, published) after ``delay``.
+        With a ``key`` (naming the timer, its session and due time), arming it again
+        replaces it, and with several processes only one of them runs it."""
         ...
 
 

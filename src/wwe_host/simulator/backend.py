@@ -75,7 +75,9 @@ class Simulator:
             else:
                 ops.establish(fx, session, interaction)
 
-        self.host.schedule(max(0.0, due - self.host.now()), fire)
+        self.host.schedule(
+            max(0.0, due - self.host.now()), fire, key=f"answer:{session_id}:{interaction_id}:{due}"
+        )
 
     def _session(self, session_id: str) -> AgentSession | None:
         return self.host.session_by_id(session_id)
