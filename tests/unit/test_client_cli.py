@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,11 +29,11 @@ from wwe_host.client import (
     parse_scenario,
     run_scenario,
 )
+from wwe_host.processes import ServerProcess, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "scenario.yaml"
 TOKEN = "cli-test-admin-token"
-STARTUP_TIMEOUT = 30.0
 
 CONFIG = f"""
 [wwe-host]
@@ -75,12 +73,6 @@ agents = agent1, agent2, supervisor
 """
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @dataclass(frozen=True)
 class Server:
     url: str
@@ -92,57 +84,13 @@ class Server:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    root = tmp_path_factory.mktemp("wwe-host-cli")
-    config = root / "wwe-host.ini"
-    config.write_text(CONFIG, encoding="utf-8")
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    log = root / "server.log"
-    with log.open("wb") as output:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "wwe_host",
-                "serve",
-                "--config",
-                str(config),
-                "--listen",
-                f"127.0.0.1:{port}",
-                "--data-dir",
-                str(root / "data"),
-            ],
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
+    process = ServerProcess(CONFIG, tmp_path_factory.mktemp("wwe-host-cli"))
+    process.start()  # returns once /healthz answers
     try:
-        deadline = time.monotonic() + STARTUP_TIMEOUT
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"wwe-host serve exited ({process.returncode}):\n{log.read_text()}")
-            try:
-                if httpx.get(f"{url}/healthz", timeout=1.0).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"wwe-host serve did not answer /healthz:\n{log.read_text()}")
-            time.sleep(0.1)
-        login = httpx.post(
-            f"{url}/api/v1/login",
-            json={"username": "agent1", "password": "agent1"},
-            headers={"origin": url},  # the desktop's own origin (a cookie door)
-            timeout=5.0,
-        )
-        assert login.status_code == 200, login.text
-        yield Server(url, log)
+        process.login("agent1", "agent1")
+        yield Server(process.url, process.log_path)
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
+        process.stop()
 
 
 def sim(
