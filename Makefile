@@ -51,6 +51,7 @@ bench: venv chromium
 	$(BIN)/python bench/websocket.py
 	$(BIN)/python bench/browser.py
 	$(BIN)/python bench/login_flood.py
+	$(BIN)/python bench/sessions.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info src/*.egg-info

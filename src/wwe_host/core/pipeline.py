@@ -107,7 +107,10 @@ class Pipeline:
         message, reply = self.admit(frame, text)
         if message is None:
             return reply
-        return await self.handle_admitted(frame, message)
+        try:  # handle_admitted, inlined: one coroutine less per message
+            return await self.handle(frame, message)
+        finally:
+            frame.in_flight -= 1
 
     def _refuse_raw(
         self, frame: FrameHandle, raw: str, problem: str, started: float
