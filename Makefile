@@ -46,12 +46,13 @@ test: venv chromium nginx lint typecheck
 	node --test tests/js/
 	$(BIN)/pytest -q
 
-bench: venv chromium
+bench: venv chromium nginx
 	$(BIN)/python bench/dispatch.py
 	$(BIN)/python bench/websocket.py
 	$(BIN)/python bench/browser.py
 	$(BIN)/python bench/login_flood.py
 	$(BIN)/python bench/sessions.py
+	$(BIN)/python bench/cluster.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info src/*.egg-info

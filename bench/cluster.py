@@ -1,0 +1,206 @@
+"""Cluster benchmark (operations.md): requests/s through nginx with 1 and with 2
+``wwe-host serve`` processes on PostgreSQL and Redis (the same benchmark, same run), and
+the latency of an event raised on one process to a desktop connected to the other.
+
+Throughput: D desktops (each its own agent) connect through nginx, each registers a frame
+and sends ``agent.getState`` closed-loop for S seconds. Event latency: a desktop on the
+first process; calls are pushed through the second process's REST API, one at a time, and
+each push is timed to its ``RINGING`` notice. A throwaway database is made and dropped.
+Targets: 2 processes >= 1.6x one on 2 cores; cross-process event p99 < 10 ms.
+
+    python bench/cluster.py [--desktops 40] [--seconds 5] [--events 200]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import secrets
+import statistics
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+import psycopg
+import websockets
+from websockets.typing import Origin
+
+from wwe_host.cluster import Cluster
+
+SERVER = "postgresql://postgres@127.0.0.1:5432"
+REDIS = "redis://127.0.0.1:6379/0"
+TOKEN = "bench-token"
+APP = "http://app.example:9001"
+
+
+def config(agents: int) -> str:
+    lines = [
+        "[wwe-host]",
+        "insecure-plain-password = true",
+        f"admin-token = {TOKEN}",
+        "",
+        "[interaction-workspace]",
+        f"service-client-api.accepted-web-content-origins = {APP} (*)",
+        "service-client-api.rate-limit = 0",
+        "",
+    ]
+    for n in range(agents):
+        lines += [
+            f"[agent:a{n}]",
+            "firstname = A",
+            f"lastname = N{n}",
+            f"employeeId = {n}",
+            f"password = p{n}",
+            f"number = {600000 + n}",
+            "",
+        ]
+    return "\n".join(lines)
+
+
+class Desk:
+    def __init__(self) -> None:
+        self.ws: websockets.ClientConnection | None = None
+        self.frame = ""
+        self.count = 0
+
+    async def open(self, url: str, public: str, cookie: str) -> None:
+        self.ws = await websockets.connect(
+            url.replace("http", "ws", 1) + "/desktop/ws",
+            origin=Origin(public),
+            additional_headers={"Cookie": f"wwe_session={cookie}"},
+            compression=None,
+        )
+        await self.send({"type": "hello", "frames": []})
+        await self.until(lambda m: m["type"] == "snapshot")
+        await self.send({"type": "frame.open", "ref": "f", "section": "@embedder", "origin": APP})
+        self.frame = (await self.until(lambda m: m["type"] == "frame.opened"))["frameId"]
+
+    async def send(self, message: dict[str, Any]) -> None:
+        assert self.ws is not None
+        await self.ws.send(json.dumps(message))
+
+    async def until(self, wanted: Any) -> dict[str, Any]:
+        assert self.ws is not None
+        while True:
+            message = json.loads(await self.ws.recv())
+            if wanted(message):
+                return message  # type: ignore[no-any-return]
+
+    async def loop(self, deadline: float) -> None:
+        body = json.dumps({"request": "agent.getState", "referenceId": "1", "protocolVersion": 2})
+        while time.perf_counter() < deadline:
+            await self.send(
+                {"type": "frame.message", "frameId": self.frame, "origin": APP, "message": body}
+            )
+            await self.until(lambda m: m["type"] == "frame.message")
+            self.count += 1
+
+
+async def logins(cluster: Cluster, agents: int) -> list[str]:
+    async with httpx.AsyncClient(base_url=cluster.url, timeout=60) as http:
+        cookies = []
+        for n in range(agents):
+            answer = await http.post(
+                "/api/v1/login",
+                json={"username": f"a{n}", "password": f"p{n}"},
+                headers={"origin": cluster.url},
+            )
+            answer.raise_for_status()
+            cookies.append(str(answer.cookies["wwe_session"]))
+        return cookies
+
+
+async def throughput(cluster: Cluster, desktops: int, seconds: float) -> float:
+    cookies = await logins(cluster, desktops)
+    desks = [Desk() for _ in cookies]
+    await asyncio.gather(
+        *(d.open(cluster.url, cluster.url, c) for d, c in zip(desks, cookies, strict=True))
+    )
+    started = time.perf_counter()
+    await asyncio.gather(*(d.loop(started + seconds) for d in desks))
+    elapsed = time.perf_counter() - started
+    await asyncio.gather(*(d.ws.close() for d in desks if d.ws))
+    return sum(d.count for d in desks) / elapsed
+
+
+async def event_latency(cluster: Cluster, events: int) -> list[float]:
+    first, second = cluster.servers
+    (cookie,) = await logins(cluster, 1)
+    desk = Desk()
+    await desk.open(first.url, cluster.url, cookie)  # the desktop on the first process
+    samples = []
+    async with httpx.AsyncClient(base_url=second.url + "/api/v1", timeout=30) as http:
+        auth = {"authorization": f"Bearer {TOKEN}"}
+        for _ in range(events):
+            sent = time.perf_counter()
+            pushed = await http.post("/sim/calls", json={"to": "a0", "from": "1"}, headers=auth)
+            pushed.raise_for_status()
+            await desk.until(
+                lambda m: m["type"] == "notice" and m["data"].get("eventType") == "RINGING"
+            )
+            samples.append((time.perf_counter() - sent) * 1000)
+            await http.post(f"/sim/calls/{pushed.json()['callUuid']}/hangup", headers=auth)
+            await desk.until(
+                lambda m: m["type"] == "notice" and m["data"].get("eventType") == "RELEASED"
+            )
+            await desk.send(
+                {
+                    "type": "action",
+                    "ref": "d",
+                    "op": "markDone",
+                    "args": {"interactionId": pushed.json()["interactionId"]},
+                }
+            )
+            await desk.until(lambda m: m["type"] == "action.result")
+    assert desk.ws is not None
+    await desk.ws.close()
+    return sorted(samples)
+
+
+def run(processes: int, desktops: int, seconds: float, events: int) -> tuple[float, list[float]]:
+    name = f"wwe_bench_{secrets.token_hex(4)}"
+    with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"'.encode())
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            cluster = Cluster(
+                config(desktops),
+                Path(tmp),
+                database=f"{SERVER}/{name}",
+                bus=REDIS,
+                processes=processes,
+            )
+            cluster.start()
+            try:
+                rate = asyncio.run(throughput(cluster, desktops, seconds))
+                latencies = asyncio.run(event_latency(cluster, events)) if processes > 1 else []
+            finally:
+                cluster.stop()
+    finally:
+        with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'.encode())
+    return rate, latencies
+
+
+def main(desktops: int, seconds: float, events: int) -> None:
+    one, _ = run(1, desktops, seconds, events)
+    two, latencies = run(2, desktops, seconds, events)
+    p50 = statistics.median(latencies)
+    p99 = latencies[max(0, int(len(latencies) * 0.99) - 1)]
+    print(f"{'cluster (through nginx)':<46} {'value':>12}  target")
+    print(f"{'1 process: agent.getState req/s':<46} {one:>12,.0f}  baseline")
+    print(f"{'2 processes: agent.getState req/s':<46} {two:>12,.0f}  -")
+    print(f"{'2 processes / 1 process':<46} {two / one:>12.2f}  >= 1.6")
+    print(f"{'cross-process event p50 / p99 (ms)':<46} {p50:>5.1f} / {p99:>4.1f}  p99 < 10")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--desktops", type=int, default=40)
+    parser.add_argument("--seconds", type=float, default=5.0)
+    parser.add_argument("--events", type=int, default=200)
+    args = parser.parse_args()
+    main(args.desktops, args.seconds, args.events)
