@@ -129,6 +129,7 @@ class Engine:
         self.logins = LoginGuard(
             (agent.password for agent in config.agents.values()),
             allow_plain=config.server.insecure_plain_password,
+            shared=self.bus if self.bus.shared else None,  # the throttle of every process
         )
         self.frame_registry = Frames(state, self.runner)
         self.session_registry = Sessions(

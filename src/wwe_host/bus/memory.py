@@ -24,6 +24,7 @@ class MemoryNetwork:
         self.members: list[MemoryBus] = []
         self.claims: dict[str, float] = {}  # key → until
         self.counts: dict[tuple[str, int], int] = {}  # (key, minute) → requests counted
+        self.throttle: dict[str, list[float]] = {}  # key → [failures, at, in progress]
 
     def bus(self) -> MemoryBus:
         bus = MemoryBus(self)
@@ -77,5 +78,38 @@ class MemoryBus:
         network.counts[(key, minute)] = count + 1
         return "allow"
 
+    async def throttle_begin(self, keys: list[str], half_life: float) -> list[float] | None:
+        network = self.network
+        assert network is not None, "only a shared bus counts for the others"
+        now = network.clock()
+        scores = []
+        for key in keys:
+            entry = network.throttle.setdefault(key, [0.0, now, 0.0])
+            scores.append(_decayed(entry, now, half_life) + entry[2])
+            entry[2] += 1
+        return scores
+
+    async def throttle_finish(
+        self, keys: list[str], succeeded: bool | None, half_life: float, caps: list[float]
+    ) -> None:
+        network = self.network
+        assert network is not None, "only a shared bus counts for the others"
+        now = network.clock()
+        for index, key in enumerate(keys):
+            entry = network.throttle.setdefault(key, [0.0, now, 0.0])
+            entry[2] = max(0.0, entry[2] - 1)
+            if succeeded is None:
+                continue
+            if succeeded:
+                if index == 0:
+                    entry[0], entry[1] = 0.0, now
+                continue
+            entry[0], entry[1] = min(_decayed(entry, now, half_life) + 1, caps[index]), now
+
     def problem(self) -> tuple[str, float] | None:
         return None
+
+
+def _decayed(entry: list[float], now: float, half_life: float) -> float:
+    """A failure weight as of ``now``: it halves every ``half_life`` seconds."""
+    return entry[0] * math.pow(0.5, max(0.0, now - entry[1]) / half_life)

@@ -48,6 +48,39 @@ redis.call('EXPIRE', KEYS[2], 120)
 return 1
 """
 
+# The login throttle's scores (security/logins.py): per key a hash of f (failures, decayed
+# from a), a (when f was last set, epoch seconds) and p (attempts in progress), kept a day.
+_THROTTLE_BEGIN = """
+local out = {}
+for i, key in ipairs(KEYS) do
+  local f = tonumber(redis.call('HGET', key, 'f') or '0')
+  local at = tonumber(redis.call('HGET', key, 'a') or ARGV[1])
+  local p = tonumber(redis.call('HGET', key, 'p') or '0')
+  local decayed = f * math.pow(0.5, math.max(0, ARGV[1] - at) / ARGV[2])
+  out[i] = tostring(decayed + p)
+  redis.call('HINCRBY', key, 'p', 1)
+  redis.call('EXPIRE', key, 86400)
+end
+return out
+"""
+_THROTTLE_FINISH = """
+for i, key in ipairs(KEYS) do
+  local p = tonumber(redis.call('HGET', key, 'p') or '0')
+  if p > 0 then redis.call('HINCRBY', key, 'p', -1) end
+  if ARGV[3] == 'ok' then
+    if i == 1 then redis.call('HSET', key, 'f', 0, 'a', ARGV[1]) end
+  elseif ARGV[3] == 'failed' then
+    local f = tonumber(redis.call('HGET', key, 'f') or '0')
+    local at = tonumber(redis.call('HGET', key, 'a') or ARGV[1])
+    local decayed = f * math.pow(0.5, math.max(0, ARGV[1] - at) / ARGV[2])
+    local capped = math.min(decayed + 1, tonumber(ARGV[3 + i]))
+    redis.call('HSET', key, 'f', tostring(capped), 'a', ARGV[1])
+  end
+  redis.call('EXPIRE', key, 86400)
+end
+return 1
+"""
+
 _encode = msgspec.json.Encoder().encode
 _decode = msgspec.json.Decoder(dict[str, Any]).decode
 
@@ -140,6 +173,32 @@ class RedisBus:
             log.warning("rate limit of %s without the bus (%s)", key, self._explain(problem))
             return "unknown"
         return {0: "ignore", 1: "allow", 2: "refuse"}[int(answer)]
+
+    async def throttle_begin(self, keys: list[str], half_life: float) -> list[float] | None:
+        assert self._client is not None, "the bus is not started"
+        names = [f"{self.namespace}:throttle:{key}" for key in keys]
+        try:
+            scores = await self._client.eval(
+                _THROTTLE_BEGIN, len(names), *names, time.time(), half_life
+            )
+        except (RedisError, OSError) as problem:
+            # Without Redis, each process's own throttle decides (the guard's local one).
+            log.warning("login throttle without the bus (%s)", self._explain(problem))
+            return None
+        return [float(score) for score in scores]
+
+    async def throttle_finish(
+        self, keys: list[str], succeeded: bool | None, half_life: float, caps: list[float]
+    ) -> None:
+        assert self._client is not None, "the bus is not started"
+        names = [f"{self.namespace}:throttle:{key}" for key in keys]
+        outcome = "none" if succeeded is None else ("ok" if succeeded else "failed")
+        try:
+            await self._client.eval(
+                _THROTTLE_FINISH, len(names), *names, time.time(), half_life, outcome, *caps
+            )
+        except (RedisError, OSError) as problem:
+            log.warning("login throttle without the bus (%s)", self._explain(problem))
 
     def problem(self) -> tuple[str, float] | None:
         return None if self._problem is None else (self._problem, self._since)

@@ -53,6 +53,16 @@ class EventBus(Protocol):
         Only called when ``shared``."""
         ...
 
+    async def throttle_begin(self, keys: list[str], half_life: float) -> list[float] | None:
+        """The login throttle's scores across processes (security/logins.py
+        ``SharedThrottle``; None: unknown now, this process's own decide); only called
+        when ``shared``."""
+        ...
+
+    async def throttle_finish(
+        self, keys: list[str], succeeded: bool | None, half_life: float, caps: list[float]
+    ) -> None: ...
+
     def problem(self) -> tuple[str, float] | None:
         """Why the bus cannot carry messages now, and since when (epoch seconds), for
         ``/healthz``; None while it can."""

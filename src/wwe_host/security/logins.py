@@ -34,7 +34,7 @@ import time
 from collections.abc import Awaitable, Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 from .passwords import dummy_hash_like, is_hashed, verify_password
 
@@ -169,9 +169,11 @@ class LoginThrottle:
         key = self._keys.get((kind, name))
         return key.score(self.clock(), self.policy.half_life) if key else 0.0
 
-    def begin(self, user: str, address: str | None) -> Attempt:
+    def begin(self, user: str, address: str | None, scores: list[float] | None = None) -> Attempt:
         """Count an attempt now and say how long it must wait; ``LoginThrottled`` when it
-        would wait while too many attempts of its user or address are already waiting."""
+        would wait while too many attempts of its user or address are already waiting.
+        ``scores``: the keys' scores across all processes (``SharedThrottle``), used
+        instead of this process's own."""
         self._begun += 1
         if self._begun % self.SWEEP_EVERY == 0:
             self._sweep()
@@ -180,7 +182,9 @@ class LoginThrottle:
         keys = [self._key("user", user)]
         if address:
             keys.append(self._key("address", address))
-        delay = max(policy.delay(k.score(now, policy.half_life) + 1 - k.free) for k in keys)
+        if scores is None:
+            scores = [k.score(now, policy.half_life) for k in keys]
+        delay = max(policy.delay(score + 1 - k.free) for k, score in zip(keys, scores, strict=True))
         if delay > 0 and any(k.waiting >= policy.max_waiting for k in keys):
             raise LoginThrottled(delay)
         for key in keys:
@@ -213,6 +217,20 @@ class LoginThrottle:
         return len(self._keys)
 
 
+class SharedThrottle(Protocol):
+    """The failure scores of every server process (several processes: through the bus).
+    ``begin`` returns each key's score (decayed failures plus attempts in progress
+    anywhere) and counts one more attempt in progress; ``finish`` ends it: a success
+    clears the first key (the user), a failure adds one (capped at ``caps``), None (the
+    attempt was refused before anything was checked) only ends it."""
+
+    async def throttle_begin(self, keys: list[str], half_life: float) -> list[float] | None: ...
+
+    async def throttle_finish(
+        self, keys: list[str], succeeded: bool | None, half_life: float, caps: list[float]
+    ) -> None: ...
+
+
 class LoginGuard:
     """Checks a password the way security.md wants: throttled, off the loop, equal cost."""
 
@@ -224,8 +242,10 @@ class LoginGuard:
         throttle: LoginThrottle | None = None,
         workers: int | None = None,
         verify: Verify = verify_password,
+        shared: SharedThrottle | None = None,
     ) -> None:
         self.allow_plain = allow_plain
+        self.shared = shared
         self.throttle = throttle if throttle is not None else LoginThrottle()
         self.workers = workers or hash_workers()
         self.verify = verify
@@ -260,14 +280,25 @@ class LoginGuard:
     ) -> bool:
         """Whether ``password`` is ``user``'s (``stored`` is None for an unknown user).
         Raises ``LoginThrottled`` without checking anything when the throttle refuses."""
-        attempt = self.throttle.begin(user, address)
-        ok = False
+        shared = self.shared
+        policy = self.throttle.policy
+        keys = [f"user:{user}"] + ([f"address:{address}"] if address else [])
+        scores = await shared.throttle_begin(keys, policy.half_life) if shared else None
+        ok: bool | None = None  # refused by the throttle: nothing was checked
         try:
-            await attempt.wait()
-            ok = await self._verify(stored, password)
+            attempt = self.throttle.begin(user, address, scores)
+            ok = False
+            try:
+                await attempt.wait()
+                ok = await self._verify(stored, password)
+            finally:
+                attempt.finish(ok)
         finally:
-            attempt.finish(ok)
-        return ok
+            if shared is not None:
+                caps = [policy.user_free + policy.max_excess]
+                caps += [policy.address_free + policy.max_excess] if address else []
+                await shared.throttle_finish(keys, ok, policy.half_life, caps)
+        return bool(ok)
 
     async def _verify(self, stored: str | None, password: str) -> bool:
         if not self.hashing:

@@ -105,3 +105,24 @@ async def test_rate_limits_are_counted_for_every_process() -> None:
     finally:
         await a.close()
         await b.close()
+
+
+async def test_login_throttle_scores_are_shared_and_decay() -> None:
+    name = namespace()
+    a, _, _ = await started(name)
+    b, _, _ = await started(name)
+    try:
+        keys = ["user:ann", "address:10.0.0.1"]
+        assert await a.throttle_begin(keys, 300.0) == [0.0, 0.0]
+        assert await b.throttle_begin(keys, 300.0) == [1.0, 1.0]  # a's is in progress
+        await a.throttle_finish(keys, False, 300.0, [11.0, 28.0])
+        await b.throttle_finish(keys, None, 300.0, [11.0, 28.0])  # refused: not counted
+        scores = await b.throttle_begin(keys, 300.0)
+        assert scores is not None and [round(s, 3) for s in scores] == [1.0, 1.0]
+        await b.throttle_finish(keys, True, 300.0, [11.0, 28.0])  # the user is cleared
+        scores = await a.throttle_begin(keys, 300.0)
+        assert scores is not None and round(scores[0], 3) == 0.0 and round(scores[1], 3) == 1.0
+        await a.throttle_finish(keys, None, 300.0, [11.0, 28.0])
+    finally:
+        await a.close()
+        await b.close()

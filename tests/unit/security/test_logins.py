@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from wwe_host.bus.memory import MemoryNetwork
 from wwe_host.security.logins import (
     LoginGuard,
     LoginThrottle,
@@ -391,3 +392,32 @@ def test_hash_workers_leave_a_core_to_the_event_loop() -> None:
     assert hash_workers(4) == 3
     assert hash_workers(64) == 4
     assert 1 <= hash_workers() <= 4
+
+
+async def test_several_processes_share_the_failures_and_the_attempts_in_progress(
+    fake: FakeTime,
+) -> None:
+    """Two guards (two processes) on one shared throttle (bus/memory.py's MemoryNetwork, as
+    Redis links processes): failures on one slow the next attempt on the other down, and a
+    right password clears them for both."""
+    network = MemoryNetwork(clock=fake.clock)
+
+    def guard() -> LoginGuard:
+        return LoginGuard(
+            ["plain"],
+            allow_plain=True,
+            throttle=throttle_of(fake),
+            shared=network.bus(),
+        )
+
+    first, second = guard(), guard()
+    for _ in range(3):  # the free attempts of the user, all on the first process
+        assert await first.check("ann", "plain", "wrong", "10.0.0.1") is False
+    assert fake.slept == []
+    assert await second.check("ann", "plain", "wrong", "10.0.0.2") is False
+    assert fake.slept == [0.25]  # the second process knew of the first's failures
+    assert await first.check("ann", "plain", "plain", "10.0.0.1") is True
+    assert fake.slept == [0.25, 0.5]
+    assert await second.check("ann", "plain", "wrong", "10.0.0.2") is False
+    assert fake.slept == [0.25, 0.5]  # cleared for both by the right password
+    assert network.throttle["user:ann"][2] == 0  # no attempt left in progress
