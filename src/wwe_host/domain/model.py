@@ -58,8 +58,6 @@ class Interaction(msgspec.Struct, kw_only=True):
     subject: str | None = None
     body: str | None = None
     chat_id: str | None = None
-    # Agents who rejected it (interaction.reject) → until when it is not offered to them again.
-    declined: dict[str, float] = msgspec.field(default_factory=dict)
     messages: list[ChatLine] = msgspec.field(default_factory=list)
     error: str | None = None
     markdone_blocks: dict[str, str] = msgspec.field(default_factory=dict)  # frame id → warning
