@@ -13,9 +13,9 @@ from .context import (
     arity,
     handler,
     interaction_id,
-    object_param,
     string,
     string_values,
+    type_name,
     user_data,
 )
 from .voice import DESTINATION
@@ -104,21 +104,19 @@ def accept(call: RequestContext, params: list[Any]) -> Any:
 @handler("interaction.reject")
 def reject(call: RequestContext, params: list[Any]) -> Any:
     arity(call, params, 1)
-    target = ops.get_interaction(call.session, interaction_id(call, params))
-    if target.state not in ("RINGING", "INVITED"):
-        raise ApiError(
-            ErrorCode.INVALID_STATE,
-            f"Cannot reject interaction '{target.interaction_id}': it is {target.state} "
-            f"(only a ringing call or an invitation can be rejected).",
-        )
-    call.engine.contact_center.reject(call.fx, call.session, target)
+    reject_offer(call, ops.get_interaction(call.session, interaction_id(call, params)))
     return None
 
 
-def _target(call: RequestContext, params: list[Any], index: int) -> Target:
-    """``{type: AGENT | QUEUE | DN, destination, media?: "voice"}``."""
-    where = f"Parameter {index + 1} 'target' of '{call.request}'"
-    value = object_param(call, params, index, "target")
+def target_of(value: Any, where: str) -> Target:
+    """A consult or transfer target, ``{type: AGENT | QUEUE | DN, destination, media?:
+    "voice"}``; refusals start with ``where`` (what the target is to the caller)."""
+    if value is None:
+        raise ApiError(ErrorCode.INVALID_PARAMETER, f"{where} is missing.")
+    if not isinstance(value, dict):
+        raise ApiError(
+            ErrorCode.INVALID_PARAMETER, f"{where} must be an object, got {type_name(value)}."
+        )
     kind = value.get("type")
     if kind not in TARGET_TYPES:
         raise ApiError(
@@ -148,6 +146,17 @@ def _target(call: RequestContext, params: list[Any], index: int) -> Target:
     return Target(kind, destination)
 
 
+def reject_offer(call: RequestContext, offer: Interaction) -> None:
+    """interaction.reject, and the desktop's Reject button."""
+    if offer.state not in ("RINGING", "INVITED"):
+        raise ApiError(
+            ErrorCode.INVALID_STATE,
+            f"Cannot reject interaction '{offer.interaction_id}': it is {offer.state} "
+            f"(only a ringing call or an invitation can be rejected).",
+        )
+    call.engine.contact_center.reject(call.fx, call.session, offer)
+
+
 def _redirect(
     call: RequestContext, params: list[Any]
 ) -> tuple[Interaction, Target, dict[str, Any], dict[str, str]]:
@@ -155,7 +164,9 @@ def _redirect(
     userData?, extensions?"""
     arity(call, params, 4)
     main = ops.get_interaction(call.session, interaction_id(call, params))
-    target = _target(call, params, 1)
+    target = target_of(
+        params[1] if len(params) > 1 else None, f"Parameter 2 'target' of '{call.request}'"
+    )
     values = user_data(call, params, 2, "userData", required=False)
     extensions = string_values(call, params, 3, "extensions", most=MAX_EXTENSIONS)
     if extensions:
