@@ -63,7 +63,7 @@ test("a talking call: pick an agent or type a number, then consult or transfer",
     ["\u2014 choose \u2014", "Anna Smith (5002)"]);
   button(controls.form, "Consult").click();
   await settle();
-  assert.deepEqual(errors, ["Choose an agent or enter a number."]);
+  assert.deepEqual(errors, ["Choose a colleague or enter a phone number."]);
   controls.agent.value = "asmith";
   controls.update(call); // a snapshot keeps the choice
   assert.equal(controls.agent.value, "asmith");

@@ -60,8 +60,8 @@ export class TransferControls {
       onclick: () => this.redirect(op) }, label);
     this.form = h("div", { class: "transfer-form", role: "group",
       "aria-label": `Transfer call ${card.id}` },
-    h("label", { for: this.agent.id }, "Agent"), this.agent,
-    h("label", { for: this.number.id }, "or number"), this.number,
+    h("label", { for: this.agent.id }, "Colleague"), this.agent,
+    h("label", { for: this.number.id }, "or phone"), this.number,
     h("div", { class: "controls" }, button("Consult", "consult"),
       button("Transfer", "singleStepTransfer"), button("Conference", "singleStepConference")));
     this.el = h("div", { class: "transfer" }, this.note, this.reject, this.complete, this.form);
@@ -70,7 +70,7 @@ export class TransferControls {
   async redirect(op) {
     const target = targetOf(this.agent.value, this.number.value);
     if (!target) {
-      this.card.actions.showError("Choose an agent or enter a number.");
+      this.card.actions.showError("Choose a colleague or enter a phone number.");
       this.agent.focus();
       return;
     }
