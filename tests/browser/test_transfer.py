@@ -9,6 +9,8 @@ import pytest
 from browser_support import ok, open_desktop, section_frame, subscribe, wait_event
 from playwright.sync_api import expect
 
+from wwe_host.testing import Desktop
+
 pytestmark = pytest.mark.browser
 
 CUSTOMER = "+15550100"
@@ -125,3 +127,41 @@ def test_reject_on_an_offered_chat(new_context, server, fresh_agent):
     expect(offer).to_contain_text("INVITED")
     offer.get_by_role("button", name="Reject", exact=True).click()
     expect(offer).to_have_count(0)
+
+
+def test_the_pytest_plugin_desktop_transfers_and_rejects(new_context, server, fresh_agent):
+    x_name, x_password, _ = fresh_agent()
+    y_name, y_password, _ = fresh_agent()
+    x = Desktop(open_desktop(new_context(), server, x_name, x_password), server)
+    y = Desktop(open_desktop(new_context(), server, y_name, y_password), server)
+    call_uuid = answered_customer_call(server, x.page, x_name)
+    x.transfer(y_name)  # blind: X's call is released once Y is offered it
+    expect(card(x.page, "1")).to_contain_text("IDLE")
+    ring = card(y.page, "1")
+    expect(ring).to_contain_text("RINGING")
+    expect(ring.locator(".parties")).to_have_text(CUSTOMER)
+    y.answer()
+    expect(ring).to_contain_text("TALKING")
+    # Y consults a number that answers through the simulation API, then hands the call out.
+    y.consult("noanswer-9")
+    consult = card(y.page, "2")
+    expect(consult).to_contain_text("DIALING")
+    with server.client() as sim:
+        leg = sim.wait_for_interaction(
+            lambda i: i.get("isConsultation") is True, agent=y_name, state="DIALING"
+        )
+        sim.answer(leg["callUuid"])
+        expect(consult).to_contain_text("TALKING")
+        y.complete_transfer()
+        expect(ring).to_contain_text("IDLE")
+        expect(consult).to_contain_text("IDLE")
+        assert sim.wait_for_interaction(agent=y_name, state="IDLE")["callUuid"] in (
+            call_uuid,
+            leg["callUuid"],
+        )
+        x.mark_done()  # X's released call leaves: the chat's case is shown
+        expect(card(x.page, "1")).to_have_count(0)
+        sim.chat(x_name, "Ada", "Hello")
+    expect(x.page.get_by_role("button", name="Reject", exact=True)).to_be_visible()
+    x.reject()
+    expect(x.page.get_by_role("button", name="Reject", exact=True)).to_have_count(0)
