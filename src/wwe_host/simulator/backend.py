@@ -260,6 +260,8 @@ class Simulator:
         record = far_end(session, interaction.interaction_id)
         if record is not None and record.kind == "conference" and record.externals:
             transfers.outside_left(self, fx, session, interaction)
+        elif interaction.is_consultation and not interaction.live:
+            transfers.consulted_number_left(self, fx, session, interaction)
         else:
             self.hang_up(fx, session, interaction)
 

@@ -199,6 +199,19 @@ def outside_left(sim: Switch, fx: Effects, session: AgentSession, call: Interact
     connect(sim, fx, [(session, call), *legs], externals[1:], None)
 
 
+def consulted_number_left(
+    sim: Switch, fx: Effects, session: AgentSession, leg: Interaction
+) -> None:
+    """A number consulted and then conferenced hangs up (addressed by its consult call's
+    ``callUuid``): it leaves the conference, the others stay."""
+    main = session.interactions.get(leg.parent_interaction_id or "")
+    legs, externals = far_side(sim, session, main) if main is not None else ([], [])
+    if main is None or not main.live or leg.dnis not in externals:
+        raise _refuse(f"Call '{leg.call_uuid}' has ended.")
+    externals.remove(leg.dnis or "")
+    connect(sim, fx, [(session, main), *legs], externals, None)
+
+
 # --- the requests ------------------------------------------------------------------------
 
 

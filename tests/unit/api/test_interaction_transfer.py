@@ -5,9 +5,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from engine_support import CRM, advance
 from rest_support import set_state
 from transfer_support import Team
+
+from wwe_host.errors import ApiError
 
 ASMITH = {"type": "AGENT", "destination": "asmith"}
 TARGET = "Parameter 2 'target' of 'interaction.consult'"
@@ -282,4 +285,25 @@ async def test_an_interaction_level_frame_consults_on_its_call(tmp_path: Path) -
     crm = await agent.frame("CRM", CRM, main_id)
     consult_id = await agent.ok(crm, "interaction.consult", main_id, ASMITH)
     assert team.call("jdoe", consult_id).is_consultation
+    await team.stop()
+
+
+async def test_a_conferenced_number_leaves_through_its_consult_call(tmp_path: Path) -> None:
+    team = await Team.start(tmp_path, delay=1)
+    main_id, call_uuid = await team.customer_call()
+    consult_id = await team.ok(
+        "jdoe", "interaction.consult", main_id, {"type": "DN", "destination": "+15557777"}
+    )
+    await advance(team.engine, 1.1)
+    await team.ok("jdoe", "interaction.completeConference", consult_id)
+    main = team.call("jdoe", main_id)
+    assert main.parties == ["+15550100", "+15557777"]
+    leg_uuid = team.call("jdoe", consult_id).call_uuid
+    await team.engine.simulation.hang_up(leg_uuid)  # the consulted number hangs up
+    assert (main.state, main.parties) == ("TALKING", ["+15550100"])
+    with pytest.raises(ApiError) as ended:
+        await team.engine.simulation.hang_up(leg_uuid)
+    assert ended.value.message == f"Call '{leg_uuid}' has ended."
+    await team.engine.simulation.hang_up(call_uuid)
+    assert main.state == "IDLE"
     await team.stop()
