@@ -19,7 +19,7 @@ employeeId = 1003
 password = secret3
 number = 5003
 media = voice, chat
-
+{bkim}
 [queue:sales]
 media = voice, email, chat
 agents = jdoe, asmith, bkim
@@ -32,7 +32,8 @@ agents = bkim
 PASSWORDS = {"jdoe": "secret", "asmith": "secret2", "bkim": "secret3"}
 
 
-def three_agents(delay: float = 0.05) -> Config:
+def three_agents(delay: float = 0.05, bkim: str = "") -> Config:
+    """``bkim``: more options of agent bkim (e.g. ``voice.auto-answer = true``)."""
     text = BASE_INI.format(
         origins=f"{CRM} (*), {NOTES} (agent.*, interaction.*), {DIALER}",
         read="*",
@@ -41,7 +42,7 @@ def three_agents(delay: float = 0.05) -> Config:
         delay=delay,
         server="",
     )
-    return parse_config(text + THREE_AGENTS, "<test>")
+    return parse_config(text + THREE_AGENTS.format(bkim=bkim), "<test>")
 
 
 class Team:
@@ -53,8 +54,8 @@ class Team:
         self.crm: dict[str, FrameHandle] = {}
 
     @classmethod
-    async def start(cls, tmp_path: Path, delay: float = 0.05) -> Team:
-        team = cls(await started_engine(tmp_path, three_agents(delay)))
+    async def start(cls, tmp_path: Path, delay: float = 0.05, bkim: str = "") -> Team:
+        team = cls(await started_engine(tmp_path, three_agents(delay, bkim)))
         for name, password in PASSWORDS.items():
             agent = await Agent.login(team.engine, name, password)
             team.agents[name] = agent
