@@ -72,8 +72,9 @@ def test_consult_then_complete_transfer_moves_the_customer(new_context, server, 
     assert (moved["callUuid"], moved["parties"]) == (call_uuid, [{"name": CUSTOMER}])
     assert moved["isConsultation"] is False
 
-    # The customer is still one call: the simulation API hangs it up at Y's.
+    # The customer is still one call: the SDK finds it at Y's, the simulation API hangs it up.
     with server.client() as sim:
+        assert [leg["agent"] for leg in sim.call_legs(call_uuid)] == [y_name]
         sim.hangup(call_uuid)
     expect(ring).to_contain_text("IDLE")
     assert x_number != y_number
@@ -105,6 +106,8 @@ def test_conference_from_the_desktop_survives_one_leaving(new_context, server, f
     expect(ring.locator(".parties")).to_have_text(f"{CUSTOMER}, {x_number}")
     y_crm = section_frame(y, "CRM", "1")
     subscribe(y_crm, "interaction")
+    with server.client() as sim:
+        assert sorted(leg["agent"] for leg in sim.call_legs(call_uuid)) == sorted([x_name, y_name])
 
     # X leaves: the customer and Y stay connected.
     main.get_by_role("button", name="Hang Up", exact=True).click()
