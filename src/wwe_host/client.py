@@ -196,6 +196,16 @@ class WweHostClient:
         result: list[Json] = self.request("GET", "/interactions", params=params)["interactions"]
         return result
 
+    def call_legs(self, call_uuid: str) -> list[Json]:
+        """The agents' live legs of one call: whom a customer is with now. Transfers and
+        conferences keep the customer's ``callUuid``, so after a transfer this is the new
+        agent's leg, in a conference one leg per agent."""
+        return [
+            i
+            for i in self.interactions()
+            if i.get("callUuid") == call_uuid and i.get("state") not in ("IDLE", None)
+        ]
+
     def set_user_data(
         self, interaction_uuid: str, values: Mapping[str, str | int | float | bool | None]
     ) -> Json:

@@ -51,7 +51,7 @@ from .domain.views import interaction_view
 from .errors import ApiError, ErrorCode
 from .security.logins import LoginGuard
 from .security.signing import JwtSigner
-from .settings import AgentConfig, Config, WebContent
+from .settings import AgentConfig, Config, QueueConfig, WebContent
 from .simulator import Simulator, SimulatorControls
 from .store.base import Changes, Store, encode_session
 from .store.maintenance import StoreMaintenance
@@ -541,6 +541,13 @@ class Engine:
     def deliver(self, fx: Effects, target: str, item: QueuedItem) -> Interaction | None:
         """Offer an inbound interaction to a username, a DN or ``queue:<name>``."""
         return self.routing.deliver(fx, target, item)
+
+    def drain(self, fx: Effects) -> None:
+        """Offer waiting interactions to agents who can take them now."""
+        self.routing.drain(fx)
+
+    def queue_config(self, name: str) -> QueueConfig | None:
+        return self.config.queues.get(name)
 
     def abandon(self, fx: Effects, predicate: Callable[[QueuedItem], bool]) -> QueuedItem | None:
         """The customer gave up while waiting: the first matching item leaves its queue."""

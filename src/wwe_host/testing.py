@@ -169,6 +169,46 @@ class Desktop:
         self.page.get_by_role("textbox", name="Number").fill(number)
         self._click("Call")
 
+    # Consultations, transfers, conferences and offers (the call card's controls).
+
+    def consult(self, target: str, interaction_id: str | None = None) -> None:
+        """Consult ``target`` (a colleague's user name, else a phone number) from a talking
+        call (``interaction_id``, else the first call that offers it)."""
+        self._redirect("Consult", target, interaction_id)
+
+    def transfer(self, target: str, interaction_id: str | None = None) -> None:
+        """Blind transfer (interaction.singleStepTransfer) of a talking call to ``target``."""
+        self._redirect("Transfer", target, interaction_id)
+
+    def conference(self, target: str, interaction_id: str | None = None) -> None:
+        """Add ``target`` to a talking call (interaction.singleStepConference)."""
+        self._redirect("Conference", target, interaction_id)
+
+    def complete_transfer(self) -> None:
+        self._click("Complete Transfer")
+
+    def complete_conference(self) -> None:
+        self._click("Complete Conference")
+
+    def reject(self) -> None:
+        """Decline the first offer (a ringing call, an invited e-mail or chat)."""
+        self._click("Reject")
+
+    def _redirect(self, button: str, target: str, interaction_id: str | None) -> None:
+        page = self.page
+        if interaction_id is not None:
+            card = page.locator(f'article[data-interaction-id="{interaction_id}"]')
+        else:
+            offering = page.get_by_role("button", name=button, exact=True)
+            card = page.locator("article.interaction").filter(has=offering).first
+        picker = card.get_by_label("Colleague")
+        names = picker.locator("option").evaluate_all("options => options.map(o => o.value)")
+        if target in names:
+            picker.select_option(target)
+        else:
+            card.get_by_label("or phone").fill(target)
+        card.get_by_role("button", name=button, exact=True).click()
+
     def click_toast_button(self, name: str) -> None:
         region = self.page.get_by_role("region", name="Notifications")
         region.get_by_role("button", name=name, exact=True).first.click()

@@ -12,6 +12,7 @@ from ..domain.model import is_email_address
 from ..domain.states import resolve
 from ..errors import ApiError, ErrorCode
 from .context import RequestContext
+from .interaction import reject_offer, target_of
 from .voice import DESTINATION
 
 Action = Callable[[RequestContext, dict[str, Any]], Any]
@@ -64,6 +65,43 @@ def answer(call: RequestContext, args: dict[str, Any]) -> Any:
 @action("accept")
 def accept(call: RequestContext, args: dict[str, Any]) -> Any:
     ops.answer(call.fx, call.session, _interaction(call, args))
+
+
+@action("reject")
+def reject(call: RequestContext, args: dict[str, Any]) -> Any:
+    reject_offer(call, _interaction(call, args))
+
+
+def _redirect(name: str) -> Action:
+    """Consult, or transfer / conference in one step, to ``args["target"]``."""
+
+    def run(call: RequestContext, args: dict[str, Any]) -> Any:
+        interaction = _interaction(call, args)
+        target = target_of(args.get("target"), "The target")
+        center = call.engine.contact_center
+        if name == "consult":
+            created = center.consult(call.fx, call.session, interaction, target, {}, {})
+            return {"interactionId": created.interaction_id}
+        step = center.single_step_transfer if name == "transfer" else center.single_step_conference
+        step(call.fx, call.session, interaction, target, {}, {})
+        return None
+
+    return run
+
+
+action("consult")(_redirect("consult"))
+action("singleStepTransfer")(_redirect("transfer"))
+action("singleStepConference")(_redirect("conference"))
+
+
+@action("completeTransfer")
+def complete_transfer(call: RequestContext, args: dict[str, Any]) -> Any:
+    call.engine.contact_center.complete_transfer(call.fx, call.session, _interaction(call, args))
+
+
+@action("completeConference")
+def complete_conference(call: RequestContext, args: dict[str, Any]) -> Any:
+    call.engine.contact_center.complete_conference(call.fx, call.session, _interaction(call, args))
 
 
 @action("hold")

@@ -11,11 +11,23 @@ and published with the request that caused them.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from ..domain.effects import Effects
-from ..domain.model import AgentSession, Interaction
-from ..settings import AgentConfig
+from ..domain.model import AgentSession, Interaction, QueuedItem
+from ..settings import AgentConfig, QueueConfig
+
+TARGET_TYPES = ("AGENT", "QUEUE", "DN")
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """Where a consult or transfer goes (api-9.md): an agent (user name or DN), a queue
+    (one of its ready agents), or a number."""
+
+    type: str  # one of TARGET_TYPES
+    destination: str
 
 
 class Host(Protocol):
@@ -30,6 +42,16 @@ class Host(Protocol):
     def agent_by_number(self, number: str) -> AgentConfig | None: ...
 
     def agent(self, username: str) -> AgentConfig: ...
+
+    def queue_config(self, name: str) -> QueueConfig | None: ...
+
+    def deliver(self, fx: Effects, target: str, item: QueuedItem) -> Interaction | None:
+        """Offer an inbound interaction to a username, a DN or ``queue:<name>``."""
+        ...
+
+    def drain(self, fx: Effects) -> None:
+        """Offer waiting interactions to agents who can take them now."""
+        ...
 
     def schedule(
         self, delay: float, operation: Callable[[Effects], None], key: str | None = None
@@ -86,6 +108,51 @@ class ContactCenter(Protocol):
     def session_ended(self, fx: Effects, session: AgentSession) -> None:
         """The agent logged out: release what the other side still holds."""
         ...
+
+    def reject(self, fx: Effects, session: AgentSession, interaction: Interaction) -> None:
+        """Decline an offer (ringing call, invitation): it leaves the desktop; a routed one
+        goes back to its queue, a direct call gives the caller busy."""
+        ...
+
+    def consult(
+        self,
+        fx: Effects,
+        session: AgentSession,
+        interaction: Interaction,
+        target: Target,
+        user_data: dict[str, Any],
+        extensions: dict[str, str],
+    ) -> Interaction:
+        """Hold the call and dial a consult call to ``target``; the consult interaction."""
+        ...
+
+    def complete_transfer(
+        self, fx: Effects, session: AgentSession, consultation: Interaction
+    ) -> None: ...
+
+    def complete_conference(
+        self, fx: Effects, session: AgentSession, consultation: Interaction
+    ) -> None: ...
+
+    def single_step_transfer(
+        self,
+        fx: Effects,
+        session: AgentSession,
+        interaction: Interaction,
+        target: Target,
+        user_data: dict[str, Any],
+        extensions: dict[str, str],
+    ) -> None: ...
+
+    def single_step_conference(
+        self,
+        fx: Effects,
+        session: AgentSession,
+        interaction: Interaction,
+        target: Target,
+        user_data: dict[str, Any],
+        extensions: dict[str, str],
+    ) -> None: ...
 
 
 class Inbound(Protocol):

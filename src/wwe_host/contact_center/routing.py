@@ -6,7 +6,7 @@ Idle means READY on that media with no interaction of that media still on the de
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Container
 
 from ..domain.model import AgentSession
 from ..settings import QueueConfig
@@ -16,10 +16,14 @@ def pick_agent(
     queue: QueueConfig,
     media: str,
     live_session: Callable[[str], AgentSession | None],
+    skip: Container[str] = (),
 ) -> AgentSession | None:
+    """The agent to offer to (``skip``: agents not to offer it to now)."""
     best: AgentSession | None = None
     best_since = 0.0
     for username in queue.agents:
+        if username in skip:
+            continue
         session = live_session(username)
         if session is None:
             continue

@@ -38,7 +38,7 @@ class Routing:
                     f"Queue '{name}' does not take {item.media} interactions.",
                 )
             item.queue = name
-            session = pick_agent(queue, item.media, state.live_session)
+            session = pick_agent(queue, item.media, state.live_session, self._declined(item))
             if session is None:
                 state.queue.append(item)
                 fx.queued.append(item)
@@ -59,7 +59,19 @@ class Routing:
             )
         return self._offer(fx, session, item)
 
+    def _declined(self, item: QueuedItem) -> set[str]:
+        """The agents who rejected the item and are not offered it again yet."""
+        now = self.state.now()
+        return {name for name, until in item.declined.items() if until > now}
+
     def _offer(self, fx: Effects, session: AgentSession, item: QueuedItem) -> Interaction:
+        offered = self._offer_to(fx, session, item)
+        if item.queue:
+            offered.queue = item.queue  # a rejected offer goes back there...
+            offered.declined = dict(item.declined)  # ...still kept from who rejected it
+        return offered
+
+    def _offer_to(self, fx: Effects, session: AgentSession, item: QueuedItem) -> Interaction:
         cc = self.inbound
         session.idle_since[item.media] = self.state.now()  # to the back of the line
         if item.media == "voice":
@@ -87,7 +99,7 @@ class Routing:
             queue = state.config.queues.get(item.queue)
             if queue is None:
                 continue
-            session = pick_agent(queue, item.media, state.live_session)
+            session = pick_agent(queue, item.media, state.live_session, self._declined(item))
             if session is None:
                 continue
             state.queue.remove(item)

@@ -64,6 +64,10 @@ class Interaction(msgspec.Struct, kw_only=True):
     # Key/value pairs for the switch (voice.dialEx): the REST API and the audit log show
     # them, frames never do (interaction_view leaves them out).
     extensions: dict[str, str] = msgspec.field(default_factory=dict)
+    # The queue that routed it to this agent (None: offered directly): a rejected offer
+    # goes back there (interaction.reject), still kept from who rejected it before.
+    queue: str | None = None
+    declined: dict[str, float] = msgspec.field(default_factory=dict)  # as QueuedItem's
 
     def set_state(self, state: str) -> None:
         self.previous_state = self.state
@@ -196,3 +200,5 @@ class QueuedItem(msgspec.Struct, kw_only=True):
     message: str | None = None
     call_uuid: str | None = None
     chat_id: str | None = None
+    # Agents who rejected it (interaction.reject) → until when it is not offered to them again.
+    declined: dict[str, float] = msgspec.field(default_factory=dict)

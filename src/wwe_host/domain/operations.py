@@ -308,6 +308,30 @@ def mark_done(fx: Effects, session: AgentSession, interaction: Interaction) -> N
     if interaction.media != "voice" and interaction.live:
         interaction.set_state("COMPLETED")
         fx.interaction_event(session, interaction, "COMPLETED")
+    remove(fx, session, interaction)
+
+
+def set_parties(
+    fx: Effects, session: AgentSession, interaction: Interaction, parties: list[str]
+) -> None:
+    """The call's other parties changed: PARTY_CHANGED (nothing when they are the same)."""
+    if interaction.parties == parties:
+        return
+    interaction.parties = list(parties)
+    fx.interaction_event(session, interaction, "PARTY_CHANGED")
+
+
+def revoke(fx: Effects, session: AgentSession, interaction: Interaction) -> None:
+    """An invitation (e-mail, chat) the agent declined: REVOKED (interaction.reject)."""
+    if interaction.media == "voice" or interaction.state != "INVITED":
+        raise _invalid(interaction, "reject")
+    interaction.set_state("REVOKED")
+    fx.interaction_event(session, interaction, "REVOKED")
+
+
+def remove(fx: Effects, session: AgentSession, interaction: Interaction) -> None:
+    """The interaction leaves the desktop (REMOVED); the case selection moves on if it
+    held the selected case's last interaction."""
     fx.interaction_event(session, interaction, "REMOVED")
     del session.interactions[interaction.interaction_id]
     if session.selected_case == interaction.case_id and not session.find_case(interaction.case_id):

@@ -15,16 +15,15 @@ import uuid
 from collections.abc import Iterable
 from typing import Any
 
-from ..contact_center.base import Host
+from ..contact_center.base import Host, Target
 from ..domain import operations as ops
 from ..domain.effects import Effects
 from ..domain.model import AgentSession, ChatLine, Interaction, is_email_address
 from ..errors import ApiError, ErrorCode
-from .far_ends import FarEnd, far_end, forget, keep, prune
+from . import transfers
+from .far_ends import FarEnd, far_end, forget, keep, new_call_uuid, prune
 
-
-def new_call_uuid() -> str:
-    return uuid.uuid4().hex[:32].upper()
+__all__ = ["Simulator", "new_call_uuid"]
 
 
 class Simulator:
@@ -46,7 +45,9 @@ class Simulator:
 
     # --- helpers -------------------------------------------------------------------------
 
-    def _new(self, session: AgentSession, media: str, state: str, **fields: Any) -> Interaction:
+    def new_interaction(
+        self, session: AgentSession, media: str, state: str, **fields: Any
+    ) -> Interaction:
         return Interaction(
             interaction_id=session.new_interaction_id(),
             uuid=str(uuid.uuid4()),
@@ -57,9 +58,9 @@ class Simulator:
             **fields,
         )
 
-    def _arm_answer(self, session_id: str, interaction_id: str, due: float) -> None:
+    def arm_answer(self, session_id: str, interaction_id: str, due: float) -> None:
         def fire(fx: Effects) -> None:
-            session = self._session(session_id)
+            session = self.session_of(session_id)
             if session is None:
                 return
             interaction = session.interactions.get(interaction_id)
@@ -79,17 +80,17 @@ class Simulator:
             max(0.0, due - self.host.now()), fire, key=f"answer:{session_id}:{interaction_id}:{due}"
         )
 
-    def _session(self, session_id: str) -> AgentSession | None:
+    def session_of(self, session_id: str) -> AgentSession | None:
         return self.host.session_by_id(session_id)
 
-    def _peer(
+    def peer(
         self, session: AgentSession, interaction: Interaction
     ) -> tuple[AgentSession, Interaction] | None:
         """The other agent's leg of an internal call."""
         record = far_end(session, interaction.interaction_id)
         if record is None or record.peer_session is None or record.peer_interaction is None:
             return None
-        other = self._session(record.peer_session)
+        other = self.session_of(record.peer_session)
         if other is None:
             return None
         peer = other.interactions.get(record.peer_interaction)
@@ -104,7 +105,7 @@ class Simulator:
                 record = far_end(session, interaction_id)
                 dialing = session.interactions[interaction_id].state == "DIALING"
                 if record is not None and record.answer_due is not None and dialing:
-                    self._arm_answer(session.session_id, interaction_id, record.answer_due)
+                    self.arm_answer(session.session_id, interaction_id, record.answer_due)
 
     def dial(
         self,
@@ -131,7 +132,7 @@ class Simulator:
             kind = "noanswer"
         else:
             kind = "answer"
-        call = self._new(
+        call = self.new_interaction(
             session,
             "voice",
             "DIALING",
@@ -174,12 +175,14 @@ class Simulator:
                     peer_interaction=call.interaction_id,
                 ),
             )
+            if ring.state == "TALKING":  # answered at once (auto-answer)
+                ops.establish(fx, session, call)
         elif kind == "noanswer":
             keep(session, call.interaction_id, FarEnd(kind=kind))
         else:
             due = self.host.now() + me.options.answer_delay
             keep(session, call.interaction_id, FarEnd(kind=kind, answer_due=due))
-            self._arm_answer(session.session_id, call.interaction_id, due)
+            self.arm_answer(session.session_id, call.interaction_id, due)
         return call
 
     def inbound_call(
@@ -191,12 +194,18 @@ class Simulator:
         user_data: dict[str, Any],
         call_type: str = "INBOUND",
         call_uuid: str | None = None,
+        *,
+        consultation: bool = False,
+        parties: list[str] | None = None,
+        extensions: dict[str, str] | None = None,
     ) -> Interaction:
+        """A call rings at the agent (``consultation``, ``parties`` and ``extensions`` for
+        the calls transfers and conferences offer: simulator/transfers.py)."""
         if "voice" not in session.media:
             raise ApiError(
                 ErrorCode.INVALID_STATE, f"Agent '{session.username}' has no voice media."
             )
-        ring = self._new(
+        ring = self.new_interaction(
             session,
             "voice",
             "RINGING",
@@ -205,9 +214,11 @@ class Simulator:
             call_type=call_type,
             ani=ani,
             dnis=dnis,
-            parties=[ani],
+            parties=list(parties) if parties is not None else [ani],
             recording_state="STOPPED",
             user_data=dict(user_data),
+            is_consultation=consultation,
+            extensions=dict(extensions or {}),
         )
         ops.add_interaction(fx, session, ring, "RINGING")
         if self.host.agent(session.username).options.voice_auto_answer:
@@ -216,13 +227,21 @@ class Simulator:
 
     def answer(self, fx: Effects, session: AgentSession, interaction: Interaction) -> None:
         ops.answer(fx, session, interaction)
-        peer = self._peer(session, interaction)
+        record = far_end(session, interaction.interaction_id)
+        if record is not None and record.kind == "joining":
+            transfers.join(self, fx, session, interaction)
+            return
+        peer = self.peer(session, interaction)
         if peer is not None and peer[1].state == "DIALING":
             ops.establish(fx, *peer)
 
     def hang_up(self, fx: Effects, session: AgentSession, interaction: Interaction) -> None:
+        record = far_end(session, interaction.interaction_id)
+        if record is not None and record.kind == "conference":
+            transfers.leave(self, fx, session, interaction)
+            return
         ops.release(fx, session, interaction)
-        peer = self._peer(session, interaction)
+        peer = self.peer(session, interaction)
         forget(session, interaction.interaction_id)
         if peer is not None:
             if peer[1].state in ("RINGING", "DIALING", "TALKING", "HELD"):
@@ -240,7 +259,13 @@ class Simulator:
         forget(session, interaction.interaction_id)
 
     def far_end_release(self, fx: Effects, session: AgentSession, interaction: Interaction) -> None:
-        self.hang_up(fx, session, interaction)
+        record = far_end(session, interaction.interaction_id)
+        if record is not None and record.kind == "conference" and record.externals:
+            transfers.outside_left(self, fx, session, interaction)
+        elif interaction.is_consultation and not interaction.live:
+            transfers.consulted_number_left(self, fx, session, interaction)
+        else:
+            self.hang_up(fx, session, interaction)
 
     def customer_message(
         self, fx: Effects, session: AgentSession, interaction: Interaction, text: str
@@ -254,6 +279,58 @@ class Simulator:
         for interaction in session.interactions.values():
             if interaction.media == "voice" and interaction.live:
                 self.hang_up(fx, session, interaction)
+
+    # --- offers, consultations, transfers and conferences (simulator/transfers.py) --------
+
+    def reject(self, fx: Effects, session: AgentSession, interaction: Interaction) -> None:
+        transfers.reject(self, fx, session, interaction)
+
+    def consult(
+        self,
+        fx: Effects,
+        session: AgentSession,
+        interaction: Interaction,
+        target: Target,
+        user_data: dict[str, Any],
+        extensions: dict[str, str],
+    ) -> Interaction:
+        return transfers.consult(self, fx, session, interaction, target, user_data, extensions)
+
+    def complete_transfer(
+        self, fx: Effects, session: AgentSession, consultation: Interaction
+    ) -> None:
+        transfers.complete_transfer(self, fx, session, consultation)
+
+    def complete_conference(
+        self, fx: Effects, session: AgentSession, consultation: Interaction
+    ) -> None:
+        transfers.complete_conference(self, fx, session, consultation)
+
+    def single_step_transfer(
+        self,
+        fx: Effects,
+        session: AgentSession,
+        interaction: Interaction,
+        target: Target,
+        user_data: dict[str, Any],
+        extensions: dict[str, str],
+    ) -> None:
+        transfers.single_step_transfer(
+            self, fx, session, interaction, target, user_data, extensions
+        )
+
+    def single_step_conference(
+        self,
+        fx: Effects,
+        session: AgentSession,
+        interaction: Interaction,
+        target: Target,
+        user_data: dict[str, Any],
+        extensions: dict[str, str],
+    ) -> None:
+        transfers.single_step_conference(
+            self, fx, session, interaction, target, user_data, extensions
+        )
 
     # --- e-mail and chat -----------------------------------------------------------------
 
@@ -271,7 +348,7 @@ class Simulator:
                 f"'{destination}'.",
             )
         me = self.host.agent(session.username)
-        mail = self._new(
+        mail = self.new_interaction(
             session,
             "email",
             "CREATED",
@@ -335,7 +412,7 @@ class Simulator:
                 ErrorCode.INVALID_STATE, f"Agent '{session.username}' has no email media."
             )
         me = self.host.agent(session.username)
-        mail = self._new(
+        mail = self.new_interaction(
             session,
             "email",
             "INVITED",
@@ -362,7 +439,7 @@ class Simulator:
             raise ApiError(
                 ErrorCode.INVALID_STATE, f"Agent '{session.username}' has no chat media."
             )
-        chat = self._new(
+        chat = self.new_interaction(
             session,
             "chat",
             "INVITED",

@@ -11,20 +11,33 @@ rings until someone hangs it up (as a ``noanswer-`` number does).
 
 from __future__ import annotations
 
+import uuid
+
 import msgspec
 
 from ..domain.model import AgentSession
 
-FAR_ENDS = ("answer", "busy", "noanswer", "agent")
+FAR_ENDS = ("answer", "busy", "noanswer", "agent", "conference", "joining")
 
 
 class FarEnd(msgspec.Struct, kw_only=True, omit_defaults=True):
     """One call's far end as the simulator plays it."""
 
-    kind: str  # one of FAR_ENDS: answers after the delay, busy, rings forever, another agent
+    # One of FAR_ENDS: answers after the delay, busy, rings forever, another agent; a call
+    # of three or more parties; a call offered to join one (interaction.singleStepConference).
+    kind: str
     answer_due: float | None = None  # when a far end of kind "answer" or "busy" acts
     peer_session: str | None = None  # internal call: the other agent's session...
     peer_interaction: str | None = None  # ...and its leg of the call
+    # "conference": every agent's leg of the call as [session id, interaction id] (this one
+    # too) and the outside parties' names; "joining": the leg of the call it joins.
+    legs: list[list[str]] | None = None
+    externals: list[str] | None = None
+
+
+def new_call_uuid() -> str:
+    """A call's id as the switch names it (``callUuid``)."""
+    return uuid.uuid4().hex[:32].upper()
 
 
 def far_end(session: AgentSession, interaction_id: str) -> FarEnd | None:

@@ -29,6 +29,12 @@ test("facts: per media, without empty values", () => {
     interactionId: "3", callUuid: "C", direction: "IN", ani: "+1", dnis: "" };
   assert.deepEqual(factsOf(call).map(([k]) => k), ["Agent", "Media", "State", "Parties",
     "Interaction UUID", "Interaction id", "Call UUID", "Direction", "ANI"]);
+  const consult = { media: "voice", isConsultation: true, parentInteractionId: "1",
+    extensions: { Trunk: "2", Hint: "x" } };
+  assert.deepEqual(factsOf(consult).slice(-2),
+    [["Consultation of", "1"], ["Extensions", "Trunk=2, Hint=x"]]);
+  assert.deepEqual(factsOf({ media: "voice", isConsultation: true }).slice(-1),
+    [["Consultation of", "another agent's call"]]);
   assert.deepEqual(factsOf({ media: "chat", messages: 0 }, "c1").slice(-2),
     [["Messages", 0], ["Chat id", "c1"]]);
 });

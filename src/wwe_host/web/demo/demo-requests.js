@@ -129,6 +129,52 @@ export function catalogue(context) {
           params: [id(), text("warningMessage", "Please fill in the demo form first.")],
         },
         { name: "interaction.unblockMarkdone", help: "Allow mark done again.", params: [id()] },
+        { name: "interaction.accept", help: "Answer a ringing call, accept an invited e-mail or chat.", params: [id()] },
+        {
+          name: "interaction.reject",
+          help: "Decline an offer: a routed one goes back to its queue, a direct call hears busy.",
+          params: [id()],
+        },
+        {
+          name: "interaction.consult",
+          help: "Hold the call and dial a consult call (AGENT: a user name or DN; QUEUE; DN: a number).",
+          params: [
+            id(),
+            json("target", { type: "AGENT", destination: "agent2" }),
+            json("userData", undefined, { optional: true, placeholder: '{"Key1": "value"}' }),
+            json("extensions", undefined, { optional: true, placeholder: '{"Trunk": "2"}' }),
+          ],
+        },
+        {
+          name: "interaction.completeTransfer",
+          help: "Give the customer to the consulted party; both of your calls are released.",
+          params: [text("consultInteractionId", "", { placeholder: "the consult call's id" })],
+        },
+        {
+          name: "interaction.completeConference",
+          help: "Make one call of three parties: the consult call ends, the call resumes.",
+          params: [text("consultInteractionId", "", { placeholder: "the consult call's id" })],
+        },
+        {
+          name: "interaction.singleStepTransfer",
+          help: "Blind transfer: the target is offered the call, yours is released.",
+          params: [
+            id(),
+            json("target", { type: "AGENT", destination: "agent2" }),
+            json("userData", undefined, { optional: true, placeholder: '{"Key1": "value"}' }),
+            json("extensions", undefined, { optional: true }),
+          ],
+        },
+        {
+          name: "interaction.singleStepConference",
+          help: "Offer the target a call that joins this one once answered.",
+          params: [
+            id(),
+            json("target", { type: "AGENT", destination: "agent2" }),
+            json("userData", undefined, { optional: true, placeholder: '{"Key1": "value"}' }),
+            json("extensions", undefined, { optional: true }),
+          ],
+        },
       ],
     },
     {

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from engine_support import DIALER, Agent
+from engine_support import CRM, DIALER, Agent
 from rest_support import AUTH, Env, assert_error, make_env, rest_config, set_state, watching
 
 # --------------------------------------------------------------------------- calls
@@ -221,3 +221,42 @@ async def test_chat_messages_and_end(env: Env) -> None:
     left = await env.post(f"/sim/chats/{queued.json()['chatId']}/end")
     assert left.status_code == 200 and left.json()["state"] == "ABANDONED"
     assert env.engine.queued() == []
+
+
+# --------------------------------------------------------------------------- consult far ends
+
+
+async def test_a_consulted_number_answers_and_hangs_up_through_the_rest_api(env: Env) -> None:
+    jdoe = await Agent.login(env.engine)
+    placed = await env.call("jdoe")
+    main_id = placed["interactionId"]
+    answer = env.engine.contact_center.answer
+    session = jdoe.session
+    await env.engine.run(lambda fx: answer(fx, session, session.interactions[main_id]))
+    crm = await jdoe.frame("CRM", CRM, main_id)
+    consult_id = await jdoe.ok(
+        crm,
+        "interaction.consult",
+        main_id,
+        {"type": "DN", "destination": "noanswer-5"},
+        None,
+        {"Trunk": "2"},
+    )
+    leg = session.interactions[consult_id]
+    listed = (await env.get("/interactions")).json()["interactions"]
+    shown = next(i for i in listed if i["interactionId"] == consult_id)
+    assert (shown["isConsultation"], shown["callType"], shown["extensions"]) == (
+        True,
+        "CONSULT",
+        {"Trunk": "2"},
+    )
+    answered = await env.post(f"/sim/calls/{leg.call_uuid}/answer")
+    assert answered.status_code == 200 and answered.json()["state"] == "TALKING"
+    released = await env.post(f"/sim/calls/{leg.call_uuid}/hangup")
+    assert released.status_code == 200 and released.json()["state"] == "IDLE"
+    # The customer's call is untouched, still held for the agent to resume.
+    assert session.interactions[main_id].state == "HELD"
+    complete = await jdoe.fails(crm, "interaction.completeTransfer", consult_id)
+    assert complete["errorMessage"] == (
+        f"Cannot complete the transfer of interaction '{consult_id}': it is IDLE."
+    )

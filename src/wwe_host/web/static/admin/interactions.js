@@ -28,6 +28,12 @@ export function factsOf(i, chatId) {
   if (i.media === "voice") {
     facts.push(["Call UUID", i.callUuid], ["Direction", i.direction], ["Call type", i.callType],
       ["ANI", i.ani], ["DNIS", i.dnis]);
+    // A consultation (interaction.consult) and what the switch was handed (extensions).
+    if (i.isConsultation) {
+      facts.push(["Consultation of", i.parentInteractionId ?? "another agent's call"]);
+    }
+    const extensions = Object.entries(i.extensions ?? {}).map(([k, v]) => `${k}=${v}`);
+    facts.push(["Extensions", extensions.join(", ")]);
   } else if (i.media === "email") {
     facts.push(["From", i.from], ["To", i.to], ["Subject", i.subject]);
   } else if (i.media === "chat") {

@@ -6,6 +6,7 @@
 import { h, rebuild, setAttr, setHidden, setText, syncInput } from "../shared/dom.js";
 import { duration } from "../shared/format.js";
 import { interactionName, mediaIcon, mediaInfo, partiesOf } from "../shared/interaction.js";
+import { TransferControls } from "./transfer.js";
 
 /** The buttons that fit an interaction's state, in display order: [label, op, extraArgs]. */
 export function controlsFor(i) {
@@ -103,11 +104,12 @@ export class InteractionCard {
     this.controls = h("div", { class: "controls" });
     this.warning = h("p", { class: "warning", role: "alert" });
     this.apps = h("div", { class: "popup-apps" });
+    this.transfer = new TransferControls(this); // reject, consult, transfer, conference
     this.el = h("article", { class: `interaction media-${this.media}`,
       dataset: { interactionId: id } },
     h("div", { class: "interaction-head" }, mediaIcon(this.media), this.title, this.state,
       this.rec, this.timer),
-    this.meta, this.detail, this.controls, this.warning, this.apps);
+    this.meta, this.detail, this.controls, this.transfer.el, this.warning, this.apps);
     this.composer = null; // e-mail: created when first needed, kept (typed text survives)
     this.mailView = null;
     this.transcript = null; // chat
@@ -139,6 +141,8 @@ export class InteractionCard {
         type: "button", class: BUTTON_STYLE[label] ?? "", dataset: { key: label },
         onclick: () => this.act(op, extra),
       }, label)));
+
+    this.transfer.update(i);
 
     const blocked = typeof i.markdoneBlocked === "string" && i.markdoneBlocked;
     setText(this.warning, blocked ? `Mark Done is blocked: ${i.markdoneBlocked}` : "");

@@ -26,6 +26,7 @@ import { MenuBar } from "./menu-bar.js";
 import { MyMessages } from "./mymessage.js";
 import { newTabId, TabState } from "./tab-state.js";
 import { Toasts } from "./toasts.js";
+import { setColleagues } from "./transfer.js";
 import { WebContent } from "./web-content.js";
 import { Workspace } from "./workspace.js";
 
@@ -115,6 +116,7 @@ store.subscribe((s) => {
   // Web content first: the cards show the "Open <app>" buttons of blocked popups.
   webContent.sync(s);
   backgroundApps.render(s, webContent.inMode("background"));
+  setColleagues(s.colleagues); // the transfer picker's agents
   cases.render(s);
   workspace.render(s);
   caseData.render(s);

@@ -1,0 +1,99 @@
+// Transfer, conference and consult on a live call, Complete Transfer / Complete Conference
+// on its consult call, and Reject on an offer (a ringing call, an invited e-mail or chat):
+// the interaction.* requests of the vendor's current library, as the agent's own operations
+// (docs/desktop-protocol.md). One strip per interaction card, created once and updated in
+// place, so a chosen agent and a typed number survive every snapshot.
+
+import { h, rebuild, setHidden, setText } from "../shared/dom.js";
+
+let colleagues = []; // the other agents [{username, name, number}], from the snapshot
+
+/** The agents the picker offers (the snapshot's `colleagues`). */
+export function setColleagues(list) {
+  colleagues = Array.isArray(list) ? list : [];
+}
+
+/**
+ * What the strip offers for an interaction: "offer" (Reject), "call" (the transfer form),
+ * "consultation" (complete it), or null (nothing).
+ */
+export function transferMode(i) {
+  if (i.state === "RINGING" || i.state === "INVITED") return "offer";
+  if (i.media !== "voice" || i.state !== "TALKING") return null;
+  if (i.isConsultation) return i.parentInteractionId ? "consultation" : null;
+  return "call";
+}
+
+/** The target the form names: a typed number wins over the picked agent; null: neither. */
+export function targetOf(agent, number) {
+  const typed = (number ?? "").trim();
+  if (typed) return { type: "DN", destination: typed };
+  if (agent) return { type: "AGENT", destination: agent };
+  return null;
+}
+
+/** The note on a consult call: which call it consults for. */
+export function consultNote(i) {
+  if (!i.isConsultation) return "";
+  return i.parentInteractionId ? `Consultation for call ${i.parentInteractionId}`
+    : "Consultation call";
+}
+
+export class TransferControls {
+  /** @param {{id: string, act: (op: string, args?: object) => Promise<{ok: boolean}>,
+   *           actions: import("./actions.js").Actions}} card */
+  constructor(card) {
+    this.card = card;
+    const id = `i${card.id}`;
+    this.note = h("p", { class: "consult-note" });
+    this.reject = h("button", { type: "button", class: "bad", dataset: { key: "Reject" },
+      onclick: () => card.act("reject") }, "Reject");
+    this.complete = h("div", { class: "controls" },
+      h("button", { type: "button", class: "primary", dataset: { key: "Complete Transfer" },
+        onclick: () => card.act("completeTransfer") }, "Complete Transfer"),
+      h("button", { type: "button", class: "primary", dataset: { key: "Complete Conference" },
+        onclick: () => card.act("completeConference") }, "Complete Conference"));
+    this.agent = h("select", { id: `${id}-transfer-agent` });
+    this.number = h("input", { type: "tel", id: `${id}-transfer-number`, autocomplete: "off",
+      inputmode: "tel" });
+    const button = (label, op) => h("button", { type: "button", dataset: { key: label },
+      onclick: () => this.redirect(op) }, label);
+    this.form = h("div", { class: "transfer-form", role: "group",
+      "aria-label": `Transfer call ${card.id}` },
+    h("label", { for: this.agent.id }, "Colleague"), this.agent,
+    h("label", { for: this.number.id }, "or phone"), this.number,
+    h("div", { class: "controls" }, button("Consult", "consult"),
+      button("Transfer", "singleStepTransfer"), button("Conference", "singleStepConference")));
+    this.el = h("div", { class: "transfer" }, this.note, this.reject, this.complete, this.form);
+  }
+
+  async redirect(op) {
+    const target = targetOf(this.agent.value, this.number.value);
+    if (!target) {
+      this.card.actions.showError("Choose a colleague or enter a phone number.");
+      this.agent.focus();
+      return;
+    }
+    const result = await this.card.act(op, { target });
+    if (result.ok) this.number.value = "";
+  }
+
+  update(i) {
+    const mode = transferMode(i);
+    setText(this.note, consultNote(i));
+    setHidden(this.note, !this.note.textContent);
+    setHidden(this.reject, mode !== "offer");
+    setHidden(this.complete, mode !== "consultation");
+    setHidden(this.form, mode !== "call");
+    if (mode === "call") {
+      const chosen = this.agent.value;
+      rebuild(this.agent, JSON.stringify(colleagues), () => [
+        h("option", { value: "" }, "\u2014 choose \u2014"),
+        ...colleagues.map((c) => h("option", { value: c.username },
+          `${c.name} (${c.number})`)),
+      ]);
+      if (colleagues.some((c) => c.username === chosen)) this.agent.value = chosen;
+    }
+    setHidden(this.el, mode === null && !this.note.textContent);
+  }
+}
