@@ -2,7 +2,7 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: venv run test test-unit test-browser lint typecheck bench chromium clean
+.PHONY: venv run test test-unit test-browser lint typecheck bench chromium axe screenshots clean
 
 $(BIN)/activate: pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -20,9 +20,23 @@ chromium:
 	  echo "Installing Debian's chromium (needs root)"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
+# axe-core for the accessibility browser test: installed from npm into a test-only folder
+# (tests/browser/node_modules, not served by wwe-host), at the version the lock file pins.
+AXE := tests/browser/node_modules/axe-core/axe.min.js
+
+$(AXE): tests/browser/package.json tests/browser/package-lock.json
+	cd tests/browser && npm ci --no-audit --no-fund --ignore-scripts --silent
+	touch $(AXE)
+
+axe: $(AXE)
+
+# The README's screenshots (docs/screenshots/): desktop and phone widths, light and dark.
+screenshots: venv chromium
+	$(BIN)/python scripts/screenshots.py
+
 lint: venv
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests bench scripts
+	$(BIN)/ruff format --check src tests bench scripts
 
 typecheck: venv
 	$(BIN)/mypy
@@ -30,10 +44,10 @@ typecheck: venv
 test-unit: venv
 	$(BIN)/pytest -q tests/unit
 
-test-browser: venv chromium
+test-browser: venv chromium axe
 	$(BIN)/pytest -q tests/browser tests/integration
 
-test: venv chromium lint typecheck
+test: venv chromium axe lint typecheck
 	node --test tests/js/
 	$(BIN)/pytest -q
 
@@ -44,4 +58,4 @@ bench: venv chromium
 	$(BIN)/python bench/login_flood.py
 
 clean:
-	rm -rf $(VENV) build *.egg-info src/*.egg-info
+	rm -rf $(VENV) build *.egg-info src/*.egg-info tests/browser/node_modules

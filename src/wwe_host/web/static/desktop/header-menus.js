@@ -1,0 +1,43 @@
+// The header on narrower screens (desktop.css decides the widths): the media states and the
+// tools fold into disclosure buttons ("Media states", "Menu"). Each button shows or hides
+// its group (aria-expanded, data-open); Escape, a click elsewhere or focus moving into an
+// embedded app (the window loses focus) closes an open group.
+// On wide screens the buttons are not shown and the groups are always there.
+
+export class Disclosure {
+  /** @param {HTMLElement} button  aria-controls names the group */
+  constructor(button, doc = document) {
+    this.button = button;
+    this.group = doc.getElementById(button.getAttribute("aria-controls"));
+    button.addEventListener("click", () => this.set(!this.isOpen));
+    doc.addEventListener("keydown", (event) => {
+      if (event.key === "Escape" && this.isOpen) {
+        this.set(false);
+        this.button.focus();
+      }
+    });
+    doc.addEventListener("pointerdown", (event) => {
+      if (this.isOpen && !this.button.contains(event.target) && !this.group.contains(event.target)) {
+        this.set(false);
+      }
+    });
+    // A click in an iframe reaches the frame, not this document: the window's blur tells.
+    doc.defaultView?.addEventListener("blur", () => {
+      if (this.isOpen) this.set(false);
+    });
+  }
+
+  get isOpen() {
+    return this.button.getAttribute("aria-expanded") === "true";
+  }
+
+  set(open) {
+    this.button.setAttribute("aria-expanded", String(open));
+    this.group.toggleAttribute("data-open", open);
+  }
+}
+
+/** The header's disclosures: every `.header-toggle` button of the page. */
+export function startHeaderMenus(doc = document) {
+  return [...doc.querySelectorAll(".header-toggle")].map((button) => new Disclosure(button, doc));
+}
