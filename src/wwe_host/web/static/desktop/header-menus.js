@@ -4,6 +4,8 @@
 // embedded app (the window loses focus) closes an open group.
 // On wide screens the buttons are not shown and the groups are always there.
 
+import { setAttr } from "../shared/dom.js";
+
 export class Disclosure {
   /** @param {HTMLElement} button  aria-controls names the group */
   constructor(button, doc = document) {
@@ -32,8 +34,8 @@ export class Disclosure {
   }
 
   set(open) {
-    this.button.setAttribute("aria-expanded", String(open));
-    this.group.toggleAttribute("data-open", open);
+    setAttr(this.button, "aria-expanded", String(open));
+    setAttr(this.group, "data-open", open ? "" : null);
   }
 }
 
