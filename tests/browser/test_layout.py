@@ -34,7 +34,8 @@ WIDTHS = [(1440, 900), (1280, 800), (1024, 768), (820, 1180), (390, 844)]
 # page's horizontal overflow; the workspace's height (an embedded app's room).
 MEASURE = """() => {
   const header = document.querySelector('.topbar');
-  const shown = (e) => e.getClientRects().length > 0 && getComputedStyle(e).visibility === 'visible';
+  const shown = (e) => e.getClientRects().length > 0
+    && getComputedStyle(e).visibility === 'visible';
   const els = [...header.querySelectorAll(
       'button, select, [role=status], .agent, .menu-item, .identity')]
     .filter((e) => shown(e) && !e.closest('[data-open]'));
@@ -166,9 +167,7 @@ def test_dark_mode_follows_the_system_and_the_toggle(
     expect(toggle).to_have_attribute("aria-pressed", "false")
     assert background(page) == light
     page.reload()
-    expect(page.get_by_role("button", name="Dark theme")).to_have_attribute(
-        "aria-pressed", "false"
-    )
+    expect(page.get_by_role("button", name="Dark theme")).to_have_attribute("aria-pressed", "false")
     assert background(page) == light
     context.clear_cookies()  # logged out (the login page would go on to the desktop)
     login_page = context.new_page()
