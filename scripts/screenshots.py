@@ -12,62 +12,22 @@ it, adds case data, starts recording, and has the demo app pop up a toast.
 from __future__ import annotations
 
 import argparse
-import socket
-import subprocess
 import tempfile
-import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 from playwright.sync_api import Page, expect, sync_playwright
 
 from wwe_host.client import WweHostClient
-from wwe_host.testing import free_port, launch_chromium, login, wwe_host_command
+from wwe_host.testing import DemoProcess, launch_chromium, login
 
 ROOT = Path(__file__).resolve().parent.parent
-DEMO_TOKEN = "demo-admin-token"  # the demo configuration's admin token (README)
 SIZES = {"desktop": (1440, 900), "phone": (390, 844)}
 THEMES = ("light", "dark")
 
 
-def two_free_ports() -> int:
-    """A port whose next port is free too (the demo app takes the next one)."""
-    for _ in range(50):
-        port = free_port()
-        with socket.socket() as probe:
-            try:
-                probe.bind(("127.0.0.1", port + 1))
-            except OSError:
-                continue
-        return port
-    raise RuntimeError("no two free consecutive ports on 127.0.0.1")
-
-
-def start_demo(data_dir: Path) -> tuple[subprocess.Popen[bytes], str]:
-    port = two_free_ports()
-    url = f"http://127.0.0.1:{port}"
-    command = [*wwe_host_command(), "serve", "--listen", f"127.0.0.1:{port}"]
-    process = subprocess.Popen(
-        [*command, "--data-dir", str(data_dir)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url + "/healthz", timeout=1) as response:
-                if response.status == 200:
-                    return process, url
-        except (urllib.error.URLError, OSError):
-            time.sleep(0.1)
-    process.kill()
-    raise RuntimeError(f"the demo did not start at {url}")
-
-
-def stage_call(page: Page, url: str) -> None:
+def stage_call(page: Page, sim: WweHostClient) -> None:
     """A call in progress: answered, case data, recording, a toast from the demo app."""
-    with WweHostClient(url, DEMO_TOKEN) as sim:
+    with sim:
         sim.call("agent1", "+15550100")
     card = page.locator("article.interaction").last
     card.get_by_role("button", name="Answer").click()
@@ -90,15 +50,16 @@ def main() -> None:
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="wwe-host-shots-") as temp:
-        process, url = start_demo(Path(temp))
+        demo = DemoProcess(Path(temp))
+        demo.start()
         try:
             with sync_playwright() as playwright:
                 browser = launch_chromium(playwright)
                 width, height = SIZES["desktop"]
                 context = browser.new_context(viewport={"width": width, "height": height})
                 page = context.new_page()
-                login(page, url, "agent1", "agent1")
-                stage_call(page, url)
+                login(page, demo.url, "agent1", "agent1")
+                stage_call(page, demo.client())
                 for size, (width, height) in SIZES.items():
                     page.set_viewport_size({"width": width, "height": height})
                     for theme in THEMES:
@@ -109,8 +70,7 @@ def main() -> None:
                         print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
                 browser.close()
         finally:
-            process.terminate()
-            process.wait(10)
+            demo.stop()
 
 
 if __name__ == "__main__":
