@@ -3,8 +3,9 @@
 // pages, which share an origin). A choice equal to the system's setting is forgotten, so the
 // page follows the system again (docs/desktop.md "Theme").
 //
-// The colours themselves are CSS custom properties in desktop.css: `data-theme` on <html>
-// picks the dark or the light set; without it the media query decides.
+// The colours themselves are CSS custom properties in desktop.css, each `light-dark(…, …)`:
+// `data-theme` on <html> fixes `color-scheme` to one of the two; without it the page's
+// `color-scheme: light dark` follows the system.
 
 export const THEME_KEY = "wwe-host.theme";
 const DARK_QUERY = "(prefers-color-scheme: dark)";
