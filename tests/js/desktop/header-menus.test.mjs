@@ -14,7 +14,7 @@ function fire(type, fields = {}) {
   for (const listener of document.listeners.get(type) ?? []) listener({ type, ...fields });
 }
 
-test("a header toggle opens and closes its group; Escape, a click elsewhere, blur close it", () => {
+test("a header toggle opens and closes its group; Escape, a click or focus elsewhere, blur close it", () => {
   const els = withIds({ toggle: "button", tools: "div", other: "button" });
   els.toggle.className = "header-toggle";
   els.toggle.setAttribute("aria-controls", "tools");
@@ -33,6 +33,10 @@ test("a header toggle opens and closes its group; Escape, a click elsewhere, blu
   assert.equal(menu.isOpen, true, "a click inside the group keeps it open");
   fire("pointerdown", { target: els.other });
   assert.equal(menu.isOpen, false);
+
+  els.toggle.click();
+  fire("focusin", { target: els.other });
+  assert.equal(menu.isOpen, false, "focus moved elsewhere");
 
   els.toggle.click();
   window.fire("blur");

@@ -1,7 +1,7 @@
 // The header on narrower screens (desktop.css decides the widths): the media states and the
 // tools fold into disclosure buttons ("Media states", "Menu"). Each button shows or hides
-// its group (aria-expanded, data-open); Escape, a click elsewhere or focus moving into an
-// embedded app (the window loses focus) closes an open group.
+// its group (aria-expanded, data-open); Escape, a click or the focus going elsewhere, or
+// into an embedded app (the window loses focus) closes an open group.
 // On wide screens the buttons are not shown and the groups are always there.
 
 import { setAttr } from "../shared/dom.js";
@@ -18,11 +18,14 @@ export class Disclosure {
         this.button.focus();
       }
     });
-    doc.addEventListener("pointerdown", (event) => {
+    // A click, or the focus moving (Tab, a dialog opening), elsewhere.
+    const elsewhere = (event) => {
       if (this.isOpen && !this.button.contains(event.target) && !this.group.contains(event.target)) {
         this.set(false);
       }
-    });
+    };
+    doc.addEventListener("pointerdown", elsewhere);
+    doc.addEventListener("focusin", elsewhere);
     // A click in an iframe reaches the frame, not this document: the window's blur tells.
     doc.defaultView?.addEventListener("blur", () => {
       if (this.isOpen) this.set(false);
