@@ -22,6 +22,7 @@ from __future__ import annotations
 import functools
 import http.server
 import os
+import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -79,6 +80,41 @@ CHROMIUM_ARGS = [
 ]
 
 LIBRARY = Path(__file__).parent / "web" / "static" / "wwe-service-client-api.js"
+
+
+DEMO_ADMIN_TOKEN = "demo-admin-token"  # demo.ini's
+
+
+def free_port_pair() -> int:
+    """A free port whose next port is free too (the demo app takes the next one)."""
+    for _ in range(50):
+        port = free_port()
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+            try:
+                probe.bind(("127.0.0.1", port + 1))
+            except OSError:
+                continue
+        return port
+    raise RuntimeError("no two free consecutive ports on 127.0.0.1")
+
+
+class DemoProcess(ServerProcess):
+    """``wwe-host serve`` with the built-in demo configuration (no ``--config``), as
+    ``make run`` starts it: the desktop at ``url``, the demo app at ``demo_url`` (the next
+    port); logins agent1/agent1, agent2/agent2; admin token ``demo-admin-token``."""
+
+    def __init__(self, directory: Path) -> None:
+        super().__init__("", directory, free_port_pair())
+        self.admin_token = DEMO_ADMIN_TOKEN
+        self.demo_url = f"http://127.0.0.1:{self.port + 1}"
+        self.command = [
+            *wwe_host_command(),
+            "serve",
+            "--listen",
+            f"127.0.0.1:{self.port}",
+            "--data-dir",
+            str(self.data_dir),
+        ]
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):

@@ -288,3 +288,33 @@ def wait_state(frame: Frame, interaction_id: str, state: str, timeout_ms: int = 
             return
         frame.wait_for_timeout(100)
     raise AssertionError(f"interaction {interaction_id} is not {state}: {current}")
+
+
+# --------------------------------------------------------------------------------------
+# Accessibility: axe-core, from npm into tests/browser/node_modules (`make axe`)
+# --------------------------------------------------------------------------------------
+
+AXE_SOURCE = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def axe_violations(page: Page, impacts: tuple[str, ...] = ("serious", "critical")) -> list[str]:
+    """Run axe-core in the page (not in its third-party frames, which are not ours) and
+    return its violations of those impacts, one readable line each.
+
+    axe is injected through the DevTools protocol (``evaluate``), so the page's CSP, which
+    allows no inline script, is not loosened for the test."""
+    assert AXE_SOURCE.exists(), f"{AXE_SOURCE} is missing: run `make axe` (npm ci)"
+    if not page.evaluate("() => Boolean(window.axe)"):
+        page.evaluate(AXE_SOURCE.read_text(encoding="utf-8"))
+    result = page.evaluate(
+        """async () => {
+          const r = await axe.run(document, { iframes: false, resultTypes: ["violations"] });
+          return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help,
+            nodes: v.nodes.slice(0, 5).map((n) => n.target.join(" ")) }));
+        }"""
+    )
+    return [
+        f"{v['impact']} {v['id']}: {v['help']} at {v['nodes']}"
+        for v in result
+        if v["impact"] in impacts
+    ]

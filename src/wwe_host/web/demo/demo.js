@@ -107,7 +107,9 @@ function renderRequest(spec) {
     hidden: true,
   });
   button.setAttribute("aria-describedby", helpId);
-  form.append(el("div", { className: "send-row" }, button, badge));
+  // The reply shows here, next to the button pressed (and in the side panels).
+  const reply = el("div", { className: "inline-reply", "aria-live": "polite", hidden: true });
+  form.append(el("div", { className: "send-row" }, button, badge), reply);
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     submitRequest(spec, form);
@@ -230,11 +232,12 @@ function submitRequest(spec, form) {
   const parameters = readParameters(spec, form);
   if (parameters === null) return;
   form.setAttribute("aria-busy", "true");
-  send(spec.name, parameters).finally(() => form.removeAttribute("aria-busy"));
+  send(spec.name, parameters, form).finally(() => form.removeAttribute("aria-busy"));
 }
 
-// Sends through the client library so that the exact request name goes on the wire.
-async function send(request, parameters) {
+// Sends through the client library so that the exact request name goes on the wire; the
+// reply shows in the form that sent it (if any), the last-reply panel and the log.
+async function send(request, parameters, form = null) {
   const sentAt = new Date();
   const started = performance.now();
   let ok;
@@ -248,6 +251,7 @@ async function send(request, parameters) {
   }
   const outcome = { request, parameters, reply, ok, sentAt, ms: Math.round(performance.now() - started) };
   showLastReply(outcome);
+  if (form) showInlineReply(form, outcome);
   logReply(outcome);
   rememberToasts(outcome);
   return outcome;
@@ -298,6 +302,13 @@ function showLastReply(outcome) {
     outcomeBody(outcome),
   );
   area.dataset.outcome = outcome.ok ? "ok" : "error";
+}
+
+function showInlineReply(form, outcome) {
+  const area = form.querySelector(".inline-reply");
+  area.replaceChildren(outcomeHead(outcome), outcomeBody(outcome));
+  area.dataset.outcome = outcome.ok ? "ok" : "error";
+  area.hidden = false;
 }
 
 function logReply(outcome) {

@@ -1,5 +1,8 @@
 // The login form: JSON login when scripts run; the plain form post works without them.
 
+// The theme the agent chose on the desktop (else the system's), applied on import.
+import "./shared/theme.js";
+
 const form = document.getElementById("login-form");
 const errorBox = document.getElementById("login-error");
 const notice = document.getElementById("login-notice");

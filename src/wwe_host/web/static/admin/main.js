@@ -11,6 +11,7 @@
 import { $, setHidden, setText } from "../shared/dom.js";
 import { timeOfDay } from "../shared/format.js";
 import { Store } from "../shared/store.js";
+import { ThemeToggle } from "../shared/theme.js";
 import { AgentsTable } from "./agents.js";
 import { Actions, Api, ApiFailure } from "./api.js";
 import { AuditLog } from "./audit.js";
@@ -25,6 +26,7 @@ import { QueuesPanel } from "./queues.js";
 // latest loads gave (a list whose load failed keeps what it had).
 const store = new Store();
 const api = new Api();
+new ThemeToggle($("theme-toggle"));
 const poller = new Poller({
   load,
   active: () => document.visibilityState === "visible" && !api.leaving,

@@ -11,6 +11,7 @@
 import { Relay } from "../relay.js";
 import { $ } from "../shared/dom.js";
 import { Store } from "../shared/store.js";
+import { ThemeToggle } from "../shared/theme.js";
 import { Actions } from "./actions.js";
 import { BackgroundApps } from "./background-apps.js";
 import { CaseData } from "./case-data.js";
@@ -18,12 +19,14 @@ import { CaseList } from "./cases.js";
 import { Connection } from "./connection.js";
 import { Dialogs } from "./dialogs.js";
 import { startDialPad } from "./dialpad.js";
+import { startHeaderMenus } from "./header-menus.js";
 import { Header } from "./header.js";
 import { Inactivity } from "./inactivity.js";
 import { TrafficInspector } from "./inspector.js";
 import { tickTimer } from "./interaction-card.js";
 import { MenuBar } from "./menu-bar.js";
 import { MyMessages } from "./mymessage.js";
+import { Shortcuts } from "./shortcuts.js";
 import { newTabId, TabState } from "./tab-state.js";
 import { Toasts } from "./toasts.js";
 import { setColleagues } from "./transfer.js";
@@ -87,6 +90,11 @@ const menuBar = new MenuBar({ list: $("menu-bar"), actions,
   holds: (frameId) => relay.has(frameId) });
 const tabState = new TabState({ tabId, indicator: $("tab-state"), connection, relay });
 startDialPad(actions);
+const theme = new ThemeToggle($("theme-toggle"));
+startHeaderMenus();
+new Shortcuts({ store, actions, dialog: $("shortcuts-dialog"), rows: $("shortcuts-rows"),
+  openButton: $("shortcuts-open"), closeButton: $("shortcuts-close"),
+  toggleTheme: () => theme.toggle() });
 
 function dispatch(message) {
   switch (message.type) {
