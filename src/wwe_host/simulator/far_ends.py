@@ -15,14 +15,16 @@ import msgspec
 
 from ..domain.model import AgentSession
 
-FAR_ENDS = ("answer", "busy", "noanswer", "agent")
+FAR_ENDS = ("answer", "busy", "unavailable", "noanswer", "agent")
 
 
 class FarEnd(msgspec.Struct, kw_only=True, omit_defaults=True):
     """One call's far end as the simulator plays it."""
 
-    kind: str  # one of FAR_ENDS: answers after the delay, busy, rings forever, another agent
-    answer_due: float | None = None  # when a far end of kind "answer" or "busy" acts
+    # One of FAR_ENDS: answers after the delay, busy, a logged-out agent's number (not
+    # available), rings forever, another agent.
+    kind: str
+    answer_due: float | None = None  # when a far end of kind "answer", "busy", … acts
     peer_session: str | None = None  # internal call: the other agent's session...
     peer_interaction: str | None = None  # ...and its leg of the call
 
