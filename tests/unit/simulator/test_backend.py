@@ -105,32 +105,25 @@ async def test_a_caller_who_hangs_up_while_ringing_is_a_missed_call(tmp_path: Pa
     await engine.stop()
 
 
-async def test_internal_call_declined_is_busy_for_the_caller(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("who", "caller_outcome", "callee_outcome"),
+    [("callee", "busy", "declined"), ("caller", "no-answer", "missed")],
+    ids=["declined-by-the-callee", "given-up-by-the-caller"],
+)
+async def test_an_internal_call_hung_up_while_ringing(
+    tmp_path: Path, who: str, caller_outcome: str, callee_outcome: str
+) -> None:
     engine = await started_engine(tmp_path, make_config())
     caller = await Agent.login(engine)
     callee = await Agent.login(engine, "asmith", "secret2")
     iid = await dial(caller, "5002")
     ring = next(iter(callee.session.interactions.values()))
+    agent, target = (callee, ring.interaction_id) if who == "callee" else (caller, iid)
     await engine.agent_operation(
-        callee.session_id,
-        lambda call: ACTIONS["hangUp"](call, {"interactionId": ring.interaction_id}),
+        agent.session_id, lambda call: ACTIONS["hangUp"](call, {"interactionId": target})
     )
-    assert ring.outcome == "declined"
-    assert caller.session.interactions[iid].outcome == "busy"
-    await engine.stop()
-
-
-async def test_internal_call_given_up_is_missed_for_the_callee(tmp_path: Path) -> None:
-    engine = await started_engine(tmp_path, make_config())
-    caller = await Agent.login(engine)
-    callee = await Agent.login(engine, "asmith", "secret2")
-    iid = await dial(caller, "5002")
-    ring = next(iter(callee.session.interactions.values()))
-    await engine.agent_operation(
-        caller.session_id, lambda call: ACTIONS["hangUp"](call, {"interactionId": iid})
-    )
-    assert caller.session.interactions[iid].outcome == "no-answer"
-    assert ring.outcome == "missed"
+    assert caller.session.interactions[iid].outcome == caller_outcome
+    assert ring.outcome == callee_outcome
     await engine.stop()
 
 
