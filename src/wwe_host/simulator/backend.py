@@ -65,6 +65,7 @@ class Simulator:
 
     def __init__(self) -> None:
         self._host: Host | None = None
+        self._leaving: str | None = None  # the session logging out now (session_ended)
 
     @property
     def host(self) -> Host:
@@ -258,7 +259,8 @@ class Simulator:
         agent's options say so (until its mark done)."""
         answered = interaction.state in ("TALKING", "HELD")
         ops.release(fx, session, interaction, outcome=outcome, now=self.host.now())
-        if answered and self.host.agent(session.username).options.after_call_work:
+        leaving = session.session_id == self._leaving  # logging out: no wrap-up to do
+        if answered and not leaving and self.host.agent(session.username).options.after_call_work:
             wrapup.start_after_call_work(fx, session, interaction, self.host.now())
 
     def hang_up(self, fx: Effects, session: AgentSession, interaction: Interaction) -> None:
@@ -312,9 +314,13 @@ class Simulator:
             interaction.outcome = outcome
 
     def session_ended(self, fx: Effects, session: AgentSession) -> None:
-        for interaction in session.interactions.values():
-            if interaction.media == "voice" and interaction.live:
-                self.hang_up(fx, session, interaction)
+        self._leaving = session.session_id
+        try:
+            for interaction in session.interactions.values():
+                if interaction.media == "voice" and interaction.live:
+                    self.hang_up(fx, session, interaction)
+        finally:
+            self._leaving = None
 
     # --- e-mail and chat -----------------------------------------------------------------
 

@@ -119,3 +119,21 @@ async def test_a_call_that_was_never_answered_has_no_after_call_work(tmp_path: P
     await advance(engine, 0.05)
     assert agent.session.media["voice"].type == "NOT_READY"
     await engine.stop()
+
+
+async def test_logging_out_during_a_call_starts_no_after_call_work(tmp_path: Path) -> None:
+    engine = await started_engine(tmp_path, make_config(extra=WRAP_UP))
+    agent = await Agent.login(engine)
+    tab = await agent.frame("Dialer", DIALER)
+    await agent.subscribe(tab, "media")
+    await agent.ok(tab, "voice.dial", "5559999")
+    await advance(engine, 0.05)
+    await engine.logout(agent.session_id)
+    states = [
+        e["data"]["state"]["type"]
+        for e in agent.desktop.events_for(tab.record.frame_id, "media")
+        if e["data"].get("media") == "voice"
+    ]
+    assert states[-1] == "LOGOUT"  # the frame heard the logout...
+    assert "NOT_READY_AFTER_CALLWORK" not in states  # ...and no wrap-up before it
+    await engine.stop()
