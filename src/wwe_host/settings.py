@@ -122,6 +122,12 @@ class AgentOptions:
     voice_auto_answer: bool = False
     auto_ready: Mapping[str, bool] = field(default_factory=_default_auto_ready)
     answer_delay: float = 1.0
+    # Wrap-up (docs/configuration.md "Wrap-up"): the disposition codes offered on each
+    # interaction, whether mark done requires one, the attached-data key that holds it.
+    disposition_codes: tuple[str, ...] = ()
+    disposition_mandatory: bool = False
+    disposition_key: str = "DispositionCode"
+    after_call_work: bool = False  # voice: After Call Work from a call's end to its mark done
 
 
 @dataclass(frozen=True)

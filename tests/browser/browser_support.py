@@ -71,7 +71,8 @@ def standard_config(server_url: str, pages: Pages, agents: str = "") -> str:
       not listed (but is web content, so the desktop's CSP lets it load);
     - ``Dialer`` (a) is the agent-level workspace tab (click-to-dial only);
     - every interaction gets ``CRM`` (a) and ``Notes`` (b) tabs; pool agents ``u01``…;
-    - special agents override the interaction web content or the inactivity timeout.
+    - special agents override the interaction web content, the inactivity timeout or the
+      wrap-up (``wrapup``: disposition codes, one required, after-call work).
     """
     host = f"host={server_url}"
     pool = "".join(agent_section(name, pool_number(name)) for name in POOL)
@@ -139,10 +140,15 @@ url = {pages.b}/promise.html?{host}&interaction=$Interaction.Id$
 {agent_section("modes", "7002", "interaction.web-content = PopupApp, BackgroundApp, HiddenApp")}
 {agent_section("guide", "7003", "interaction.web-content = Guide, Promises")}
 {agent_section("idle", "7004", IDLE_OVERRIDES)}
+{agent_section("wrapup", "7005", WRAP_UP_OVERRIDES)}
 {agents}
 """
 
 
+WRAP_UP_OVERRIDES = (
+    "interaction.disposition.value-business-attribute = Resolved, Callback\n"
+    "interaction.disposition.is-mandatory = true\nvoice.after-call-work = true"
+)
 IDLE_OVERRIDES = (
     "security.inactivity-timeout = 0.05\nsecurity.inactivity-alert-dialog-before-timeout = 2"
 )

@@ -11,10 +11,12 @@ from collections.abc import Callable
 from typing import Any, Protocol
 
 from ..contact_center.base import ContactCenter
+from ..domain import wrapup
 from ..domain.effects import Effects
 from ..domain.model import AgentSession, FrameRecord, Interaction
 from ..domain.states import State
 from ..domain.tabs import TabView
+from ..domain.wrapup import Disposition
 from ..errors import ApiError, ErrorCode
 from ..settings import AgentConfig, Config
 
@@ -109,6 +111,19 @@ class RequestContext:
     @property
     def frame_id(self) -> str:
         return self.frame.record.frame_id if self.frame is not None else "desktop"
+
+    @property
+    def disposition(self) -> Disposition:
+        """The agent's disposition options (interaction.disposition.*)."""
+        options = self.engine.agent(self.session.username).options
+        return Disposition(
+            options.disposition_codes, options.disposition_mandatory, options.disposition_key
+        )
+
+    def mark_done(self, interaction: Interaction) -> None:
+        """Mark done, by the agent or a frame: a required disposition first, and the end
+        of after-call work (domain/wrapup.py)."""
+        wrapup.mark_done(self.fx, self.session, interaction, self.disposition, self.engine.now())
 
     def check_write(self, keys: list[str]) -> None:
         """Third-party frames are bound by the write list; the agent's own edits are not."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from ..domain import desktop_items, toasts
+from ..domain import desktop_items, toasts, wrapup
 from ..domain import operations as ops
 from ..domain.model import is_email_address
 from ..domain.states import resolve
@@ -123,7 +123,15 @@ def hang_up(call: RequestContext, args: dict[str, Any]) -> Any:
 
 @action("markDone")
 def mark_done(call: RequestContext, args: dict[str, Any]) -> Any:
-    ops.mark_done(call.fx, call.session, _interaction(call, args))
+    call.mark_done(_interaction(call, args))
+
+
+@action("setDisposition")
+def set_disposition(call: RequestContext, args: dict[str, Any]) -> Any:
+    value = args.get("value")
+    if not isinstance(value, str):
+        raise ApiError(ErrorCode.INVALID_PARAMETER, "'value' must be a string (\"\" clears it).")
+    wrapup.set_disposition(call.fx, call.session, _interaction(call, args), value, call.disposition)
 
 
 @action("recording")
@@ -181,13 +189,23 @@ def send_email(call: RequestContext, args: dict[str, Any]) -> Any:
         if not is_email_address(to.strip()):
             raise ApiError(ErrorCode.INVALID_PARAMETER, f"'{to}' is not an e-mail address.")
         target.recipient = to.strip()
-    call.engine.contact_center.send_email(
-        call.fx,
-        call.session,
-        target,
-        _text(args, "subject", allow_empty=True),
-        _text(args, "body", allow_empty=True),
+    subject = _text(args, "subject", allow_empty=True)
+    body = _text(args, "body", allow_empty=True)
+    if not target.recipient:
+        raise ApiError(ErrorCode.INVALID_PARAMETER, "'to' is required: whom is it for?")
+    if not subject.strip() and not body.strip():
+        raise ApiError(
+            ErrorCode.INVALID_PARAMETER, "Nothing to send: the subject and the body are empty."
+        )
+    call.engine.contact_center.send_email(call.fx, call.session, target, subject, body)
+
+
+@action("replyEmail")
+def reply_email(call: RequestContext, args: dict[str, Any]) -> Any:
+    created = call.engine.contact_center.reply_email(
+        call.fx, call.session, _interaction(call, args), forward=bool(args.get("forward"))
     )
+    return {"interactionId": created.interaction_id}
 
 
 @action("cancelEmail")

@@ -64,7 +64,7 @@ def select_case_by_case_id(call: RequestContext, params: list[Any]) -> Any:
 def markdone(call: RequestContext, params: list[Any]) -> Any:
     arity(call, params, 1)
     target = ops.get_interaction(call.session, interaction_id(call, params))
-    ops.mark_done(call.fx, call.session, target)
+    call.mark_done(target)
     return None
 
 

@@ -25,6 +25,15 @@ OPTIONS_READ_OPTION: Final = "service-client-api.configuration.read-allowed"
 WORKSPACE_WC_OPTION: Final = "workspace.web-content"
 INTERACTION_WC_OPTION: Final = "interaction.web-content"
 
+DISPOSITION_CODES_OPTION: Final = "interaction.disposition.value-business-attribute"
+DISPOSITION_MANDATORY_OPTION: Final = "interaction.disposition.is-mandatory"
+DISPOSITION_KEY_OPTION: Final = "interaction.disposition.key-name"
+DISPOSITION_OPTIONS: Final = (
+    DISPOSITION_CODES_OPTION,
+    DISPOSITION_MANDATORY_OPTION,
+    DISPOSITION_KEY_OPTION,
+)
+AFTER_CALL_WORK_OPTION: Final = "voice.after-call-work"
 AUTO_READY_OPTIONS: Final = {f"login.{m}.is-auto-ready": m for m in MEDIA}
 AGENT_OPTION_NAMES: Final = frozenset(
     {
@@ -36,6 +45,8 @@ AGENT_OPTION_NAMES: Final = frozenset(
         "security.inactivity-alert-dialog-before-timeout",
         "voice.auto-answer",
         "sim.voice.answer-delay",
+        *DISPOSITION_OPTIONS,
+        AFTER_CALL_WORK_OPTION,
         *AUTO_READY_OPTIONS,
     }
 )

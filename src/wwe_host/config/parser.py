@@ -38,12 +38,16 @@ from .fields import split_template
 from .ini import read_ini, read_text
 from .names import (
     ACTION_CODES_SECTION,
+    AFTER_CALL_WORK_OPTION,
     AGENT_OPTION_NAMES,
     AGENT_PERSON_OPTIONS,
     AGENT_PREFIX,
     APP_SECTION,
     AUTO_READY_OPTIONS,
     DIAL_ONLY_OPTION,
+    DISPOSITION_CODES_OPTION,
+    DISPOSITION_KEY_OPTION,
+    DISPOSITION_MANDATORY_OPTION,
     INTERACTION_WC_OPTION,
     OPTIONS_READ_OPTION,
     ORIGINS_OPTION,
@@ -281,6 +285,16 @@ class _Parser:
                     changes["voice_auto_answer"] = check_bool(section, option, value)
                 elif option == "sim.voice.answer-delay":
                     changes["answer_delay"] = check_decimal(section, option, value, "seconds")
+                elif option == DISPOSITION_CODES_OPTION:
+                    changes["disposition_codes"] = tuple(unique_list(section, option, value))
+                elif option == DISPOSITION_MANDATORY_OPTION:
+                    changes["disposition_mandatory"] = check_bool(section, option, value)
+                elif option == DISPOSITION_KEY_OPTION:
+                    if not value.strip():
+                        raise bad(section, option, value, "an attached-data key name")
+                    changes["disposition_key"] = value.strip()
+                elif option == AFTER_CALL_WORK_OPTION:
+                    changes["after_call_work"] = check_bool(section, option, value)
                 elif option in AUTO_READY_OPTIONS:
                     auto_ready[AUTO_READY_OPTIONS[option]] = check_bool(section, option, value)
                 elif section == APP_SECTION and not option.startswith(SCAPI_PREFIX):

@@ -51,6 +51,14 @@ def _setting_lines(options: AgentOptions) -> list[str]:
         f"voice auto-answer: {'yes' if options.voice_auto_answer else 'no'}",
         f"auto-ready at login: {auto}",
         f"far end answers outbound calls after: {options.answer_delay:g} s",
+        "disposition codes: "
+        + (
+            f"{', '.join(options.disposition_codes)} (key {options.disposition_key}, "
+            f"{'required' if options.disposition_mandatory else 'optional'})"
+            if options.disposition_codes
+            else "(none)"
+        ),
+        f"after-call work: {'yes' if options.after_call_work else 'no'}",
     ]
 
 

@@ -91,6 +91,12 @@ class ContactCenter(Protocol):
         self, fx: Effects, session: AgentSession, destination: str, user_data: dict[str, Any]
     ) -> Interaction: ...
 
+    def reply_email(
+        self, fx: Effects, session: AgentSession, original: Interaction, *, forward: bool = False
+    ) -> Interaction:
+        """A new outbound e-mail in the original's case, quoting it (to be sent as usual)."""
+        ...
+
     def send_email(
         self, fx: Effects, session: AgentSession, interaction: Interaction, subject: str, body: str
     ) -> None: ...

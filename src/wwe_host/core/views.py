@@ -26,6 +26,7 @@ __all__ = [
     "dialog_section",
     "media_wire",
     "menu_item_wire",
+    "state_since",
     "state_wire",
     "toasts_wire",
 ]
@@ -41,6 +42,11 @@ def media_wire(session: AgentSession) -> dict[str, dict[str, Any]]:
     return {name: state.wire() for name, state in session.media.items()}
 
 
+def state_since(session: AgentSession) -> float:
+    """When the agent's state last changed (its login, if it never did)."""
+    return session.state_since if session.state_since is not None else session.started_at
+
+
 def toasts_wire(session: AgentSession) -> list[dict[str, Any]]:
     return [toast_wire(t) for t in session.toasts.values()]
 
@@ -52,6 +58,12 @@ def desktop_interaction(session: AgentSession, interaction: Interaction) -> dict
         **interaction_view(session, interaction),
         "markdoneBlocked": next(reversed(interaction.markdone_blocks.values()), None),
         "createdAt": interaction.created_at,
+        # How it ended (busy, missed, …: docs/simulator.md "Outcomes"); the call timer runs
+        # from the answer to the end.
+        "outcome": interaction.outcome,
+        "answeredAt": interaction.answered_at,
+        "endedAt": interaction.ended_at,
+        "afterCallWork": interaction.wrap_up_from is not None,
         "body": interaction.body,
         "transcript": [
             {"sender": m.sender, "name": m.name, "text": m.text, "at": m.at}

@@ -60,6 +60,13 @@ class Interaction(msgspec.Struct, kw_only=True):
     chat_id: str | None = None
     messages: list[ChatLine] = msgspec.field(default_factory=list)
     error: str | None = None
+    # How it ended or why it never started, in the simulator's words (busy, no-answer,
+    # not-available, missed, abandoned, declined, far-end-released): the desktop shows it.
+    outcome: str | None = None
+    answered_at: float | None = None  # voice: first TALKING (the call timer starts here)
+    ended_at: float | None = None  # voice: released
+    # After-call work began when this call ended: the voice state to go back to at mark done.
+    wrap_up_from: State | None = None
     markdone_blocks: dict[str, str] = msgspec.field(default_factory=dict)  # frame id → warning
     # Key/value pairs for the switch (voice.dialEx): the REST API and the audit log show
     # them, frames never do (interaction_view leaves them out).
@@ -158,6 +165,7 @@ class AgentSession(msgspec.Struct, kw_only=True):
     next_subscription: int = 1
     dynamic_phone_number: str | None = None
     idle_since: dict[str, float] = msgspec.field(default_factory=dict)  # READY media → since
+    state_since: float | None = None  # when the agent's aggregate state last changed
     # The contact center's own bookkeeping (JSON-like values, keyed as it chooses), stored
     # with the session so that it survives a restart; the domain never reads it. The
     # simulator keeps its far ends here (simulator/far_ends.py).

@@ -72,6 +72,7 @@ def set_media_states(
     fx.touch(session)
     after = aggregate(session.media.values())
     if after != before:
+        session.state_since = now
         fx.notify(session, "agent", agent_state_data(after))
 
 
@@ -155,11 +156,16 @@ def select_case(fx: Effects, session: AgentSession, case_id: str) -> None:
     _select(fx, session, case_id)
 
 
-def answer(fx: Effects, session: AgentSession, interaction: Interaction) -> None:
+def answer(
+    fx: Effects, session: AgentSession, interaction: Interaction, *, now: float | None = None
+) -> None:
+    """Answer a ringing call (``now``: when, the call timer's start) or accept an offer."""
     if interaction.media == "voice":
         if interaction.state != "RINGING":
             raise _invalid(interaction, "answer")
         interaction.set_state("TALKING")
+        if now is not None and interaction.answered_at is None:
+            interaction.answered_at = now
         fx.interaction_event(session, interaction, "ESTABLISHED")
     else:
         if interaction.state != "INVITED":
@@ -168,11 +174,15 @@ def answer(fx: Effects, session: AgentSession, interaction: Interaction) -> None
         fx.interaction_event(session, interaction, "ACCEPTED")
 
 
-def establish(fx: Effects, session: AgentSession, interaction: Interaction) -> None:
-    """The far end answered an outbound call."""
+def establish(
+    fx: Effects, session: AgentSession, interaction: Interaction, *, now: float | None = None
+) -> None:
+    """The far end answered an outbound call (``now``: when, the call timer's start)."""
     if interaction.state != "DIALING":
         raise _invalid(interaction, "establish")
     interaction.set_state("TALKING")
+    if now is not None and interaction.answered_at is None:
+        interaction.answered_at = now
     fx.interaction_event(session, interaction, "ESTABLISHED")
 
 
@@ -198,9 +208,22 @@ def check_release(interaction: Interaction) -> None:
         raise _invalid(interaction, "hang up")
 
 
-def release(fx: Effects, session: AgentSession, interaction: Interaction) -> None:
-    """Any live call ends in IDLE; a ringing one is thereby rejected. Recording stops too."""
+def release(
+    fx: Effects,
+    session: AgentSession,
+    interaction: Interaction,
+    *,
+    outcome: str | None = None,
+    now: float | None = None,
+) -> None:
+    """Any live call ends in IDLE; a ringing one is thereby rejected. Recording stops too.
+    ``outcome`` says how it ended when that is worth telling the agent (busy, missed, …);
+    ``now`` is when (the call timer stops there)."""
     check_release(interaction)
+    if outcome is not None and interaction.outcome is None:
+        interaction.outcome = outcome
+    if now is not None:
+        interaction.ended_at = now
     if interaction.recording_state in ("RECORDING", "PAUSED"):
         interaction.recording_state = "STOPPED"
         fx.interaction_event(session, interaction, "CALL_RECORDING_STATE_CHANGED")

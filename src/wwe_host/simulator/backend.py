@@ -11,12 +11,14 @@ beyond the domain's ``Interaction`` (its far end) is in simulator/far_ends.py.
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Iterable
 from typing import Any
 
 from ..contact_center.base import Host, Target
 from ..domain import operations as ops
+from ..domain import wrapup
 from ..domain.effects import Effects
 from ..domain.model import AgentSession, ChatLine, Interaction, is_email_address
 from ..errors import ApiError, ErrorCode
@@ -24,6 +26,35 @@ from . import transfers
 from .far_ends import FarEnd, far_end, forget, keep, new_call_uuid, prune
 
 __all__ = ["Simulator", "new_call_uuid"]
+
+# The outcome of each side when the agent hangs up, by the agent's call state: (the
+# agent's leg, the other agent's leg of an internal call).
+_HANG_UP_OUTCOMES: dict[str, tuple[str | None, str | None]] = {
+    "RINGING": ("declined", "busy"),
+    "DIALING": ("no-answer", "missed"),
+}
+# The outcome of the agent's leg when the far end hangs up, by the agent's call state.
+_FAR_END_OUTCOMES = {"RINGING": "missed", "DIALING": "busy"}
+
+
+def quoted_subject(subject: str, prefix: str) -> str:
+    """``Re: subject`` (or ``Fwd:``), not prefixed twice."""
+    return subject if subject.lower().startswith(f"{prefix.lower()}:") else f"{prefix}: {subject}"
+
+
+def quoted_body(original: Interaction, forward: bool) -> str:
+    """The original below an empty first line: quoted with "> " (reply) or under a
+    forwarded-message header (forward)."""
+    body = original.body or ""
+    if forward:
+        return (
+            "\n\n---------- Forwarded message ----------\n"
+            f"From: {original.sender or ''}\nTo: {original.recipient or ''}\n"
+            f"Subject: {original.subject or ''}\n\n{body}"
+        )
+    when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(original.created_at))
+    quoted = "\n".join(f"> {line}" if line else ">" for line in body.split("\n"))
+    return f"\n\nOn {when}, {original.sender or 'the sender'} wrote:\n{quoted}"
 
 
 class Simulator:
@@ -33,6 +64,7 @@ class Simulator:
 
     def __init__(self) -> None:
         self._host: Host | None = None
+        self._leaving: str | None = None  # the session logging out now (session_ended)
 
     @property
     def host(self) -> Host:
@@ -70,11 +102,12 @@ class Simulator:
             if record is None or record.answer_due is None:
                 return
             forget(session, interaction_id)  # it has acted; nothing links to it
-            if record.kind == "busy":
+            if record.kind in ("busy", "unavailable"):
                 interaction.error = "busy"
-                ops.release(fx, session, interaction)
+                outcome = "busy" if record.kind == "busy" else "not-available"
+                self._release(fx, session, interaction, outcome)
             else:
-                ops.establish(fx, session, interaction)
+                ops.establish(fx, session, interaction, now=self.host.now())
 
         self.host.schedule(
             max(0.0, due - self.host.now()), fire, key=f"answer:{session_id}:{interaction_id}:{due}"
@@ -125,7 +158,7 @@ class Simulator:
         callee_session = self.host.live_session(callee.username) if callee else None
         if callee is not None:
             reachable = callee_session is not None and "voice" in callee_session.media
-            kind = "agent" if reachable else "busy"
+            kind = "agent" if reachable else "unavailable"
         elif destination.startswith("busy-"):
             kind = "busy"
         elif destination.startswith("noanswer-"):
@@ -226,26 +259,52 @@ class Simulator:
         return ring
 
     def answer(self, fx: Effects, session: AgentSession, interaction: Interaction) -> None:
-        ops.answer(fx, session, interaction)
+        now = self.host.now()
+        ops.answer(fx, session, interaction, now=now)
         record = far_end(session, interaction.interaction_id)
         if record is not None and record.kind == "joining":
             transfers.join(self, fx, session, interaction)
             return
         peer = self.peer(session, interaction)
         if peer is not None and peer[1].state == "DIALING":
-            ops.establish(fx, *peer)
+            ops.establish(fx, *peer, now=now)
+
+    def _release(
+        self, fx: Effects, session: AgentSession, interaction: Interaction, outcome: str | None
+    ) -> None:
+        """End a call with its outcome; an answered call starts after-call work when the
+        agent's options say so (until its mark done)."""
+        answered = interaction.state in ("TALKING", "HELD")
+        ops.release(fx, session, interaction, outcome=outcome, now=self.host.now())
+        leaving = session.session_id == self._leaving  # logging out: no wrap-up to do
+        if answered and not leaving and self.host.agent(session.username).options.after_call_work:
+            wrapup.start_after_call_work(fx, session, interaction, self.host.now())
 
     def hang_up(self, fx: Effects, session: AgentSession, interaction: Interaction) -> None:
+        """The agent hangs up: a ringing call is declined (its caller hears busy), a call
+        still dialling was not answered, an established one simply ends; an agent leaving
+        a conference leaves the others connected (simulator/transfers.py)."""
         record = far_end(session, interaction.interaction_id)
         if record is not None and record.kind == "conference":
             transfers.leave(self, fx, session, interaction)
             return
-        ops.release(fx, session, interaction)
+        mine, theirs = _HANG_UP_OUTCOMES.get(interaction.state, (None, "far-end-released"))
+        self._end(fx, session, interaction, mine, theirs)
+
+    def _end(
+        self,
+        fx: Effects,
+        session: AgentSession,
+        interaction: Interaction,
+        mine: str | None,
+        theirs: str | None,
+    ) -> None:
+        self._release(fx, session, interaction, mine)
         peer = self.peer(session, interaction)
         forget(session, interaction.interaction_id)
         if peer is not None:
             if peer[1].state in ("RINGING", "DIALING", "TALKING", "HELD"):
-                ops.release(fx, *peer)
+                self._release(fx, *peer, theirs)
             forget(peer[0], peer[1].interaction_id)
 
     def far_end_answer(self, fx: Effects, session: AgentSession, interaction: Interaction) -> None:
@@ -255,17 +314,21 @@ class Simulator:
                 ErrorCode.INVALID_STATE,
                 f"Call '{interaction.call_uuid}' has no simulated far end to answer it.",
             )
-        ops.establish(fx, session, interaction)
+        ops.establish(fx, session, interaction, now=self.host.now())
         forget(session, interaction.interaction_id)
 
     def far_end_release(self, fx: Effects, session: AgentSession, interaction: Interaction) -> None:
+        """The far end hangs up: a caller while the agent's phone rang is a missed call; a
+        called party while it rang refused the call (busy); an outside party of a
+        conference leaves the others connected."""
         record = far_end(session, interaction.interaction_id)
         if record is not None and record.kind == "conference" and record.externals:
             transfers.outside_left(self, fx, session, interaction)
         elif interaction.is_consultation and not interaction.live:
             transfers.consulted_number_left(self, fx, session, interaction)
         else:
-            self.hang_up(fx, session, interaction)
+            mine = _FAR_END_OUTCOMES.get(interaction.state, "far-end-released")
+            self._end(fx, session, interaction, mine, "far-end-released")
 
     def customer_message(
         self, fx: Effects, session: AgentSession, interaction: Interaction, text: str
@@ -273,12 +336,20 @@ class Simulator:
         self.chat_message(fx, session, interaction, "customer", text)
 
     def customer_left(self, fx: Effects, session: AgentSession, interaction: Interaction) -> None:
+        """The customer leaves; before the agent accepted, the chat was abandoned."""
+        outcome = "abandoned" if interaction.state == "INVITED" else "far-end-released"
         self.end_chat(fx, session, interaction)
+        if interaction.outcome is None:
+            interaction.outcome = outcome
 
     def session_ended(self, fx: Effects, session: AgentSession) -> None:
-        for interaction in session.interactions.values():
-            if interaction.media == "voice" and interaction.live:
-                self.hang_up(fx, session, interaction)
+        self._leaving = session.session_id
+        try:
+            for interaction in session.interactions.values():
+                if interaction.media == "voice" and interaction.live:
+                    self.hang_up(fx, session, interaction)
+        finally:
+            self._leaving = None
 
     # --- offers, consultations, transfers and conferences (simulator/transfers.py) --------
 
@@ -359,6 +430,42 @@ class Simulator:
             parties=[destination],
             user_data=dict(user_data),
         )
+        ops.add_interaction(fx, session, mail, "CREATED")
+        return mail
+
+    def reply_email(
+        self, fx: Effects, session: AgentSession, original: Interaction, *, forward: bool = False
+    ) -> Interaction:
+        """A reply to (or a forward of) an e-mail: a new outbound e-mail in the same case,
+        its subject prefixed and the original quoted; a forward has no recipient yet."""
+        if original.media != "email" or original.state in ("CREATED", "COMPOSING"):
+            what = "a draft" if original.media == "email" else f"a {original.media} interaction"
+            raise ApiError(
+                ErrorCode.INVALID_STATE,
+                f"Cannot {'forward' if forward else 'reply to'} interaction "
+                f"'{original.interaction_id}': it is {what}, not a received or sent e-mail.",
+            )
+        if "email" not in session.media:
+            raise ApiError(
+                ErrorCode.INVALID_STATE, f"Agent '{session.username}' has no email media."
+            )
+        me = f"{session.username}@wwe-host.local"
+        recipient = None
+        if not forward:
+            recipient = original.recipient if original.sender == me else original.sender
+        mail = self.new_interaction(
+            session,
+            "email",
+            "CREATED",
+            sender=me,
+            recipient=recipient,
+            subject=quoted_subject(original.subject or "", "Fwd" if forward else "Re"),
+            body=quoted_body(original, forward),
+            parties=[recipient] if recipient else [],
+            user_data=dict(original.user_data),
+            parent_interaction_id=original.interaction_id,
+        )
+        mail.case_id = original.case_id  # threaded: the original's case
         ops.add_interaction(fx, session, mail, "CREATED")
         return mail
 

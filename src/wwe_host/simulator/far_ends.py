@@ -17,16 +17,17 @@ import msgspec
 
 from ..domain.model import AgentSession
 
-FAR_ENDS = ("answer", "busy", "noanswer", "agent", "conference", "joining")
+FAR_ENDS = ("answer", "busy", "unavailable", "noanswer", "agent", "conference", "joining")
 
 
 class FarEnd(msgspec.Struct, kw_only=True, omit_defaults=True):
     """One call's far end as the simulator plays it."""
 
-    # One of FAR_ENDS: answers after the delay, busy, rings forever, another agent; a call
-    # of three or more parties; a call offered to join one (interaction.singleStepConference).
+    # One of FAR_ENDS: answers after the delay, busy, a logged-out agent's number (not
+    # available), rings forever, another agent; a call of three or more parties; a call
+    # offered to join one (interaction.singleStepConference).
     kind: str
-    answer_due: float | None = None  # when a far end of kind "answer" or "busy" acts
+    answer_due: float | None = None  # when a far end of kind "answer", "busy", … acts
     peer_session: str | None = None  # internal call: the other agent's session...
     peer_interaction: str | None = None  # ...and its leg of the call
     # "conference": every agent's leg of the call as [session id, interaction id] (this one

@@ -17,6 +17,7 @@ from ..core.views import (
     dialog_section,
     media_wire,
     menu_item_wire,
+    state_since,
     state_wire,
     toasts_wire,
 )
@@ -32,10 +33,18 @@ def snapshot(engine: Engine, session: AgentSession) -> dict[str, Any]:
         "agent": engine.agent_view(session.username),
         "number": agent.number,
         "state": state_wire(session),
+        "stateSince": state_since(session),
         "stateList": [s.wire() for s in engine.state_list(session.username)],
         "media": media_wire(session),
         "microphoneMuted": session.mic_muted,
         "speakerMuted": session.speaker_muted,
+        # Wrap-up options (docs/configuration.md "Wrap-up"): the codes offered on each
+        # interaction and whether mark done requires one.
+        "disposition": {
+            "codes": list(agent.options.disposition_codes),
+            "mandatory": agent.options.disposition_mandatory,
+            "key": agent.options.disposition_key,
+        },
         "interactions": [desktop_interaction(session, i) for i in session.interactions.values()],
         "selectedCase": session.selected_case,
         "toasts": toasts_wire(session),

@@ -34,14 +34,14 @@ test("caseSummary: the main interaction, how many more, whether one is incoming"
 // The heading's parts: the media icon (no text), the parties, the state, "(+n)".
 const spans = (toggle) => toggle.children.map((el) => el.textContent);
 
-function caseList(snapshot) {
+function caseList(snapshot, showIncoming = false) {
   const list = h("ul");
   const empty = h("p");
   document.body.append(list, empty);
   const store = new Store(snapshot);
   const acts = [];
   const actions = { act: async (op, args) => { acts.push([op, args]); return { ok: true }; } };
-  const panel = new CaseList({ list, empty, store, actions,
+  const panel = new CaseList({ list, empty, store, actions, showIncoming: () => showIncoming,
     popups: { popupButtons: () => [], openPopup: () => {} } });
   panel.render(snapshot);
   return { panel, list, empty, store, acts };
@@ -87,4 +87,18 @@ test("no interactions: the list is empty and says so", () => {
   panel.render({ interactions: [] });
   assert.equal(list.children.length, 0);
   assert.equal(empty.hidden, false);
+});
+
+test("with offers brought into view, a case with an offer is shown open too", () => {
+  const snapshot = { selectedCase: "a", interactions: [call("1", "a", "ACCEPTED", { media: "chat" }),
+    call("2", "b", "RINGING")] };
+  const { panel, list } = caseList(snapshot, true);
+  const [a, b] = list.children;
+  assert.equal(a.querySelector(".case-body").hidden, false);
+  assert.equal(b.querySelector(".case-body").hidden, false, "the ringing call is not collapsed");
+  assert.equal(b.querySelector(".case-toggle").getAttribute("aria-current"), null);
+  const scrolled = [];
+  b.querySelector("article").scrollIntoView = (options) => scrolled.push(options);
+  panel.reveal("2");
+  assert.deepEqual(scrolled, [{ block: "nearest", behavior: "smooth" }]);
 });

@@ -5,6 +5,7 @@ import { installDom, withIds } from "../fake-dom.mjs";
 import { agentName, Header, stateOptions } from "../../../src/wwe_host/web/static/desktop/header.js";
 import { h } from "../../../src/wwe_host/web/static/shared/dom.js";
 import { Store } from "../../../src/wwe_host/web/static/shared/store.js";
+import { tickTimer } from "../../../src/wwe_host/web/static/desktop/interaction-card.js";
 
 let document;
 beforeEach(() => {
@@ -45,7 +46,7 @@ test("agentName: first and last name, else the username", () => {
 
 function header(snapshot) {
   withIds({ "agent-name": "span", "agent-number": "span", "agent-state": "select",
-    "media-states": "div", "mute-microphone": "button", "mute-speaker": "button", logout: "button" });
+    "state-time": "span", "media-states": "div", "mute-microphone": "button", "mute-speaker": "button", logout: "button" });
   const store = new Store(snapshot);
   const acts = [];
   let answer = { ok: true };
@@ -90,4 +91,14 @@ test("a refused state change puts the menu back to the server's state", async ()
   select.dispatchEvent({ type: "change" });
   await settle();
   assert.equal(select.value, "Ready");
+});
+
+test("the time in the agent's state is a timer from the server's stateSince", () => {
+  header({ agent: { username: "ann" }, stateList: LIST,
+    state: { operationName: "Ready", displayName: "Ready" }, stateSince: 1000, media: {} });
+  const el = document.getElementById("state-time");
+  assert.equal(el.dataset.since, "1000");
+  assert.equal(el.getAttribute("aria-label"), "Time in Ready");
+  tickTimer(el, 1_000_000 + 125_000);
+  assert.equal(el.textContent, "02:05");
 });

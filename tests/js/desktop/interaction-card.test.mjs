@@ -3,7 +3,8 @@ import { beforeEach, test } from "node:test";
 import assert from "node:assert/strict";
 import { event, installDom, text } from "../fake-dom.mjs";
 import {
-  controlsFor, InteractionCard, metaText, recordingText, tickTimer,
+  chatTime, controlsFor, emptyWarning, InteractionCard, metaText, outcomeText, recordingText,
+  tickTimer, timerSpan,
 } from "../../../src/wwe_host/web/static/desktop/interaction-card.js";
 import { h } from "../../../src/wwe_host/web/static/shared/dom.js";
 
@@ -58,12 +59,13 @@ test("tickTimer shows the time since data-since, nothing without one", () => {
   assert.equal(el.textContent, "");
 });
 
-function card(interaction, popups = []) {
+function card(interaction, popups = [], snapshot = null) {
   const acts = [];
   const opened = [];
   const deps = {
     actions: { act: async (op, args) => { acts.push([op, args]); return { ok: true }; } },
     popups: { popupButtons: () => popups, openPopup: (key, options) => opened.push([key, options]) },
+    store: { get: () => snapshot },
   };
   const c = new InteractionCard(interaction, deps);
   document.body.append(c.el);
@@ -143,4 +145,92 @@ test("a chat transcript only grows; the input sends and empties", async () => {
   c.update({ ...chat, state: "COMPLETED", transcript: [] });
   assert.deepEqual(lines(), []);
   assert.equal(c.chatForm.hidden, true);
+});
+
+test("outcomes in words; unknown ones as sent", () => {
+  assert.equal(outcomeText("busy"), "Busy");
+  assert.equal(outcomeText("no-answer"), "No answer");
+  assert.equal(outcomeText("not-available"), "Not available");
+  assert.equal(outcomeText("missed"), "Missed");
+  assert.equal(outcomeText("abandoned"), "Abandoned");
+  assert.equal(outcomeText("something-new"), "something-new");
+  assert.equal(outcomeText(null), "");
+  const { c } = card({ interactionId: "1", media: "voice", state: "IDLE", outcome: "busy" });
+  assert.equal(c.outcome.textContent, "Busy");
+  assert.equal(c.outcome.hidden, false);
+  c.update({ interactionId: "1", media: "voice", state: "TALKING" });
+  assert.equal(c.outcome.hidden, true);
+});
+
+test("a call's timer runs from its answer and stops at its end", () => {
+  assert.deepEqual(timerSpan({ media: "voice", state: "RINGING", createdAt: 100 }),
+    { since: "", until: "" });
+  assert.deepEqual(timerSpan({ media: "voice", state: "TALKING", createdAt: 100, answeredAt: 107 }),
+    { since: 107, until: "" });
+  assert.deepEqual(timerSpan({ media: "voice", state: "IDLE", createdAt: 100, answeredAt: 107,
+    endedAt: 127 }), { since: 107, until: 127 });
+  assert.deepEqual(timerSpan({ media: "voice", state: "IDLE", createdAt: 100, endedAt: 101 }),
+    { since: "", until: "" }, "never answered: no call time");
+  assert.deepEqual(timerSpan({ media: "chat", state: "ACCEPTED", createdAt: 100 }),
+    { since: 100, until: "" });
+  const el = h("span", { dataset: { since: "1000", until: "1020" } });
+  tickTimer(el, 5_000_000);
+  assert.equal(el.textContent, "00:20");
+});
+
+test("the disposition menu, when codes are configured, sets the disposition", async () => {
+  const snapshot = { disposition: { codes: ["Resolved", "Callback"], mandatory: true,
+    key: "DispositionCode" } };
+  const call = { interactionId: "5", media: "voice", state: "IDLE",
+    userData: { DispositionCode: "Callback" } };
+  const { c, acts } = card(call, [], snapshot);
+  const select = c.disposition.select;
+  assert.equal(text(c.disposition.label), "Disposition (required)");
+  assert.deepEqual(select.querySelectorAll("option").map((o) => o.value), ["", "Resolved", "Callback"]);
+  assert.equal(select.value, "Callback");
+  select.value = "Resolved";
+  select.dispatchEvent(event("change"));
+  await settle();
+  assert.deepEqual(acts, [["setDisposition", { interactionId: "5", value: "Resolved" }]]);
+  const none = card({ interactionId: "6", media: "voice", state: "IDLE" }, [], {});
+  assert.equal(none.c.disposition, null);
+});
+
+test("reply and forward on a received or sent e-mail", () => {
+  assert.deepEqual(controlsFor({ media: "email", state: "ACCEPTED" }),
+    [["Reply", "replyEmail"], ["Forward", "replyEmail", { forward: true }], ["Mark Done", "markDone"]]);
+  assert.deepEqual(labels({ media: "email", state: "SENT" }), ["Reply", "Forward", "Mark Done"]);
+  assert.deepEqual(labels({ media: "email", state: "CREATED" }), ["Mark Done"]);
+});
+
+test("the composer warns of an empty subject or body; a second Send sends anyway", async () => {
+  assert.equal(emptyWarning("", "x"), "The subject is empty.");
+  assert.equal(emptyWarning("x", " "), "The body is empty.");
+  assert.equal(emptyWarning("", ""), "The subject and the body are empty.");
+  assert.equal(emptyWarning("x", "y"), "");
+  const mail = { interactionId: "8", media: "email", state: "CREATED", to: "a@x.example",
+    subject: "", body: "" };
+  const { c, acts } = card(mail);
+  const { form, body, warning } = c.composer;
+  body.value = "Text";
+  form.dispatchEvent(event("submit"));
+  await settle();
+  assert.deepEqual(acts, []);
+  assert.equal(warning.hidden, false);
+  assert.equal(warning.textContent, "The subject is empty. Send anyway?");
+  assert.equal(text(form.querySelector("button")), "Send anyway");
+  form.dispatchEvent(event("submit"));
+  await settle();
+  assert.deepEqual(acts, [["sendEmail", { interactionId: "8", to: "a@x.example", subject: "",
+    body: "Text" }]]);
+  assert.equal(warning.hidden, true);
+});
+
+test("chat lines show their time of day", () => {
+  const at = new Date(2026, 0, 2, 9, 5).getTime() / 1000;
+  assert.equal(chatTime(at), "09:05");
+  assert.equal(chatTime(undefined), "");
+  const { c } = card({ interactionId: "9", media: "chat", state: "ACCEPTED",
+    transcript: [{ sender: "customer", name: "Carla", text: "Hi", at }] });
+  assert.equal(text(c.transcript.children[0]), "09:05Carla: Hi");
 });

@@ -300,6 +300,25 @@ def test_decimals_and_auto_ready() -> None:
     assert dict(opts.auto_ready) == {"voice": False, "email": True, "chat": False}
 
 
+def test_wrap_up_options() -> None:
+    opts = parse_config(
+        "[interaction-workspace]\n"
+        "interaction.disposition.value-business-attribute = Resolved, Call back\n"
+        "interaction.disposition.is-mandatory = yes\n"
+        "interaction.disposition.key-name = Outcome\nvoice.after-call-work = true\n"
+        "[agent:jdoe]\nfirstname = J\nlastname = D\nemployeeId = 1\npassword = x\nnumber = 5001\n"
+        "interaction.disposition.is-mandatory = no\n"
+        "[wwe-host]\ninsecure-plain-password = true\n"
+    )
+    assert opts.options.disposition_codes == ("Resolved", "Call back")
+    assert opts.options.disposition_mandatory is True
+    assert opts.options.disposition_key == "Outcome"
+    assert opts.options.after_call_work is True
+    assert opts.agents["jdoe"].options.disposition_mandatory is False  # an agent's override
+    assert parse_config("").options.disposition_codes == ()
+    assert parse_config("").options.disposition_key == "DispositionCode"
+
+
 def test_not_ready_reason_without_action_code_gets_empty_code() -> None:
     opts = parse_config(
         "[interaction-workspace]\nagent-status.not-ready-reasons = Break, Training\n"
@@ -480,6 +499,18 @@ ERRORS = [
         "[interaction-workspace]\nvoice.auto-answer = maybe\n",
         "[interaction-workspace] voice.auto-answer = 'maybe': expected true, false, yes, no",
         id="boolean",
+    ),
+    pytest.param(
+        "[interaction-workspace]\ninteraction.disposition.value-business-attribute = A, A\n",
+        "[interaction-workspace] interaction.disposition.value-business-attribute = 'A, A': "
+        "expected each entry once ('A' is listed twice)",
+        id="disposition-twice",
+    ),
+    pytest.param(
+        "[interaction-workspace]\ninteraction.disposition.key-name =  \n",
+        "[interaction-workspace] interaction.disposition.key-name = '': "
+        "expected an attached-data key name",
+        id="disposition-key",
     ),
     pytest.param(
         "[wwe-host]\nlisten = localhost\n",

@@ -1,6 +1,7 @@
 // The Interactions panel: the interactions grouped by case, the selected case expanded.
 // A case's heading is a button that selects it; a case with a ringing call or an invitation
-// that is not expanded is marked as incoming.
+// that is not expanded is marked as incoming — or, when offers are brought into view
+// (offers.js), shown open, so that its Answer / Accept is never hidden under another case.
 
 import { h, rebuild, setAttr, setHidden, syncKeyed } from "../shared/dom.js";
 import { mediaIcon, mediaInfo, partiesOf } from "../shared/interaction.js";
@@ -27,7 +28,7 @@ export function caseSummary(interactions) {
 class CaseItem {
   constructor(caseId, { store, actions, popups }) {
     this.caseId = caseId;
-    this.deps = { actions, popups };
+    this.deps = { actions, popups, store };
     const bodyId = `case-${caseId}`.replace(/[^\w-]/g, "_");
     this.toggle = h("button", { type: "button", class: "case-toggle", "aria-controls": bodyId,
       onclick: () => {
@@ -68,10 +69,12 @@ export class CaseList {
    * @param {import("../shared/store.js").Store} deps.store  the snapshot
    * @param {import("./actions.js").Actions} deps.actions
    * @param {object} deps.popups  see InteractionCard
+   * @param {() => boolean} [deps.showIncoming]  show cases with an offer open too
    */
-  constructor({ list, empty, store, actions, popups }) {
+  constructor({ list, empty, store, actions, popups, showIncoming = () => false }) {
     this.list = list;
     this.empty = empty;
+    this.showIncoming = showIncoming;
     this.deps = { store, actions, popups };
     this.cases = new Map(); // caseId → CaseItem
   }
@@ -81,8 +84,17 @@ export class CaseList {
     syncKeyed(this.list, this.cases, groups, ([caseId]) => caseId,
       (caseId) => new CaseItem(caseId, this.deps), (item, [caseId, interactions]) => {
         const selected = caseId === s.selectedCase;
-        item.update(interactions, selected, selected);
+        const open = selected || (this.showIncoming() && caseSummary(interactions).incoming);
+        item.update(interactions, open, selected);
       });
     setHidden(this.empty, groups.size > 0);
+  }
+
+  /** Scroll an interaction's card into view (a new offer). */
+  reveal(interactionId) {
+    for (const item of this.cases.values()) {
+      const card = item.cards.get(interactionId);
+      if (card) card.el.scrollIntoView?.({ block: "nearest", behavior: "smooth" });
+    }
   }
 }

@@ -46,6 +46,7 @@ export class Header {
     this.name = $("agent-name");
     this.number = $("agent-number");
     this.agentState = $("agent-state");
+    this.stateTime = $("state-time"); // time in the agent's state (ticked with the timers)
     this.mediaGroup = $("media-states");
     this.mediaSelects = new Map(); // media → its <select>
     this.microphone = $("mute-microphone");
@@ -81,6 +82,10 @@ export class Header {
     setText(this.number, s.number ? `DN ${s.number}` : "");
     document.title = name ? `${name} – Agent desktop` : "Agent desktop";
     stateOptions(this.agentState, s.stateList, s.state);
+    if (this.stateTime) {
+      this.stateTime.dataset.since = String(s.stateSince ?? "");
+      setAttr(this.stateTime, "aria-label", `Time in ${s.state?.displayName ?? "state"}`);
+    }
 
     const media = s.media ?? {};
     for (const [mediaName, select] of this.mediaSelects) {

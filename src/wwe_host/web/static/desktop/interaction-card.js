@@ -39,6 +39,9 @@ export function controlsFor(i) {
   }
   if (i.state === "INVITED") buttons.push(["Accept", "accept"]);
   if (i.media === "chat" && i.state === "ACCEPTED") buttons.push(["End Chat", "chatEnd"]);
+  if (i.media === "email" && (i.state === "ACCEPTED" || i.state === "SENT")) {
+    buttons.push(["Reply", "replyEmail"], ["Forward", "replyEmail", { forward: true }]);
+  }
   buttons.push(["Mark Done", "markDone"]);
   return buttons;
 }
@@ -68,6 +71,51 @@ export function metaText(i) {
   return "";
 }
 
+/** How an interaction ended, in words (the server's `outcome`: docs/simulator.md). */
+export const OUTCOME_TEXT = {
+  busy: "Busy",
+  "no-answer": "No answer",
+  "not-available": "Not available",
+  missed: "Missed",
+  abandoned: "Abandoned",
+  declined: "Declined",
+  "far-end-released": "Ended by the other party",
+};
+
+export function outcomeText(outcome) {
+  if (!outcome) return "";
+  return OUTCOME_TEXT[outcome] ?? String(outcome);
+}
+
+/**
+ * What the card's timer counts: a call from its answer to its end (nothing while it rings
+ * or dials, frozen once it ended); other media from their creation.
+ */
+export function timerSpan(i) {
+  if (i.media !== "voice") return { since: i.createdAt ?? "", until: "" };
+  const talking = i.state === "TALKING" || i.state === "HELD";
+  const since = i.answeredAt ?? (talking ? i.createdAt : null);
+  if (since === null || since === undefined) return { since: "", until: "" };
+  return { since, until: i.endedAt ?? "" };
+}
+
+/** The time of day of a chat line (epoch seconds) as HH:MM, local time. */
+export function chatTime(at) {
+  if (typeof at !== "number") return "";
+  const d = new Date(at * 1000);
+  return `${String(d.getHours()).padStart(2, "0")}:${String(d.getMinutes()).padStart(2, "0")}`;
+}
+
+/**
+ * What the composer should warn of before sending: an empty subject or body ("" when
+ * neither is empty).
+ */
+export function emptyWarning(subject, body) {
+  const missing = [!subject.trim() && "subject", !body.trim() && "body"].filter(Boolean);
+  if (!missing.length) return "";
+  return `The ${missing.join(" and the ")} ${missing.length > 1 ? "are" : "is"} empty.`;
+}
+
 /** The recording indicator's text. */
 export function recordingText(recordingState) {
   if (recordingState === "RECORDING") return "\u25CF REC";
@@ -75,10 +123,15 @@ export function recordingText(recordingState) {
   return "";
 }
 
-/** A `.timer[data-since]` element shows the time since `data-since` (epoch seconds). */
+/**
+ * A `.timer[data-since]` element shows the time since `data-since` (epoch seconds), up to
+ * `data-until` when that is set (a call that ended).
+ */
 export function tickTimer(el, nowMs = Date.now()) {
   const since = Number(el.dataset.since);
-  setText(el, Number.isFinite(since) && since > 0 ? duration(nowMs / 1000 - since) : "");
+  const until = Number(el.dataset.until);
+  const end = el.dataset.until && Number.isFinite(until) ? until : nowMs / 1000;
+  setText(el, el.dataset.since && Number.isFinite(since) && since > 0 ? duration(end - since) : "");
 }
 
 export class InteractionCard {
@@ -89,11 +142,14 @@ export class InteractionCard {
    * @param {{popupButtons: Function, openPopup: Function}} deps.popups  the interaction's
    *        popup apps that a popup blocker stopped: an "Open <app>" button each
    */
-  constructor(interaction, { actions, popups }) {
+  constructor(interaction, { actions, popups, store = null }) {
     const id = interaction.interactionId;
     this.id = id;
     this.actions = actions;
     this.popups = popups;
+    this.store = store; // the snapshot: its disposition options
+    this.outcome = h("p", { class: "outcome", role: "status" });
+    this.disposition = null; // created when codes are configured
     this.media = interaction.media;
     this.title = h("span", { class: "parties" });
     this.state = h("span", { class: "state-badge" });
@@ -109,7 +165,7 @@ export class InteractionCard {
       dataset: { interactionId: id } },
     h("div", { class: "interaction-head" }, mediaIcon(this.media), this.title, this.state,
       this.rec, this.timer),
-    this.meta, this.detail, this.controls, this.transfer.el, this.warning, this.apps);
+    this.meta, this.outcome, this.detail, this.controls, this.transfer.el, this.warning, this.apps);
     this.composer = null; // e-mail: created when first needed, kept (typed text survives)
     this.mailView = null;
     this.transcript = null; // chat
@@ -126,8 +182,15 @@ export class InteractionCard {
     setText(this.title, parties || mediaInfo(i.media).noun);
     setText(this.state, i.state);
     this.el.dataset.state = i.state;
-    this.timer.dataset.since = String(i.createdAt ?? "");
+    const span = timerSpan(i);
+    this.timer.dataset.since = String(span.since);
+    this.timer.dataset.until = String(span.until);
     tickTimer(this.timer);
+    const ended = outcomeText(i.outcome);
+    setText(this.outcome, ended);
+    setHidden(this.outcome, !ended);
+    this.outcome.dataset.outcome = i.outcome ?? "";
+    this.updateDisposition(i);
     setText(this.rec, recordingText(i.recordingState));
     this.rec.dataset.recording = i.recordingState ?? "";
     setText(this.meta, metaText(i));
@@ -152,6 +215,31 @@ export class InteractionCard {
     rebuild(this.apps, JSON.stringify(popups.map((p) => p.key)), () => popups.map((p) => h(
       "button", { type: "button", class: "open-app", dataset: { key: p.key },
         onclick: () => this.popups.openPopup(p.key, { focus: true }) }, `Open ${p.label}`)));
+  }
+
+  /** The disposition menu, when the vendor configured codes (the snapshot's `disposition`). */
+  updateDisposition(i) {
+    const options = this.store?.get()?.disposition;
+    const codes = options?.codes ?? [];
+    if (!codes.length) {
+      if (this.disposition) setHidden(this.disposition.el, true);
+      return;
+    }
+    if (!this.disposition) {
+      const select = h("select", { id: `i${this.id}-disposition`, class: "disposition" });
+      select.addEventListener("change", () => this.act("setDisposition", { value: select.value }));
+      const label = h("label", { for: select.id });
+      this.disposition = { select, label, el: h("div", { class: "disposition-row" }, label, select) };
+      this.el.insertBefore(this.disposition.el, this.controls);
+    }
+    const { select, label, el } = this.disposition;
+    setHidden(el, false);
+    setText(label, options.mandatory ? "Disposition (required)" : "Disposition");
+    rebuild(select, JSON.stringify(codes), () => [
+      h("option", { value: "", text: "Choose a disposition\u2026" }),
+      ...codes.map((code) => h("option", { value: code, text: code }))]);
+    const value = String(i.userData?.[options.key ?? "DispositionCode"] ?? "");
+    if (select.value !== value) select.value = value;
   }
 
   updateEmail(i) {
@@ -183,18 +271,36 @@ export class InteractionCard {
     const to = h("input", { type: "email", autocomplete: "off" });
     const subject = h("input", { type: "text", autocomplete: "off" });
     const body = h("textarea", { rows: "5" });
+    const warning = h("p", { class: "composer-warning", role: "alert", hidden: true });
+    const send = h("button", { type: "submit", class: "primary" }, "Send");
     const form = h("form", { class: "composer", "aria-label": `E-mail ${this.id} composer`,
       novalidate: true },
     field("to", "To", to), field("subject", "Subject", subject), field("body", "Body", body),
-    h("div", { class: "composer-actions" },
-      h("button", { type: "submit", class: "primary" }, "Send"),
+    warning,
+    h("div", { class: "composer-actions" }, send,
       h("button", { type: "button", onclick: () => this.act("cancelEmail") }, "Cancel")));
+    // An empty subject or body is said first; a second Send ("Send anyway") sends it.
+    const reset = () => {
+      if (warning.hidden) return;
+      warning.hidden = true;
+      setText(send, "Send");
+    };
+    subject.addEventListener("input", reset);
+    body.addEventListener("input", reset);
     form.addEventListener("submit", (event) => {
       event.preventDefault();
+      const problem = emptyWarning(subject.value, body.value);
+      if (problem && warning.hidden) {
+        setText(warning, `${problem} Send anyway?`);
+        warning.hidden = false;
+        setText(send, "Send anyway");
+        return;
+      }
+      reset();
       this.act("sendEmail", { to: to.value.trim(), subject: subject.value, body: body.value });
     });
     this.detail.append(form);
-    return { form, to, subject, body };
+    return { form, to, subject, body, warning };
   }
 
   updateChat(i) {
@@ -211,6 +317,8 @@ export class InteractionCard {
     for (let n = shown.length; n < lines.length; n += 1) {
       const line = lines[n] ?? {};
       this.transcript.append(h("li", { class: `chat-line from-${line.sender ?? "customer"}` },
+        h("time", { class: "chat-time", text: chatTime(line.at),
+          datetime: typeof line.at === "number" ? new Date(line.at * 1000).toISOString() : null }),
         h("span", { class: "chat-name", text: `${line.name || line.sender || ""}: ` }),
         h("span", { class: "chat-text", text: line.text ?? "" })));
     }

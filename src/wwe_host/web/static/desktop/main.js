@@ -27,6 +27,7 @@ import { tickTimer } from "./interaction-card.js";
 import { MenuBar } from "./menu-bar.js";
 import { MyMessages } from "./mymessage.js";
 import { Shortcuts } from "./shortcuts.js";
+import { OfferAlerts } from "./offers.js";
 import { newTabId, TabState } from "./tab-state.js";
 import { Toasts } from "./toasts.js";
 import { setColleagues } from "./transfer.js";
@@ -77,7 +78,9 @@ const webContent = new WebContent({
 });
 const header = new Header({ store, actions, connection });
 const cases = new CaseList({ list: $("cases"), empty: $("no-interactions"), store, actions,
-  popups: webContent });
+  popups: webContent, showIncoming: () => offers.settings.focus });
+const offers = new OfferAlerts({ panel: $("offer-settings"),
+  reveal: (interactionId) => cases.reveal(interactionId) });
 const caseData = new CaseData(actions);
 const backgroundApps = new BackgroundApps();
 const toasts = new Toasts({ box: $("toasts"), actions,
@@ -135,6 +138,9 @@ store.subscribe((s) => {
   menuBar.render(s);
   dialogs.sync(s, tabId);
   webContent.afterRender();
+  // After the header (the title) and the cards (brought into view); only the leading tab
+  // rings, notifies and flashes (several tabs of one agent would ring together).
+  offers.update(s.tabs?.[tabId] === "FOLLOWING" ? { ...s, interactions: [] } : s);
   tabState.render(s); // last: it reports the frames shown now
 });
 
