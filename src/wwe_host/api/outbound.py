@@ -1,0 +1,336 @@
+"""outbound.*: simulated outbound campaigns (api-9.md; docs/simulator.md, "Outbound
+campaigns"). The campaigns' state is ``call.engine.outbound.book``; every change of it is
+recorded in ``_changes(call)`` and committed with the rest of the operation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..domain import previews
+from ..domain.model import Interaction
+from ..domain.outbound import (
+    CALLED,
+    CANCELLED,
+    DONE,
+    PREVIEW,
+    RUNNING,
+    SCHEDULED,
+    CallResult,
+    CampaignRecord,
+    OutboundChanges,
+    parse_due,
+)
+from ..errors import ApiError, ErrorCode
+from .context import RequestContext, arity, handler, interaction_id, object_param, string
+
+CALLBACK_TYPES = ("Personal", "Campaign")
+MAX_FIELDS = 64
+
+
+def _record(call: RequestContext, params: list[Any], most: int) -> CampaignRecord:
+    arity(call, params, most)
+    return previews.record_of(call.engine.outbound.book, call.session, interaction_id(call, params))
+
+
+def _preview(call: RequestContext, record: CampaignRecord) -> Interaction:
+    preview = previews.preview_interaction(call.session, record)
+    if preview is None:
+        raise ApiError(
+            ErrorCode.INVALID_STATE,
+            f"The preview of record {record.handle} of campaign '{record.campaign}' is gone.",
+        )
+    return preview
+
+
+def _tell(call: RequestContext, event_type: str, record: CampaignRecord) -> None:
+    book = call.engine.outbound.book
+    campaign = book.campaigns.get(record.campaign)
+    previews.tell(
+        call.fx,
+        call.session,
+        event_type,
+        campaign=campaign,
+        interaction=previews.preview_interaction(call.session, record),
+    )
+
+
+def _changes(call: RequestContext) -> OutboundChanges:
+    """The operation's outbound changes (kept as durable once it commits)."""
+    return call.engine.outbound.changes(call.fx)
+
+
+def _put(call: RequestContext, record: CampaignRecord) -> None:
+    call.engine.outbound.book.put(_changes(call), record, call.engine.now())
+
+
+def _chained(call: RequestContext, params: list[Any], record: CampaignRecord) -> CampaignRecord:
+    """Parameter 2, a record handle of the current record's chain (a number or its text)."""
+    value = params[1] if len(params) > 1 else None
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value.strip())
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise ApiError(
+            ErrorCode.INVALID_PARAMETER,
+            f"Parameter 2 'recordHandle' of '{call.request}' must be a record handle "
+            f"(a number from getChainedRecords), got {value!r}.",
+        )
+    for chained in call.engine.outbound.book.chain(record):
+        if chained.handle == value:
+            return chained
+    raise ApiError(
+        ErrorCode.NOT_FOUND,
+        f"Record handle {value} is not in the chain of interaction '{record.interaction_id}'.",
+    )
+
+
+@handler("outbound.getCampaigns")
+def get_campaigns(call: RequestContext, params: list[Any]) -> Any:
+    arity(call, params, 0)
+    return [c.view() for c in call.engine.outbound.book.campaigns_of(call.session.username)]
+
+
+@handler("outbound.getPreviewRecord")
+def get_preview_record(call: RequestContext, params: list[Any]) -> Any:
+    arity(call, params, 1)
+    name = string(call, params, 0, "campaignName", max_length=128)
+    book = call.engine.outbound.book
+    campaign = book.campaigns.get(name)
+    if campaign is None or call.session.username not in campaign.agents:
+        raise ApiError(
+            ErrorCode.NOT_FOUND, f"Unknown campaign '{name}' (none loaded for this agent)."
+        )
+    if campaign.status != RUNNING:
+        raise ApiError(
+            ErrorCode.INVALID_STATE, f"Campaign '{name}' is {campaign.status}, not RUNNING."
+        )
+    now = call.engine.now()
+    _changes(call)
+    previews.release_stale(call.fx, book, call.session, now)
+    record = book.next_due(campaign, call.session.username, now)
+    if record is None:
+        raise ApiError(ErrorCode.NOT_FOUND, f"Campaign '{name}' has no record due now.")
+    return previews.show_preview(call.fx, book, call.session, record, now).interaction_id
+
+
+@handler("outbound.getRecordFields")
+def get_record_fields(call: RequestContext, params: list[Any]) -> Any:
+    return dict(_record(call, params, 1).fields)
+
+
+@handler("outbound.updateRecordFields")
+def update_record_fields(call: RequestContext, params: list[Any]) -> Any:
+    record = _record(call, params, 2)
+    fields = object_param(call, params, 1, "fields")
+    if len(fields) > MAX_FIELDS:
+        raise ApiError(
+            ErrorCode.INVALID_PARAMETER,
+            f"Parameter 2 'fields' of '{call.request}' has {len(fields)} keys; "
+            f"at most {MAX_FIELDS} are allowed.",
+        )
+    for key, value in fields.items():
+        if not key or len(key) > 256 or not isinstance(value, str) or len(value) > 4096:
+            raise ApiError(
+                ErrorCode.INVALID_PARAMETER,
+                f"Parameter 2 'fields' of '{call.request}' has key '{key[:256]}': fields are "
+                f"strings (keys of 1 to 256 characters, values of at most 4096).",
+            )
+    record.fields.update(fields)
+    _put(call, record)
+    _tell(call, "RECORD_UPDATED", record)
+    return None
+
+
+@handler("outbound.getChainedRecords")
+def get_chained_records(call: RequestContext, params: list[Any]) -> Any:
+    record = _record(call, params, 1)
+    return [
+        {"recordHandle": r.handle, "phone": r.phone, "fields": dict(r.fields)}
+        for r in call.engine.outbound.book.chain(record)
+    ]
+
+
+@handler("outbound.callPreviewRecord")
+def call_preview_record(call: RequestContext, params: list[Any]) -> Any:
+    record = _record(call, params, 2)
+    target = _chained(call, params, record)
+    preview = _preview(call, record)
+    book = call.engine.outbound.book
+    if record.status not in (PREVIEW, CALLED):
+        raise ApiError(
+            ErrorCode.INVALID_STATE,
+            f"Record {record.handle} of campaign '{record.campaign}' is {record.status}; "
+            f"it cannot be called now.",
+        )
+    dialled = record.call_interaction_id and call.session.interactions.get(
+        record.call_interaction_id
+    )
+    if dialled and dialled.live:
+        raise ApiError(
+            ErrorCode.INVALID_STATE,
+            f"Record {record.handle} is on a call already "
+            f"(interaction '{dialled.interaction_id}').",
+        )
+    if target.phone in book.do_not_call:
+        raise ApiError(
+            ErrorCode.INVALID_STATE,
+            f"Phone '{target.phone}' is on the do-not-call list: it is never dialled.",
+        )
+    if "voice" not in call.session.media:
+        raise ApiError(ErrorCode.INVALID_STATE, "This agent has no voice media.")
+    data = {"GSW_CAMPAIGN_NAME": record.campaign, "GSW_RECORD_HANDLE": str(target.handle)}
+    voice = call.engine.contact_center.dial(
+        call.fx, call.session, target.phone, data, case_id=preview.case_id
+    )
+    record.status = CALLED
+    record.call_interaction_id = voice.interaction_id
+    _put(call, record)
+    _tell(call, "RECORD_CALLED", record)
+    return None
+
+
+def _close_preview(call: RequestContext, params: list[Any], verb: str) -> CampaignRecord:
+    record = _record(call, params, 1)
+    if record.status != PREVIEW:
+        raise ApiError(
+            ErrorCode.INVALID_STATE,
+            f"Cannot {verb} record {record.handle} of campaign '{record.campaign}': it is "
+            f"{record.status}, not PREVIEW.",
+        )
+    return record
+
+
+@handler("outbound.rejectPreviewRecord")
+def reject_preview_record(call: RequestContext, params: list[Any]) -> Any:
+    record = _close_preview(call, params, "reject")
+    preview = _preview(call, record)
+    _tell(call, "RECORD_REJECTED", record)
+    call.engine.outbound.book.return_to_campaign(_changes(call), record)
+    _put(call, record)
+    previews.remove_preview(call.fx, call.session, preview)
+    return None
+
+
+@handler("outbound.cancelPreviewRecord")
+def cancel_preview_record(call: RequestContext, params: list[Any]) -> Any:
+    record = _close_preview(call, params, "cancel")
+    preview = _preview(call, record)
+    record.status = CANCELLED
+    _put(call, record)
+    _tell(call, "RECORD_CANCELLED", record)
+    previews.remove_preview(call.fx, call.session, preview)
+    return None
+
+
+@handler("outbound.startDirectPushPreview")
+def start_direct_push_preview(call: RequestContext, params: list[Any]) -> Any:
+    arity(call, params, 0)
+    call.session.outbound_push = True
+    call.fx.touch(call.session)
+    _changes(call)
+    previews.offer_push(call.fx, call.engine.outbound.book, call.session, call.engine.now())
+    return None
+
+
+@handler("outbound.stopDirectPushPreview")
+def stop_direct_push_preview(call: RequestContext, params: list[Any]) -> Any:
+    arity(call, params, 0)
+    call.session.outbound_push = False
+    call.fx.touch(call.session)
+    return None
+
+
+@handler("outbound.rescheduleRecord")
+def reschedule_record(call: RequestContext, params: list[Any]) -> Any:
+    record = _record(call, params, 4)
+    target = _chained(call, params, record)
+    due = parse_due(call.request, params[2] if len(params) > 2 else None, call.engine.now())
+    kind = params[3] if len(params) > 3 else None
+    if kind not in CALLBACK_TYPES:
+        raise ApiError(
+            ErrorCode.INVALID_PARAMETER,
+            f"Parameter 4 'callbackType' of '{call.request}' must be \"Personal\" or "
+            f'"Campaign", got {kind!r}.',
+        )
+    if target.status in (PREVIEW,) and target is not record:
+        raise ApiError(ErrorCode.INVALID_STATE, f"Record {target.handle} is being previewed.")
+    target.status = SCHEDULED
+    target.due_at = due
+    target.personal = call.session.username if kind == "Personal" else None
+    target.agent = call.session.username
+    if target is not record:
+        target.interaction_id = record.interaction_id
+    _put(call, target)
+    _tell(call, "RECORD_RESCHEDULED", target)
+    call.engine.outbound.arm_due(target)
+    return None
+
+
+@handler("outbound.cancelReschedule")
+def cancel_reschedule(call: RequestContext, params: list[Any]) -> Any:
+    record = _record(call, params, 1)
+    if record.status != SCHEDULED:
+        raise ApiError(
+            ErrorCode.INVALID_STATE,
+            f"Record {record.handle} of campaign '{record.campaign}' is not rescheduled "
+            f"(it is {record.status}).",
+        )
+    record.status = DONE
+    record.due_at = None
+    record.personal = None
+    _put(call, record)
+    _tell(call, "RESCHEDULE_CANCELLED", record)
+    return None
+
+
+@handler("outbound.getListOfCallResults")
+def get_list_of_call_results(call: RequestContext, params: list[Any]) -> Any:
+    arity(call, params, 0)
+    book = call.engine.outbound.book
+    return [{"name": r.name, "code": r.code} for r in book.call_results(call.session.username)]
+
+
+def _call_result(call: RequestContext, record: CampaignRecord, value: Any) -> CallResult:
+    campaign = call.engine.outbound.book.campaigns.get(record.campaign)
+    known = campaign.call_results if campaign is not None else []
+    for result in known:
+        if (
+            (isinstance(value, int) and not isinstance(value, bool) and value == result.code)
+            or (isinstance(value, str) and value.strip() == str(result.code))
+            or (isinstance(value, str) and value.strip().lower() == result.name.lower())
+        ):
+            return result
+    names = ", ".join(f"{r.name} ({r.code})" for r in known)
+    raise ApiError(
+        ErrorCode.INVALID_PARAMETER,
+        f"Parameter 2 'callResult' of '{call.request}' is not a call result of campaign "
+        f"'{record.campaign}': {value!r}. Known: {names}.",
+    )
+
+
+@handler("outbound.setCallResult")
+def set_call_result(call: RequestContext, params: list[Any]) -> Any:
+    record = _record(call, params, 2)
+    record.call_result = _call_result(call, record, params[1] if len(params) > 1 else None)
+    _put(call, record)
+    _tell(call, "CALL_RESULT_SET", record)
+    return None
+
+
+@handler("outbound.getCallResult")
+def get_call_result(call: RequestContext, params: list[Any]) -> Any:
+    result = _record(call, params, 1).call_result
+    return None if result is None else {"name": result.name, "code": result.code}
+
+
+def _do_not_call(on: bool) -> Any:
+    def run(call: RequestContext, params: list[Any]) -> Any:
+        record = _record(call, params, 1)
+        call.engine.outbound.book.set_do_not_call(_changes(call), record.phone, on)
+        _tell(call, "DO_NOT_CALL_SET" if on else "DO_NOT_CALL_REMOVED", record)
+        return None
+
+    return run
+
+
+handler("outbound.setDoNotCall")(_do_not_call(True))
+handler("outbound.removeDoNotCall")(_do_not_call(False))
