@@ -4,6 +4,7 @@ recorded in ``_changes(call)`` and committed with the rest of the operation."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from ..domain import previews
@@ -18,13 +19,36 @@ from ..domain.outbound import (
     CallResult,
     CampaignRecord,
     OutboundChanges,
-    parse_due,
 )
 from ..errors import ApiError, ErrorCode
 from .context import RequestContext, arity, handler, interaction_id, object_param, string
 
 CALLBACK_TYPES = ("Personal", "Campaign")
 MAX_FIELDS = 64
+
+
+def parse_due(request: str, text: object, now: float) -> float:
+    """``"M/D/YYYY H:m"`` in the server's time zone, as epoch seconds; it must be later."""
+    if not isinstance(text, str):
+        raise ApiError(
+            ErrorCode.INVALID_PARAMETER,
+            f"Parameter 3 'rescheduleDate' of '{request}' must be a string \"M/D/YYYY H:m\".",
+        )
+    try:
+        when = datetime.strptime(text.strip(), "%m/%d/%Y %H:%M")
+    except ValueError:
+        raise ApiError(
+            ErrorCode.INVALID_PARAMETER,
+            f"Parameter 3 'rescheduleDate' of '{request}' is not a date "
+            f'"M/D/YYYY H:m" (for example "12/24/2026 9:30"): \'{text}\'.',
+        ) from None
+    due = when.timestamp()  # a naive datetime is local time: the server's time zone
+    if due <= now:
+        raise ApiError(
+            ErrorCode.INVALID_PARAMETER,
+            f"Parameter 3 'rescheduleDate' of '{request}' is in the past: '{text}'.",
+        )
+    return due
 
 
 def _record(call: RequestContext, params: list[Any], most: int) -> CampaignRecord:
@@ -207,6 +231,7 @@ def reject_preview_record(call: RequestContext, params: list[Any]) -> Any:
     call.engine.outbound.book.return_to_campaign(_changes(call), record)
     _put(call, record)
     previews.remove_preview(call.fx, call.session, preview)
+    previews.offer_push(call.fx, call.engine.outbound.book, call.session, call.engine.now())
     return None
 
 
@@ -218,6 +243,7 @@ def cancel_preview_record(call: RequestContext, params: list[Any]) -> Any:
     _put(call, record)
     _tell(call, "RECORD_CANCELLED", record)
     previews.remove_preview(call.fx, call.session, preview)
+    previews.offer_push(call.fx, call.engine.outbound.book, call.session, call.engine.now())
     return None
 
 

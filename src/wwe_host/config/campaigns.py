@@ -44,9 +44,11 @@ def parse_campaigns(
     base: Path,
     problems: Problems,
     unknown: list[str],
+    broken_agents: set[str],
 ) -> dict[str, CampaignConfig]:
     """Every ``[campaign:NAME]`` section; mistakes go to ``problems``, unknown options to
-    ``unknown`` (the parser's warning)."""
+    ``unknown`` (the parser's warning); agents whose section is broken (reported once
+    already) are not reported again."""
     campaigns: dict[str, CampaignConfig] = {}
     for section, values in sections.items():
         if not section.startswith(CAMPAIGN_PREFIX):
@@ -71,7 +73,7 @@ def parse_campaigns(
         members: list[str] = []
         with problems.check():
             members = unique_list(section, "agents", values.get("agents", ""))
-            unknown_agents = [m for m in members if m not in agents]
+            unknown_agents = [m for m in members if m not in agents and m not in broken_agents]
             if unknown_agents:
                 hint = did_you_mean(unknown_agents[0], agents)
                 raise bad(

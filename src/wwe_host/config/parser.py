@@ -132,7 +132,9 @@ class _Parser:
         agents = self._agents(server, options)
         queues = self._queues(agents)
         base = Path.cwd() if source.startswith("<") else Path(source).parent
-        campaigns = parse_campaigns(self.sections, agents, base, self.problems, self.unknown)
+        campaigns = parse_campaigns(
+            self.sections, agents, base, self.problems, self.unknown, self.broken_agents
+        )
         self._note_unknown_sections()
         self.problems.raise_any(tuple(self._unknown_warnings()))
         warnings = self._warnings(security)

@@ -10,6 +10,7 @@ keeps the durable copy of each record: a failed commit puts the book back to it
 from __future__ import annotations
 
 import functools
+import uuid
 from typing import Any
 
 from ..domain import previews
@@ -36,13 +37,17 @@ from .state import CoreState
 TIMER_KIND = "outbound"
 
 
+def _new_id() -> str:
+    return str(uuid.uuid4())
+
+
 class Outbound:
     """The campaigns of this process: the book, its durable copy, the due timers."""
 
     def __init__(self, state: CoreState, runner: Runner) -> None:
         self.state = state
         self.runner = runner
-        self.book = Book()
+        self.book = Book(_new_id)
         self._campaigns: dict[str, bytes] = {}
         self._records: dict[tuple[str, int], bytes] = {}
         self._do_not_call: set[str] = set()
@@ -100,7 +105,7 @@ class Outbound:
     async def load(self) -> None:
         """Take the campaigns as stored (at start) and arm the reschedules' timers."""
         stored = await self.state.store.load_outbound()
-        self.book = book = Book()
+        self.book = book = Book(_new_id)
         book.campaigns = {c.name: c for c in stored.campaigns}
         book.records = {r.key: r for r in stored.records}
         book.do_not_call = set(stored.do_not_call)

@@ -8,8 +8,8 @@ else the operation changed, so a failed commit changes nothing).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
 
 import msgspec
 
@@ -116,35 +116,12 @@ class OutboundChanges:
         return bool(self.campaigns or self.unloaded or self.records or self.do_not_call)
 
 
-def parse_due(call_request: str, text: object, now: float) -> float:
-    """``"M/D/YYYY H:m"`` in the server's time zone, as epoch seconds; it must be later."""
-    if not isinstance(text, str):
-        raise ApiError(
-            ErrorCode.INVALID_PARAMETER,
-            f"Parameter 3 'rescheduleDate' of '{call_request}' must be a string \"M/D/YYYY H:m\".",
-        )
-    try:
-        when = datetime.strptime(text.strip(), "%m/%d/%Y %H:%M")
-    except ValueError:
-        raise ApiError(
-            ErrorCode.INVALID_PARAMETER,
-            f"Parameter 3 'rescheduleDate' of '{call_request}' is not a date "
-            f'"M/D/YYYY H:m" (for example "12/24/2026 9:30"): \'{text}\'.',
-        ) from None
-    due = when.timestamp()  # a naive datetime is local time: the server's time zone
-    if due <= now:
-        raise ApiError(
-            ErrorCode.INVALID_PARAMETER,
-            f"Parameter 3 'rescheduleDate' of '{call_request}' is in the past: '{text}'.",
-        )
-    return due
-
-
 class Book:
     """The outbound campaigns as they are now: loaded campaigns, their records, the
     do-not-call list. Each change is recorded in the ``OutboundChanges`` it is given."""
 
-    def __init__(self) -> None:
+    def __init__(self, new_id: Callable[[], str]) -> None:
+        self.new_id = new_id  # a new interaction's uuid and case id
         self.campaigns: dict[str, Campaign] = {}
         self.records: dict[tuple[str, int], CampaignRecord] = {}
         self.do_not_call: set[str] = set()

@@ -5,7 +5,6 @@ campaigns' state is the ``Book`` (domain/outbound.py); what changed goes in ``fx
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from ..errors import ApiError, ErrorCode
@@ -61,9 +60,9 @@ def show_preview(
     campaign = book.campaign(record.campaign)
     preview = Interaction(
         interaction_id=session.new_interaction_id(),
-        uuid=str(uuid.uuid4()),
+        uuid=book.new_id(),
         media=PREVIEW_MEDIA,
-        case_id=str(uuid.uuid4()),
+        case_id=book.new_id(),
         state=PREVIEW_STATE,
         created_at=now,
         parties=[record.phone],
