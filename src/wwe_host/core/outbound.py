@@ -232,7 +232,10 @@ class Outbound:
     def _load(self, fx: Effects, name: str) -> None:
         configured = self.state.config.campaigns.get(name)
         if configured is None:
-            raise ApiError(ErrorCode.NOT_FOUND, f"No [campaign:{name}] in the configuration.")
+            raise ApiError(
+                ErrorCode.NOT_FOUND,
+                f"Unknown campaign '{name}': no [campaign:{name}] in the configuration.",
+            )
         if name in self.book.campaigns:
             raise ApiError(ErrorCode.INVALID_STATE, f"Campaign '{name}' is loaded already.")
         now = self.state.now()

@@ -22,7 +22,7 @@ from starlette.types import Receive, Scope, Send
 from ...engine import Engine
 from ...errors import ApiError
 from ..metrics import Metrics
-from . import admin, simulation
+from . import admin, campaigns, simulation
 from .answers import (
     AbandonedCall,
     AbandonedChat,
@@ -192,6 +192,7 @@ OPERATIONS: tuple[Operation, ...] = (
         query=AuditQuery,
         errors=(422,),
     ),
+    *campaigns.OPERATIONS,
     Operation(
         "GET",
         "/openapi.json",
