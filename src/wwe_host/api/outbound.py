@@ -21,7 +21,16 @@ from ..domain.outbound import (
     OutboundChanges,
 )
 from ..errors import ApiError, ErrorCode
-from .context import RequestContext, arity, handler, interaction_id, object_param, string
+from .context import (
+    HANDLERS,
+    RequestContext,
+    arity,
+    handler,
+    interaction_id,
+    object_param,
+    string,
+)
+from .desktop import action
 
 CALLBACK_TYPES = ("Personal", "Campaign")
 MAX_FIELDS = 64
@@ -360,3 +369,47 @@ def _do_not_call(on: bool) -> Any:
 
 handler("outbound.setDoNotCall")(_do_not_call(True))
 handler("outbound.removeDoNotCall")(_do_not_call(False))
+
+
+# --- the agent's own desktop (the outbound panel): same handlers, no third-party policy ---
+
+
+@action("outbound")
+def desktop_request(call: RequestContext, args: dict[str, Any]) -> Any:
+    """One ``outbound.*`` request made by the agent in the desktop's outbound panel:
+    ``{request: "callPreviewRecord", params: [...]}``."""
+    name = f"outbound.{args.get('request')}"
+    params = args.get("params", [])
+    if name not in HANDLERS or not isinstance(params, list):
+        raise ApiError(ErrorCode.INVALID_PARAMETER, f"Unknown outbound request '{name}'.")
+    call.request = name
+    return HANDLERS[name](call, params)
+
+
+@action("outboundRecord")
+def desktop_record(call: RequestContext, args: dict[str, Any]) -> Any:
+    """What the outbound panel shows of a preview: the campaign, the record with its chain,
+    its outcome so far and the call results to choose from."""
+    record = _record(call, [args.get("interactionId")], 1)
+    book = call.engine.outbound.book
+    campaign = book.campaigns.get(record.campaign)
+    return {
+        "campaign": record.campaign,
+        "recordHandle": record.handle,
+        "phone": record.phone,
+        "status": record.status,
+        "fields": dict(record.fields),
+        "chain": [
+            {"recordHandle": r.handle, "phone": r.phone, "doNotCall": r.phone in book.do_not_call}
+            for r in book.chain(record)
+        ],
+        "callResult": None
+        if record.call_result is None
+        else {"name": record.call_result.name, "code": record.call_result.code},
+        "callResults": [{"name": r.name, "code": r.code} for r in campaign.call_results]
+        if campaign is not None
+        else [],
+        "dueAt": record.due_at,
+        "personal": record.personal is not None,
+        "doNotCall": record.phone in book.do_not_call,
+    }

@@ -24,6 +24,7 @@ import { TrafficInspector } from "./inspector.js";
 import { tickTimer } from "./interaction-card.js";
 import { MenuBar } from "./menu-bar.js";
 import { MyMessages } from "./mymessage.js";
+import { OutboundPanel } from "./outbound.js";
 import { newTabId, TabState } from "./tab-state.js";
 import { Toasts } from "./toasts.js";
 import { WebContent } from "./web-content.js";
@@ -75,6 +76,8 @@ const header = new Header({ store, actions, connection });
 const cases = new CaseList({ list: $("cases"), empty: $("no-interactions"), store, actions,
   popups: webContent });
 const caseData = new CaseData(actions);
+const outbound = new OutboundPanel({ panel: $("outbound-panel"), body: $("outbound-body"),
+  title: $("outbound-for"), actions });
 const backgroundApps = new BackgroundApps();
 const toasts = new Toasts({ box: $("toasts"), actions,
   show: (frameId) => webContent.bringIntoView(frameId) });
@@ -118,6 +121,7 @@ store.subscribe((s) => {
   cases.render(s);
   workspace.render(s);
   caseData.render(s);
+  outbound.render(s);
   // Only the leading tab pops toasts (a following one shows none; MyMessage keeps them).
   toasts.render(s.tabs?.[tabId] === "FOLLOWING" ? { ...s, toasts: [] } : s);
   myMessages.render(s);
