@@ -3,30 +3,16 @@ reschedules, the do-not-call list), and a failed commit changes nothing of them.
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import datetime
 from pathlib import Path
 
 import pytest
-from engine_support import DIALER, Agent, advance
+from engine_support import DIALER, Agent, FlakyStore, advance
 from outbound_support import outbound_config
 
 from wwe_host.core.time import ManualClock, ManualScheduler
 from wwe_host.engine import Engine
 from wwe_host.errors import ApiError
-from wwe_host.store.base import Changes
-from wwe_host.store.sqlite import SqliteStore
-
-
-class FlakyStore(SqliteStore):
-    """SQLite that fails every commit while ``failing`` is set."""
-
-    failing = False
-
-    async def commit(self, changes: Changes) -> None:
-        if self.failing:
-            raise sqlite3.OperationalError("database or disk is full")
-        await super().commit(changes)
 
 
 async def _engine(tmp_path: Path, clock: ManualClock) -> tuple[Engine, FlakyStore]:

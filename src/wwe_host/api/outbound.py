@@ -232,15 +232,37 @@ def _close_preview(call: RequestContext, params: list[Any], verb: str) -> Campai
     return record
 
 
+def _push(call: RequestContext, enabled: bool) -> None:
+    """Start or stop push preview; started, the agent is offered what is due now."""
+    call.session.outbound_push = enabled
+    call.fx.touch(call.session)
+    if enabled:
+        _changes(call)
+        previews.offer_push(call.fx, call.engine.outbound.book, call.session, call.engine.now())
+
+
+def _leave(
+    call: RequestContext, record: CampaignRecord, preview: Interaction, event_type: str
+) -> None:
+    """The preview leaves the desktop (its record already changed); push offers the next."""
+    _put(call, record)
+    previews.tell(
+        call.fx,
+        call.session,
+        event_type,
+        campaign=call.engine.outbound.book.campaigns.get(record.campaign),
+        interaction=preview,
+    )
+    previews.remove_preview(call.fx, call.session, preview)
+    _push(call, call.session.outbound_push)
+
+
 @handler("outbound.rejectPreviewRecord")
 def reject_preview_record(call: RequestContext, params: list[Any]) -> Any:
     record = _close_preview(call, params, "reject")
     preview = _preview(call, record)
-    _tell(call, "RECORD_REJECTED", record)
     call.engine.outbound.book.return_to_campaign(_changes(call), record)
-    _put(call, record)
-    previews.remove_preview(call.fx, call.session, preview)
-    previews.offer_push(call.fx, call.engine.outbound.book, call.session, call.engine.now())
+    _leave(call, record, preview, "RECORD_REJECTED")
     return None
 
 
@@ -249,28 +271,21 @@ def cancel_preview_record(call: RequestContext, params: list[Any]) -> Any:
     record = _close_preview(call, params, "cancel")
     preview = _preview(call, record)
     record.status = CANCELLED
-    _put(call, record)
-    _tell(call, "RECORD_CANCELLED", record)
-    previews.remove_preview(call.fx, call.session, preview)
-    previews.offer_push(call.fx, call.engine.outbound.book, call.session, call.engine.now())
+    _leave(call, record, preview, "RECORD_CANCELLED")
     return None
 
 
 @handler("outbound.startDirectPushPreview")
 def start_direct_push_preview(call: RequestContext, params: list[Any]) -> Any:
     arity(call, params, 0)
-    call.session.outbound_push = True
-    call.fx.touch(call.session)
-    _changes(call)
-    previews.offer_push(call.fx, call.engine.outbound.book, call.session, call.engine.now())
+    _push(call, True)
     return None
 
 
 @handler("outbound.stopDirectPushPreview")
 def stop_direct_push_preview(call: RequestContext, params: list[Any]) -> Any:
     arity(call, params, 0)
-    call.session.outbound_push = False
-    call.fx.touch(call.session)
+    _push(call, False)
     return None
 
 
