@@ -30,6 +30,10 @@ class OutboundCampaigns(Protocol):
         book's durable copy follows once the operation commits."""
         ...
 
+    def shown(self, record: CampaignRecord) -> bool:
+        """Whether the record's preview is still in its agent's session."""
+        ...
+
     def arm_due(self, record: CampaignRecord) -> None:
         """Tell when a rescheduled record comes due (armed once the operation commits)."""
         ...

@@ -138,7 +138,7 @@ def get_preview_record(call: RequestContext, params: list[Any]) -> Any:
         )
     now = call.engine.now()
     _changes(call)
-    previews.release_stale(call.fx, book, call.session, now)
+    previews.release_stale(call.fx, book, call.engine.outbound.shown, now)
     record = book.next_due(campaign, call.session.username, now)
     if record is None:
         raise ApiError(ErrorCode.NOT_FOUND, f"Campaign '{name}' has no record due now.")
@@ -238,7 +238,8 @@ def _push(call: RequestContext, enabled: bool) -> None:
     call.fx.touch(call.session)
     if enabled:
         _changes(call)
-        previews.offer_push(call.fx, call.engine.outbound.book, call.session, call.engine.now())
+        outbound = call.engine.outbound
+        previews.offer_push(call.fx, outbound.book, call.session, call.engine.now(), outbound.shown)
 
 
 def _leave(

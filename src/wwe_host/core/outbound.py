@@ -118,6 +118,10 @@ class Outbound:
 
     # --- reschedules ----------------------------------------------------------------------
 
+    def shown(self, record: CampaignRecord) -> bool:
+        session = self.state.live_session(record.agent or "")
+        return session is not None and record.interaction_id in session.interactions
+
     def arm_due(self, record: CampaignRecord) -> None:
         key, due = record.key, record.due_at
         if due is not None:
@@ -148,7 +152,7 @@ class Outbound:
             for session in self._sessions(campaign):
                 if record.personal in (None, session.username):
                     previews.tell(fx, session, "RECORD_DUE", campaign=campaign)
-                    previews.offer_push(fx, self.book, session, self.state.now())
+                    previews.offer_push(fx, self.book, session, self.state.now(), self.shown)
 
         await self.runner.run(offer)
 
@@ -272,7 +276,7 @@ class Outbound:
             raise ApiError(ErrorCode.INVALID_STATE, f"Campaign '{name}' is running already.")
         self._status(fx, campaign, RUNNING, "CAMPAIGN_STARTED")
         for session in self._sessions(campaign):
-            previews.offer_push(fx, self.book, session, self.state.now())
+            previews.offer_push(fx, self.book, session, self.state.now(), self.shown)
 
     def _stop(self, fx: Effects, name: str) -> None:
         campaign = self._loaded(name)
@@ -286,11 +290,7 @@ class Outbound:
         campaign = self._loaded(name)
         if campaign.status == RUNNING:
             raise ApiError(ErrorCode.INVALID_STATE, f"Campaign '{name}' is RUNNING: stop it first.")
-        shown = [r for r in self.book.records_of(name) if r.status == PREVIEW]
-        if any(
-            (s := self.state.live_session(r.agent or "")) and r.interaction_id in s.interactions
-            for r in shown
-        ):
+        if any(r.status == PREVIEW and self.shown(r) for r in self.book.records_of(name)):
             raise ApiError(
                 ErrorCode.INVALID_STATE,
                 f"Campaign '{name}' has records shown to agents: they must close them first.",

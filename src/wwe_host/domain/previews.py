@@ -5,6 +5,7 @@ campaigns' state is the ``Book`` (domain/outbound.py); what changed goes in ``fx
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from ..errors import ApiError, ErrorCode
@@ -96,25 +97,27 @@ def has_open_preview(book: Book, session: AgentSession, campaign: str) -> bool:
     )
 
 
-def release_stale(fx: Effects, book: Book, session: AgentSession, now: float) -> None:
-    """Records shown to this agent whose preview is gone (marked done without a call, or
-    the session ended) return to their campaign."""
+Shown = Callable[[CampaignRecord], bool]
+"""Whether a record in PREVIEW is still shown: its agent's session holds its preview."""
+
+
+def release_stale(fx: Effects, book: Book, shown: Shown, now: float) -> None:
+    """Records whose preview is gone (marked done without a call, reject or cancel, or the
+    agent's session ended) return to their campaign."""
     for record in list(book.records.values()):
-        if (
-            record.status == PREVIEW
-            and record.agent == session.username
-            and record.interaction_id not in session.interactions
-        ):
+        if record.status == PREVIEW and not shown(record):
             book.return_to_campaign(fx.outbound, record)
             book.put(fx.outbound, record, now)
 
 
-def offer_push(fx: Effects, book: Book, session: AgentSession, now: float) -> list[Interaction]:
+def offer_push(
+    fx: Effects, book: Book, session: AgentSession, now: float, shown: Shown
+) -> list[Interaction]:
     """An agent in push-preview mode gets the next due record of each running push-preview
     campaign of theirs where no preview of theirs is open."""
     if not session.outbound_push:
         return []
-    release_stale(fx, book, session, now)
+    release_stale(fx, book, shown, now)
     offered: list[Interaction] = []
     for campaign in book.campaigns_of(session.username):
         if campaign.mode != "push-preview" or campaign.status != RUNNING:

@@ -322,3 +322,18 @@ async def test_requests_of_an_unsubscribed_frame_get_no_outbound_events(tmp_path
     assert agent.desktop.events_for(quiet.record.frame_id, "outbound") == []
     assert _outbound_events(agent, frame) == ["RECORD_RECEIVED"]
     await engine.stop()
+
+
+async def test_a_record_whose_preview_is_gone_returns_to_the_campaign(tmp_path: Path) -> None:
+    engine, agent, frame = await _setup(tmp_path)
+    first = await agent.ok(frame, "outbound.getPreviewRecord", "spring")
+    await agent.ok(frame, "interaction.markdone", first)  # neither called nor rejected
+    await engine.logout(agent.session_id)  # and the agent leaves
+    other = await Agent.login(engine, "asmith", "secret2")
+    other_frame = await other.frame("Dialer", DIALER)
+    names = []
+    for _ in range(4):
+        iid = await other.ok(other_frame, "outbound.getPreviewRecord", "spring")
+        names.append(await _name(other, other_frame, iid))
+    assert names == ["Ann Lee (work)", "Bob Ray", "Cy Dee", "Ann Lee"]
+    await engine.stop()
