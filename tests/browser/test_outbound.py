@@ -37,7 +37,8 @@ def test_preview_record_called_resulted_and_rescheduled(
     campaign = f"[campaign:spring]\nmode = preview\nagents = caller\nrecords = {records}\n"
 
     def config(url: str) -> str:
-        text = standard_config(url, pages, agent_section("caller", "7010") + campaign)
+        caller = agent_section("caller", "7010", "roles = ROLE_AGENT, ROLE_ADMIN")
+        text = standard_config(url, pages, caller + campaign)
         # The Dialer (a workspace tab) may use its origin's whole filter, outbound.* too.
         return text.replace(
             "[interaction-workspace]\n",
@@ -104,3 +105,16 @@ def test_preview_record_called_resulted_and_rescheduled(
     assert first["callResult"] == {"name": "Answer", "code": 33}
     assert first["dueAt"] == due
     assert first["personal"] is False
+
+    # The admin page's Campaigns panel shows the outcome, and stops the campaign.
+    admin = page.context.new_page()
+    admin.goto(f"{server.url}/admin")
+    card = admin.locator('article[data-campaign="spring"]')
+    expect(card.locator("h3")).to_have_text("campaign:spring — RUNNING")
+    row = card.locator('tr[data-record="1"]')
+    expect(row).to_contain_text("SCHEDULED")
+    expect(row).to_contain_text("Answer (33)")
+    expect(card.locator('tr[data-record="2"]')).to_contain_text("READY")
+    card.get_by_role("button", name="Stop campaign spring").click()
+    expect(card.locator("h3")).to_have_text("campaign:spring — STOPPED")
+    wait_event(dialer, "outbound", "CAMPAIGN_STOPPED")
