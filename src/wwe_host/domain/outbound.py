@@ -89,8 +89,15 @@ class CampaignRecord(msgspec.Struct, kw_only=True):
         return (self.campaign, self.handle)
 
 
-def copy_record(record: CampaignRecord) -> CampaignRecord:
+def _copy_record(record: CampaignRecord) -> CampaignRecord:
+    """A snapshot to write: later changes of the live record belong to a later commit."""
     return msgspec.structs.replace(record, fields=dict(record.fields))
+
+
+def _copy_campaign(campaign: Campaign) -> Campaign:
+    return msgspec.structs.replace(
+        campaign, agents=list(campaign.agents), call_results=list(campaign.call_results)
+    )
 
 
 @dataclass(slots=True)
@@ -189,12 +196,13 @@ class Book:
 
     def put_campaign(self, changes: OutboundChanges, campaign: Campaign) -> None:
         self.campaigns[campaign.name] = campaign
-        changes.campaigns[campaign.name] = campaign
+        changes.campaigns[campaign.name] = _copy_campaign(campaign)
 
     def put(self, changes: OutboundChanges, record: CampaignRecord, now: float) -> None:
+        """Keep ``record`` as it is now, and record a snapshot of it to write."""
         record.updated_at = now
         self.records[record.key] = record
-        changes.records[record.key] = record
+        changes.records[record.key] = _copy_record(record)
 
     def load(
         self,
@@ -224,7 +232,7 @@ class Book:
         if campaign is not None:
             record.seq = campaign.next_seq
             campaign.next_seq += 1
-            changes.campaigns[campaign.name] = campaign
+            changes.campaigns[campaign.name] = _copy_campaign(campaign)
         record.status = READY
         record.interaction_id = None
         record.due_at = None
