@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from wwe_host.config import ConfigError, parse_config
+from wwe_host.config import Config, ConfigError, parse_config
 from wwe_host.config.render import render_effective
 
 BASE = """
@@ -23,7 +23,7 @@ number = 5001
 """
 
 
-def _parse(tmp_path: Path, sections: str) -> object:
+def _parse(tmp_path: Path, sections: str) -> Config:
     path = tmp_path / "wwe-host.ini"
     path.write_text(BASE + sections)
     return parse_config(path.read_text(), str(path))
@@ -37,7 +37,7 @@ def test_a_campaign_reads_its_csv_relative_to_the_file(tmp_path: Path) -> None:
         "[campaign:a]\nmode = push-preview\nagents = jdoe\nrecords = lists/a.csv\n"
         "call-results = Sale = 101, No Sale = 102\n",
     )
-    campaign = config.campaigns["a"]  # type: ignore[attr-defined]
+    campaign = config.campaigns["a"]
     assert campaign.mode == "push-preview"
     assert campaign.agents == ("jdoe",)
     assert [(r.phone, r.chain, r.fields) for r in campaign.rows] == [
@@ -45,7 +45,7 @@ def test_a_campaign_reads_its_csv_relative_to_the_file(tmp_path: Path) -> None:
         ("+1666", "#4", (("name", "Bob"),)),
     ]
     assert campaign.call_results == (("Sale", 101), ("No Sale", 102))
-    text = render_effective(config)  # type: ignore[arg-type]
+    text = render_effective(config)
     assert "a: push-preview, 2 record(s)" in text
     assert "call results Sale=101, No Sale=102" in text
 
@@ -53,7 +53,7 @@ def test_a_campaign_reads_its_csv_relative_to_the_file(tmp_path: Path) -> None:
 def test_defaults_preview_and_the_built_in_results(tmp_path: Path) -> None:
     (tmp_path / "a.csv").write_text("phone\n+1555\n")
     config = _parse(tmp_path, "[campaign:a]\nagents = jdoe\nrecords = a.csv\n")
-    campaign = config.campaigns["a"]  # type: ignore[attr-defined]
+    campaign = config.campaigns["a"]
     assert (campaign.mode, campaign.call_results) == ("preview", None)
 
 
