@@ -102,7 +102,7 @@ ALIASES: dict[str, str] = {
 
 NAMESPACES: tuple[str, ...] = tuple(dict.fromkeys(name.split(".", 1)[0] for name in REQUESTS))
 
-TOPICS: tuple[str, ...] = ("agent", "interaction", "media", "system", "markdone")
+TOPICS: tuple[str, ...] = ("agent", "interaction", "media", "system", "markdone", "outbound")
 MESSENGER_TOPIC_PREFIX = "messenger:"
 # A messenger channel's name (api-9.md): 1 to 64 letters, digits, '.', '_' or '-'.
 MESSENGER_CHANNEL = re.compile(r"[A-Za-z0-9._-]{1,64}")

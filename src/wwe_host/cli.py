@@ -318,6 +318,16 @@ def _run_sim_chat(args: argparse.Namespace) -> int:
     return _sim_one(args, lambda c: c.chat(args.to, args.sender, args.message, _user_data(args)))
 
 
+def _run_sim_campaign(args: argparse.Namespace) -> int:
+    if args.action == "list":
+        return _sim_one(args, lambda c: c.campaigns())
+    if args.name is None:
+        return _error(f"sim campaign {args.action}: give the campaign's NAME")
+    if args.action == "records":
+        return _sim_one(args, lambda c: c.campaign_records(args.name))
+    return _sim_one(args, lambda c: c.campaign(args.name, args.action))
+
+
 def _run_sim_run(args: argparse.Namespace) -> int:
     from wwe_host.client import (
         ScenarioError,
@@ -427,6 +437,22 @@ def _add_sim(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     chat.add_argument("--from", dest="sender", metavar="NAME", required=True, help="customer")
     chat.add_argument("--message", metavar="M", required=True, help="the first message")
     chat.set_defaults(handler=_run_sim_chat)
+
+    campaign = actions.add_parser(
+        "campaign",
+        parents=[common],
+        help="outbound campaigns: list, load, start, stop, unload, records",
+        description="Outbound campaigns ([campaign:NAME] sections): list them, load one (its "
+        "CSV records), start, stop or unload it, or print its records with their outcomes.",
+    )
+    campaign.add_argument(
+        "action",
+        metavar="ACTION",
+        choices=("list", "load", "start", "stop", "unload", "records"),
+        help="list, load, start, stop, unload or records",
+    )
+    campaign.add_argument("name", metavar="NAME", nargs="?", help="the campaign (not for list)")
+    campaign.set_defaults(handler=_run_sim_campaign)
 
     run = actions.add_parser(
         "run",

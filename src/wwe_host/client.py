@@ -32,6 +32,9 @@ Json = dict[str, Any]
 UserData = Mapping[str, str | int | float | bool]
 
 
+CAMPAIGN_ACTIONS = ("load", "start", "stop", "unload")
+
+
 class WweHostError(Exception):
     """The server refused a request (``status`` ≥ 400), or could not be reached (0)."""
 
@@ -230,6 +233,25 @@ class WweHostClient:
         if limit is not None:
             params["limit"] = limit
         result: list[Json] = self.request("GET", "/audit", params=params)["entries"]
+        return result
+
+    # --- outbound campaigns ---------------------------------------------------------------
+
+    def campaigns(self) -> list[Json]:
+        """Every configured or loaded campaign with its status and record counts."""
+        result: list[Json] = self.request("GET", "/campaigns")["campaigns"]
+        return result
+
+    def campaign(self, name: str, action: str) -> Json:
+        """``load``, ``start``, ``stop`` or ``unload`` a campaign; the campaign after."""
+        if action not in CAMPAIGN_ACTIONS:
+            raise ValueError(f"action must be one of {', '.join(CAMPAIGN_ACTIONS)}: {action!r}")
+        result: Json = self.request("POST", f"/campaigns/{_segment(name)}/{action}")
+        return result
+
+    def campaign_records(self, name: str) -> list[Json]:
+        """A loaded campaign's records with their outcomes (status, call result, ...)."""
+        result: list[Json] = self.request("GET", f"/campaigns/{_segment(name)}/records")["records"]
         return result
 
     def openapi(self) -> Json:

@@ -33,6 +33,7 @@ from .contact_center.base import ContactCenter
 from .contact_center.mail import SmtpSender
 from .core.checks import Outcome
 from .core.frames import FrameHandle, Frames
+from .core.outbound import Outbound
 from .core.pipeline import Pipeline
 from .core.ports import DesktopSink, EventBus, Message
 from .core.routing import Routing
@@ -121,6 +122,8 @@ class Engine:
         mail = SmtpSender(config.server.smtp) if config.server.smtp else None
         self.runner = Runner(state, mail)
         self.commits = self.runner.commits
+        # Outbound campaigns (core/outbound.py): the book the outbound.* handlers use.
+        self.outbound = Outbound(state, self.runner)
         self.maintenance = StoreMaintenance(
             store, self.store_health, config.server.audit_retention, clock
         )
@@ -166,6 +169,7 @@ class Engine:
             self.signer = await self._load_signer()
         state.queue = await self.store.load_queue()
         state.durable_queue = list(state.queue)
+        await self.outbound.load()
         self.runner.on_mirrored = self._rearm
         await self.bus.start(self.runner.apply_remote)
         self.contact_center.restore(state.sessions.values())

@@ -166,6 +166,28 @@ class QueueConfig:
 
 
 @dataclass(frozen=True)
+class CampaignRow:
+    """One record of a campaign's CSV file: its phone, its chain and its other columns."""
+
+    phone: str
+    chain: str
+    fields: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class CampaignConfig:
+    """A ``[campaign:NAME]`` section (api-9.md, outbound): loaded from the REST API, the
+    CLI or the admin page; ``call_results`` None: the built-in list."""
+
+    name: str
+    mode: str  # preview | push-preview
+    agents: tuple[str, ...]
+    records_file: str
+    rows: tuple[CampaignRow, ...]
+    call_results: tuple[tuple[str, int], ...] | None = None
+
+
+@dataclass(frozen=True)
 class Config:
     server: ServerSettings
     security: ApiSecurity
@@ -174,6 +196,9 @@ class Config:
     queues: Mapping[str, QueueConfig]
     warnings: tuple[str, ...]
     source: str
+    campaigns: Mapping[str, CampaignConfig] = field(
+        default_factory=lambda: MappingProxyType({}), compare=False
+    )
     # The file's sections as written, for configuration.getOption: without [wwe-host] and
     # without the agents' passwords (secrets.py decides the rest at read time).
     sections: Mapping[str, Mapping[str, str]] = field(

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 from typing import Any
 
 from wwe_host.config import Config, parse_config
 from wwe_host.core.time import ManualClock, ManualScheduler, Scheduler
 from wwe_host.engine import Engine, FrameHandle
+from wwe_host.store.base import Changes
 from wwe_host.store.sqlite import SqliteStore
 
 CRM = "http://crm.example:9001"
@@ -72,6 +74,17 @@ def make_config(
         origins=origins, read=read, write=write, extra=extra, delay=delay, server=server
     )
     return parse_config(text, "<test>")
+
+
+class FlakyStore(SqliteStore):
+    """SQLite that fails every commit while ``failing`` is set (as a full disk does)."""
+
+    failing = False
+
+    async def commit(self, changes: Changes) -> None:
+        if self.failing:
+            raise sqlite3.OperationalError("database or disk is full")
+        await super().commit(changes)
 
 
 class Desktop:

@@ -70,6 +70,11 @@ number = 5003
 [queue:sales]
 media = voice, email, chat
 agents = agent1, agent2, supervisor
+
+[campaign:leads]
+mode = preview
+agents = agent1
+records = leads.csv
 """
 
 
@@ -84,7 +89,9 @@ class Server:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    process = ServerProcess(CONFIG, tmp_path_factory.mktemp("wwe-host-cli"))
+    directory = tmp_path_factory.mktemp("wwe-host-cli")
+    (directory / "leads.csv").write_text("phone,name\n+15550101,Ada\n+15550102,Ben\n")
+    process = ServerProcess(CONFIG, directory)
     process.start()  # returns once /healthz answers
     try:
         process.login("agent1", "agent1")
@@ -474,3 +481,29 @@ def test_server_metrics_count_the_admin_api(server: Server) -> None:
     refused = (("method", "GET"), ("route", "/api/v1/agents"), ("status", "403"))
     assert samples[("wwe_host_admin_requests_total", refused)] >= 1
     assert samples[("wwe_host_sessions", ())] == 1
+
+
+def test_cli_and_sdk_drive_a_campaign(server: Server) -> None:
+    listed = sim(server, "campaign", "list")
+    assert listed.returncode == 0, listed.stderr
+    assert {"name": "leads", "status": "UNLOADED"}.items() <= json.loads(listed.stdout)[0].items()
+    assert ok_json(sim(server, "campaign", "load", "leads"))["status"] == "LOADED"
+    assert ok_json(sim(server, "campaign", "start", "leads"))["status"] == "RUNNING"
+    records = sim(server, "campaign", "records", "leads")
+    assert records.returncode == 0, records.stderr
+    assert [r["phone"] for r in json.loads(records.stdout)] == ["+15550101", "+15550102"]
+    with server.client() as client:
+        assert client.campaign("leads", "stop")["status"] == "STOPPED"
+        assert [r["status"] for r in client.campaign_records("leads")] == ["READY", "READY"]
+        assert client.campaign("leads", "unload")["status"] == "UNLOADED"
+        with pytest.raises(ValueError, match="action must be one of"):
+            client.campaign("leads", "pause")
+        with pytest.raises(WweHostError) as refused:
+            client.campaign_records("leads")
+        assert refused.value.status == 404
+    missing = sim(server, "campaign", "load")
+    assert missing.returncode == 2
+    assert "give the campaign's NAME" in missing.stderr
+    again = sim(server, "campaign", "stop", "leads")
+    assert again.returncode == 1
+    assert "409 INVALID_STATE" in again.stderr

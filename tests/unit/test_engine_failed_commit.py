@@ -6,34 +6,21 @@ writes on demand, as a full disk does."""
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from engine_support import CRM, DIALER, Agent, make_config
+from engine_support import CRM, DIALER, Agent, FlakyStore, make_config
 
 from wwe_host.api.desktop import ACTIONS
 from wwe_host.core.time import ManualClock, ManualScheduler
 from wwe_host.engine import Engine
-from wwe_host.store.base import Changes
 from wwe_host.store.sqlite import SqliteStore
 from wwe_host.web.app import build_site
 
 TOKEN = "failed-commit-admin-token"
-
-
-class FlakyStore(SqliteStore):
-    """SQLite that fails every commit while ``failing`` is set."""
-
-    failing = False
-
-    async def commit(self, changes: Changes) -> None:
-        if self.failing:
-            raise sqlite3.OperationalError("database or disk is full")
-        await super().commit(changes)
 
 
 @pytest.fixture

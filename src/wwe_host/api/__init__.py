@@ -6,7 +6,18 @@ validates them before it changes anything, and returns the reply's ``data``.
 
 from __future__ import annotations
 
-from . import agent, auth, configuration, email, interaction, media, messenger, system, voice
+from . import (
+    agent,
+    auth,
+    configuration,
+    email,
+    interaction,
+    media,
+    messenger,
+    outbound,
+    system,
+    voice,
+)
 from .context import HANDLERS, Handler, RequestContext
 
 __all__ = [
@@ -20,6 +31,7 @@ __all__ = [
     "interaction",
     "media",
     "messenger",
+    "outbound",
     "system",
     "voice",
 ]

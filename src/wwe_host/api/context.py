@@ -14,11 +14,31 @@ from ..contact_center.base import ContactCenter
 from ..domain import wrapup
 from ..domain.effects import Effects
 from ..domain.model import AgentSession, FrameRecord, Interaction
+from ..domain.outbound import Book, CampaignRecord, OutboundChanges
 from ..domain.states import State
 from ..domain.tabs import TabView
 from ..domain.wrapup import Disposition
 from ..errors import ApiError, ErrorCode
 from ..settings import AgentConfig, Config
+
+
+class OutboundCampaigns(Protocol):
+    """The outbound campaigns as the handlers use them (core/outbound.py)."""
+
+    book: Book
+
+    def changes(self, fx: Effects) -> OutboundChanges:
+        """Where an operation records what it changes of the book (``fx.outbound``); the
+        book's durable copy follows once the operation commits."""
+        ...
+
+    def shown(self, record: CampaignRecord) -> bool:
+        """Whether the record's preview is still in its agent's session."""
+        ...
+
+    def arm_due(self, record: CampaignRecord) -> None:
+        """Tell when a rescheduled record comes due (armed once the operation commits)."""
+        ...
 
 
 class Core(Protocol):
@@ -27,6 +47,9 @@ class Core(Protocol):
 
     config: Config
     contact_center: ContactCenter
+
+    @property
+    def outbound(self) -> OutboundCampaigns: ...
 
     def now(self) -> float: ...
 

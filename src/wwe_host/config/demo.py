@@ -17,10 +17,14 @@ DEMO_LOGINS: Final[tuple[tuple[str, str], ...]] = (
     ("supervisor", "supervisor"),
 )
 DEMO_APP_PLACEHOLDER: Final = "{demo_app}"
+# The folder of the package's demo files (the demo campaign's CSV).
+DEMO_DATA_PLACEHOLDER: Final = "{demo_data}"
 
 
 def demo_config(demo_app_url: str) -> Config:
     """The built-in demo (no ``--config``), with the demo app served at ``demo_app_url``."""
     base = demo_app_url.strip().rstrip("/")
-    text = resources.files("wwe_host").joinpath("demo.ini").read_text(encoding="utf-8")
+    package = resources.files("wwe_host")
+    text = package.joinpath("demo.ini").read_text(encoding="utf-8")
+    text = text.replace(DEMO_DATA_PLACEHOLDER, str(package))
     return parse_config(text.replace(DEMO_APP_PLACEHOLDER, base), "<demo>")

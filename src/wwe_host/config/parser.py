@@ -34,6 +34,7 @@ from wwe_host.settings import (
     WebContent,
 )
 
+from .campaigns import CAMPAIGN_PREFIX, parse_campaigns
 from .fields import split_template
 from .ini import read_ini, read_text
 from .names import (
@@ -134,6 +135,10 @@ class _Parser:
         options = self._agent_options(APP_SECTION, app, AgentOptions())
         agents = self._agents(server, options)
         queues = self._queues(agents)
+        base = Path.cwd() if source.startswith("<") else Path(source).parent
+        campaigns = parse_campaigns(
+            self.sections, agents, base, self.problems, self.unknown, self.broken_agents
+        )
         self._note_unknown_sections()
         self.problems.raise_any(tuple(self._unknown_warnings()))
         warnings = self._warnings(security)
@@ -143,6 +148,7 @@ class _Parser:
             options=options,
             agents=MappingProxyType(agents),
             queues=MappingProxyType(queues),
+            campaigns=MappingProxyType(campaigns),
             warnings=tuple(warnings),
             source=source,
             sections=self._readable_sections(),
@@ -178,7 +184,9 @@ class _Parser:
 
     def _note_unknown_sections(self) -> None:
         for name in self.sections:
-            kind = name in _FIXED_SECTIONS or name.startswith((AGENT_PREFIX, QUEUE_PREFIX))
+            kind = name in _FIXED_SECTIONS or name.startswith(
+                (AGENT_PREFIX, QUEUE_PREFIX, CAMPAIGN_PREFIX)
+            )
             if not kind and name not in self.web_content and name not in self.broken_content:
                 # `[agnet:bob]` is close to `agent:bob`, `[interaction-worksapce]` to ours
                 _, colon, rest = name.partition(":")
@@ -309,7 +317,7 @@ class _Parser:
         if name in self.web_content:
             return self.web_content[name]
         reserved = name in (SERVER_SECTION, APP_SECTION, ACTION_CODES_SECTION)
-        if reserved or name.startswith((AGENT_PREFIX, QUEUE_PREFIX)):
+        if reserved or name.startswith((AGENT_PREFIX, QUEUE_PREFIX, CAMPAIGN_PREFIX)):
             raise bad(ref_section, ref_option, ref_value, f"web-content sections, not [{name}]")
         if name not in self.sections:
             hint = did_you_mean(name, self.sections)

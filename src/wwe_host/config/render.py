@@ -166,6 +166,17 @@ def render_effective(config: Config) -> str:
             f"  {queue.name}: media {', '.join(queue.media)}; "
             f"agents {', '.join(queue.agents) or '(none)'}"
         )
+    out += [
+        "",
+        f"campaigns ({len(config.campaigns)}; loaded from the REST API, CLI or admin page):",
+    ]
+    for campaign in config.campaigns.values():
+        results = campaign.call_results
+        out.append(
+            f"  {campaign.name}: {campaign.mode}, {len(campaign.rows)} record(s) from "
+            f"{campaign.records_file}; agents {', '.join(campaign.agents) or '(none)'}; "
+            "call results " + (", ".join(f"{n}={c}" for n, c in results) if results else "built-in")
+        )
     out += ["", "warnings:" if config.warnings else "warnings: none"]
     out += [f"  - {w}" for w in config.warnings]
     return "\n".join(out) + "\n"

@@ -79,8 +79,10 @@ class ContactCenter(Protocol):
         destination: str,
         user_data: dict[str, Any],
         extensions: dict[str, str] | None = None,
+        case_id: str | None = None,
     ) -> Interaction:
-        """Place a call; ``extensions`` are for the switch (voice.dialEx), kept on the call."""
+        """Place a call; ``extensions`` are for the switch (voice.dialEx), kept on the call;
+        ``case_id``: the call joins that case (an outbound preview's record dialled)."""
         ...
 
     def answer(self, fx: Effects, session: AgentSession, interaction: Interaction) -> None: ...

@@ -252,7 +252,7 @@ class Runner:
         for mail in fx.outbox:
             mail.setdefault("messageId", uuid.uuid4().hex)
             mail["status"] = "pending" if self.mail else "kept"
-        if fx.dirty or fx.ended or fx.outbox or fx.queued or fx.dequeued:
+        if fx.dirty or fx.ended or fx.outbox or fx.queued or fx.dequeued or fx.outbound:
             ended = set(fx.ended)
             changes = Changes(
                 sessions=[s for sid, s in fx.dirty.items() if sid not in ended],
@@ -260,6 +260,7 @@ class Runner:
                 outbox=fx.outbox,
                 queued=fx.queued,
                 dequeued=fx.dequeued,
+                outbound=fx.outbound,
             )
             if state.audit:
                 changes.audit, state.audit = state.audit, []

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .model import AgentSession, Interaction, QueuedItem
+from .outbound import OutboundChanges
 from .views import interaction_view
 
 
@@ -37,6 +38,8 @@ class Effects:
     outbox: list[dict[str, Any]] = field(default_factory=list)
     queued: list[QueuedItem] = field(default_factory=list)
     dequeued: list[str] = field(default_factory=list)
+    # Outbound campaigns' records written (domain/outbound.py): in the same commit.
+    outbound: OutboundChanges = field(default_factory=OutboundChanges)
     # Run only once the changes are durable (timers to arm): a failed commit drops them.
     after_commit: list[Callable[[], None]] = field(default_factory=list)
 

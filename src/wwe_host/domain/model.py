@@ -170,6 +170,8 @@ class AgentSession(msgspec.Struct, kw_only=True):
     # with the session so that it survives a restart; the domain never reads it. The
     # simulator keeps its far ends here (simulator/far_ends.py).
     backend: dict[str, Any] = msgspec.field(default_factory=dict)
+    # outbound.startDirectPushPreview: push-preview records are offered to the agent.
+    outbound_push: bool = False
 
     def new_interaction_id(self) -> str:
         value = str(self.next_interaction)

@@ -80,11 +80,12 @@ class Simulator:
     def new_interaction(
         self, session: AgentSession, media: str, state: str, **fields: Any
     ) -> Interaction:
+        case_id = fields.pop("case_id", None) or str(uuid.uuid4())
         return Interaction(
             interaction_id=session.new_interaction_id(),
             uuid=str(uuid.uuid4()),
             media=media,
-            case_id=str(uuid.uuid4()),
+            case_id=case_id,
             state=state,
             created_at=self.host.now(),
             **fields,
@@ -147,6 +148,7 @@ class Simulator:
         destination: str,
         user_data: dict[str, Any],
         extensions: dict[str, str] | None = None,
+        case_id: str | None = None,
     ) -> Interaction:
         me = self.host.agent(session.username)
         if destination == me.number:
@@ -178,6 +180,7 @@ class Simulator:
             recording_state="STOPPED",
             user_data=dict(user_data),
             extensions=dict(extensions or {}),
+            case_id=case_id,
         )
         ops.add_interaction(fx, session, call, "DIALING")
         if kind == "agent" and callee_session is not None:

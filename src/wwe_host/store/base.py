@@ -19,6 +19,7 @@ from typing import Any, NamedTuple, Protocol
 import msgspec
 
 from ..domain.model import AgentSession, QueuedItem
+from ..domain.outbound import Campaign, CampaignRecord, OutboundChanges
 from ..errors import ApiError, ErrorCode
 
 encode_session = msgspec.json.Encoder().encode
@@ -27,6 +28,8 @@ decode_session = msgspec.json.Decoder(AgentSession).decode
 encode_record = msgspec.json.Encoder().encode
 """Any other record (a queued item, a batch of audit rows) as the store keeps it."""
 decode_item = msgspec.json.Decoder(QueuedItem).decode
+decode_campaign = msgspec.json.Decoder(Campaign).decode
+decode_campaign_record = msgspec.json.Decoder(CampaignRecord).decode
 
 # What the engine records per request: (at, agent, frame, origin, request, outcome, detail,
 # duration ms). A plain tuple: it is made for every request.
@@ -51,6 +54,14 @@ class StoredSession(NamedTuple):
 
     session: AgentSession
     version: int
+
+
+class OutboundState(NamedTuple):
+    """The outbound campaigns as stored (``Store.load_outbound``)."""
+
+    campaigns: list[Campaign]
+    records: list[CampaignRecord]
+    do_not_call: list[str]
 
 
 class StoreConflict(ApiError):
@@ -81,6 +92,8 @@ class Changes:
     queued: list[QueuedItem] = field(default_factory=list)
     dequeued: list[str] = field(default_factory=list)
     outbox_status: list[tuple[str, str]] = field(default_factory=list)  # (messageId, status)
+    # Outbound campaigns (domain/outbound.py): whole records, written in the same commit.
+    outbound: OutboundChanges = field(default_factory=OutboundChanges)
     # The sessions encoded when the batch was handed to the store: exactly what is written,
     # and what becomes the durable copy once the commit succeeds (GroupCommit fills it).
     frozen: dict[str, bytes] = field(default_factory=dict)
@@ -113,10 +126,17 @@ class Changes:
         )
         for name in ("ended", "outbox", "audit", "queued", "dequeued", "outbox_status"):
             getattr(self, name).extend(getattr(other, name))
+        self.outbound.merge(other.outbound)
 
     def __bool__(self) -> bool:
         return bool(
-            self.sessions or self.ended or self.outbox or self.audit or self.queued or self.dequeued
+            self.sessions
+            or self.ended
+            or self.outbox
+            or self.audit
+            or self.queued
+            or self.dequeued
+            or self.outbound
         )
 
 
@@ -169,6 +189,10 @@ class Store(Protocol):
 
     async def signing_key(self) -> bytes | None:
         """The JWT signing key (PEM) kept by ``save_signing_key``, or None."""
+        ...
+
+    async def load_outbound(self) -> OutboundState:
+        """The loaded campaigns, their records and the do-not-call list, as stored."""
         ...
 
     async def save_signing_key(self, pem: bytes) -> bytes:

@@ -15,8 +15,11 @@ from .base import (
     AuditEntry,
     AuditRow,
     Changes,
+    OutboundState,
     StoreConflict,
     StoredSession,
+    decode_campaign,
+    decode_campaign_record,
     decode_item,
     decode_session,
     encode_record,
@@ -33,6 +36,9 @@ class MemoryStore:
         self.mail: list[dict[str, Any]] = []
         self.audit_rows: list[AuditRow] = []
         self.key: bytes | None = None
+        self.campaigns: dict[str, bytes] = {}
+        self.records: dict[tuple[str, int], bytes] = {}
+        self.do_not_call: dict[str, None] = {}  # insertion order: the order they were added
         self.is_open = False
 
     async def open(self) -> None:
@@ -60,6 +66,13 @@ class MemoryStore:
 
     async def load_queue(self) -> list[QueuedItem]:
         return [decode_item(data) for data in self.queue.values()]
+
+    async def load_outbound(self) -> OutboundState:
+        return OutboundState(
+            [decode_campaign(data) for data in self.campaigns.values()],
+            [decode_campaign_record(self.records[key]) for key in sorted(self.records)],
+            list(self.do_not_call),
+        )
 
     async def probe(self) -> None:
         if not self.is_open:
@@ -121,8 +134,26 @@ class MemoryStore:
                 {**m, "status": statuses[m["messageId"]]} if m.get("messageId") in statuses else m
                 for m in mail
             ]
+        campaigns, records, dnc = self._outbound(changes)
         self.sessions, self.queue, self.mail = sessions, queue, mail
+        self.campaigns, self.records, self.do_not_call = campaigns, records, dnc
         self.audit_rows.extend(changes.audit)
+
+    def _outbound(
+        self, changes: Changes
+    ) -> tuple[dict[str, bytes], dict[tuple[str, int], bytes], dict[str, None]]:
+        out = changes.outbound
+        campaigns = {k: v for k, v in self.campaigns.items() if k not in out.unloaded}
+        records = {k: v for k, v in self.records.items() if k[0] not in out.unloaded}
+        campaigns.update((name, encode_record(c)) for name, c in out.campaigns.items())
+        records.update((key, encode_record(r)) for key, r in out.records.items())
+        dnc = dict(self.do_not_call)
+        for phone, on in out.do_not_call.items():
+            if on:
+                dnc.setdefault(phone, None)
+            else:
+                dnc.pop(phone, None)
+        return campaigns, records, dnc
 
     async def outbox(self) -> list[dict[str, Any]]:
         return copy.deepcopy(self.mail)

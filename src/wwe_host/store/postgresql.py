@@ -30,8 +30,11 @@ from .base import (
     AuditEntry,
     AuditRow,
     Changes,
+    OutboundState,
     StoreConflict,
     StoredSession,
+    decode_campaign,
+    decode_campaign_record,
     decode_item,
     decode_session,
     encode_record,
@@ -90,6 +93,25 @@ MIGRATIONS: dict[int, str] = {
         id INTEGER PRIMARY KEY CHECK (id = 1),
         pem TEXT NOT NULL,
         created DOUBLE PRECISION NOT NULL
+    );
+    """,
+    # Outbound campaigns (domain/outbound.py): one JSON row per loaded campaign and per
+    # record, and the do-not-call list.
+    2: """
+    CREATE TABLE outbound_campaign (
+        name TEXT PRIMARY KEY,
+        data JSON NOT NULL
+    );
+    CREATE TABLE outbound_record (
+        campaign TEXT NOT NULL,
+        handle BIGINT NOT NULL,
+        data JSON NOT NULL,
+        PRIMARY KEY (campaign, handle)
+    );
+    CREATE SEQUENCE do_not_call_seq;
+    CREATE TABLE do_not_call (
+        phone TEXT PRIMARY KEY,
+        seq BIGINT NOT NULL
     );
     """,
 }
@@ -241,6 +263,18 @@ class PostgresStore:
         rows = await self._fetch("SELECT data::text FROM queue ORDER BY seq")
         return [decode_item(row[0]) for row in rows]
 
+    async def load_outbound(self) -> OutboundState:
+        campaigns = await self._fetch("SELECT data::text FROM outbound_campaign ORDER BY name")
+        records = await self._fetch(
+            "SELECT data::text FROM outbound_record ORDER BY campaign, handle"
+        )
+        phones = await self._fetch("SELECT phone FROM do_not_call ORDER BY seq")
+        return OutboundState(
+            [decode_campaign(row[0]) for row in campaigns],
+            [decode_campaign_record(row[0]) for row in records],
+            [str(row[0]) for row in phones],
+        )
+
     async def signing_key(self) -> bytes | None:
         rows = await self._fetch("SELECT pem FROM signing_key WHERE id = 1")
         return str(rows[0][0]).encode() if rows else None
@@ -353,6 +387,8 @@ class PostgresStore:
             await conn.execute(
                 "DELETE FROM queue WHERE item_id = ANY(%s::text[])", (list(changes.dequeued),)
             )
+        if changes.outbound:
+            await _write_outbound(conn, changes)
         if changes.outbox:
             rows = [
                 (float(m.get("at", 0.0)), json.dumps(m), m.get("messageId"), str(m["status"]))
@@ -452,6 +488,39 @@ class PostgresStore:
                 (encode_record(kept).decode(), len(kept), min(r[0] for r in kept), batch_id),
             )
             return int(drop)
+
+
+async def _write_outbound(conn: psycopg.AsyncConnection[Any], changes: Changes) -> None:
+    out = changes.outbound
+    if out.unloaded:
+        names = sorted(out.unloaded)
+        await conn.execute("DELETE FROM outbound_campaign WHERE name = ANY(%s::text[])", (names,))
+        await conn.execute("DELETE FROM outbound_record WHERE campaign = ANY(%s::text[])", (names,))
+    if out.campaigns:
+        await conn.execute(
+            "INSERT INTO outbound_campaign(name, data) "
+            "SELECT t.name, t.data::json FROM unnest(%s::text[], %s::text[]) AS t(name, data) "
+            "ON CONFLICT (name) DO UPDATE SET data = excluded.data",
+            _columns([(n, encode_record(c).decode()) for n, c in out.campaigns.items()], 2),
+        )
+    if out.records:
+        rows = [(c, h, encode_record(r).decode()) for (c, h), r in out.records.items()]
+        await conn.execute(
+            "INSERT INTO outbound_record(campaign, handle, data) "
+            "SELECT t.c, t.h, t.data::json FROM unnest(%s::text[], %s::bigint[], %s::text[]) "
+            "AS t(c, h, data) "
+            "ON CONFLICT (campaign, handle) DO UPDATE SET data = excluded.data",
+            _columns(rows, 3),
+        )
+    for phone, on in out.do_not_call.items():
+        if on:
+            await conn.execute(
+                "INSERT INTO do_not_call(phone, seq) VALUES (%s, nextval('do_not_call_seq')) "
+                "ON CONFLICT (phone) DO NOTHING",
+                (phone,),
+            )
+        else:
+            await conn.execute("DELETE FROM do_not_call WHERE phone = %s", (phone,))
 
 
 def _columns(rows: Sequence[tuple[Any, ...]], width: int) -> list[list[Any]]:

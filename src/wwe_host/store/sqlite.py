@@ -28,8 +28,11 @@ from .base import (
     AuditEntry,
     AuditRow,
     Changes,
+    OutboundState,
     StoreConflict,
     StoredSession,
+    decode_campaign,
+    decode_campaign_record,
     decode_item,
     decode_session,
     encode_record,
@@ -120,6 +123,24 @@ MIGRATIONS: dict[int, str] = {
         id INTEGER PRIMARY KEY CHECK (id = 1),
         pem BLOB NOT NULL,
         created REAL NOT NULL
+    );
+    """,
+    # Outbound campaigns (domain/outbound.py): one JSON row per loaded campaign and per
+    # record, and the do-not-call list.
+    8: """
+    CREATE TABLE outbound_campaign (
+        name TEXT PRIMARY KEY,
+        data TEXT NOT NULL
+    );
+    CREATE TABLE outbound_record (
+        campaign TEXT NOT NULL,
+        handle INTEGER NOT NULL,
+        data TEXT NOT NULL,
+        PRIMARY KEY (campaign, handle)
+    );
+    CREATE TABLE do_not_call (
+        phone TEXT PRIMARY KEY,
+        seq INTEGER NOT NULL
     );
     """,
 }
@@ -283,6 +304,19 @@ class SqliteStore:
         rows = self.db.execute("SELECT data FROM queue ORDER BY seq").fetchall()
         return [decode_item(row[0]) for row in rows]
 
+    async def load_outbound(self) -> OutboundState:
+        db = self.db
+        campaigns = db.execute("SELECT data FROM outbound_campaign ORDER BY name").fetchall()
+        records = db.execute(
+            "SELECT data FROM outbound_record ORDER BY campaign, handle"
+        ).fetchall()
+        phones = db.execute("SELECT phone FROM do_not_call ORDER BY seq").fetchall()
+        return OutboundState(
+            [decode_campaign(row[0]) for row in campaigns],
+            [decode_campaign_record(row[0]) for row in records],
+            [row[0] for row in phones],
+        )
+
     async def signing_key(self) -> bytes | None:
         row = self.db.execute("SELECT pem FROM signing_key WHERE id = 1").fetchone()
         return bytes(row[0]) if row else None
@@ -317,6 +351,8 @@ class SqliteStore:
                 db.executemany(
                     "DELETE FROM queue WHERE item_id = ?", [(i,) for i in changes.dequeued]
                 )
+            if changes.outbound:
+                _write_outbound(db, changes)
             if changes.outbox:
                 db.executemany(
                     "INSERT INTO outbox(at, data, message_id, status) VALUES (?, ?, ?, ?)",
@@ -473,6 +509,30 @@ class SqliteStore:
                 (encode_record(kept).decode(), len(kept), min(r[0] for r in kept), batch_id),
             )
             return int(drop)
+
+
+def _write_outbound(db: sqlite3.Connection, changes: Changes) -> None:
+    out = changes.outbound
+    for name in out.unloaded:
+        db.execute("DELETE FROM outbound_campaign WHERE name = ?", (name,))
+        db.execute("DELETE FROM outbound_record WHERE campaign = ?", (name,))
+    db.executemany(
+        "INSERT OR REPLACE INTO outbound_campaign(name, data) VALUES (?, ?)",
+        [(name, encode_record(c).decode()) for name, c in out.campaigns.items()],
+    )
+    db.executemany(
+        "INSERT OR REPLACE INTO outbound_record(campaign, handle, data) VALUES (?, ?, ?)",
+        [(c, h, encode_record(r).decode()) for (c, h), r in out.records.items()],
+    )
+    for phone, on in out.do_not_call.items():
+        if on:
+            db.execute(
+                "INSERT OR IGNORE INTO do_not_call(phone, seq) VALUES "
+                "(?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM do_not_call))",
+                (phone,),
+            )
+        else:
+            db.execute("DELETE FROM do_not_call WHERE phone = ?", (phone,))
 
 
 def _backfill_audit(db: sqlite3.Connection) -> None:

@@ -35,3 +35,6 @@ def test_demo_config() -> None:
         policy, playground.origin, agent_level=False, dial_only=dial_only
     ) == frozenset(catalog.REQUESTS)
     assert playground.url.startswith("http://127.0.0.1:8081/?")
+    leads = config.campaigns["demo-leads"]
+    assert (leads.mode, len(leads.rows)) == ("preview", 5)
+    assert set(leads.agents) == {u for u, _ in DEMO_LOGINS}

@@ -10,6 +10,7 @@ import pytest
 from postgres_support import throwaway_database
 
 from wwe_host.domain.model import AgentSession, QueuedItem, SessionToken
+from wwe_host.domain.outbound import CallResult, Campaign, CampaignRecord, OutboundChanges
 from wwe_host.domain.states import NOT_READY, READY
 from wwe_host.store.base import AuditRow, Changes, Store, StoreConflict
 from wwe_host.store.memory import MemoryStore
@@ -200,3 +201,76 @@ async def test_the_first_signing_key_is_kept(store: Store) -> None:
     assert await store.signing_key() == first
     assert await store.save_signing_key(b"second") == first
     assert await store.signing_key() == first
+
+
+def _campaign(name: str = "spring") -> Campaign:
+    return Campaign(
+        name=name,
+        mode="preview",
+        status="LOADED",
+        agents=["jdoe"],
+        call_results=[CallResult("Answer", 33)],
+        loaded_at=1.0,
+    )
+
+
+def _record(handle: int, campaign: str = "spring") -> CampaignRecord:
+    return CampaignRecord(
+        campaign=campaign, handle=handle, phone=f"+1555{handle}", chain="c", fields={"n": "x"}
+    )
+
+
+async def test_campaigns_records_and_do_not_call_round_trip(store: Store) -> None:
+    changes = Changes()
+    changes.outbound.campaigns["spring"] = _campaign()
+    changes.outbound.campaigns["other"] = _campaign("other")
+    for handle in (2, 1):
+        changes.outbound.records[("spring", handle)] = _record(handle)
+    changes.outbound.records[("other", 1)] = _record(1, "other")
+    changes.outbound.do_not_call.update({"+1555": True, "+1666": True})
+    await store.commit(changes)
+    loaded = await store.load_outbound()
+    assert sorted(c.name for c in loaded.campaigns) == ["other", "spring"]
+    assert [(r.campaign, r.handle) for r in loaded.records] == [
+        ("other", 1),
+        ("spring", 1),
+        ("spring", 2),
+    ]
+    assert loaded.records[1] == _record(1)
+    assert loaded.do_not_call == ["+1555", "+1666"]
+    # A record written again is replaced whole; a phone leaves the list.
+    again = Changes()
+    changed = _record(1)
+    changed.status, changed.call_result, changed.due_at = "SCHEDULED", CallResult("Busy", 6), 9.5
+    again.outbound.records[changed.key] = changed
+    again.outbound.do_not_call["+1555"] = False
+    await store.commit(again)
+    loaded = await store.load_outbound()
+    assert loaded.records[1] == changed
+    assert loaded.do_not_call == ["+1666"]
+
+
+async def test_an_unloaded_campaign_goes_with_its_records(store: Store) -> None:
+    changes = Changes()
+    changes.outbound.campaigns["spring"] = _campaign()
+    changes.outbound.campaigns["other"] = _campaign("other")
+    changes.outbound.records[("spring", 1)] = _record(1)
+    changes.outbound.records[("other", 1)] = _record(1, "other")
+    await store.commit(changes)
+    gone = Changes()
+    gone.outbound.merge(OutboundChanges(unloaded={"spring"}))
+    await store.commit(gone)
+    loaded = await store.load_outbound()
+    assert [c.name for c in loaded.campaigns] == ["other"]
+    assert [r.campaign for r in loaded.records] == ["other"]
+
+
+async def test_a_refused_commit_writes_no_outbound_record(store: Store) -> None:
+    await store.commit(Changes(sessions=[session("s1")]))
+    stale = Changes(sessions=[session("s1")])  # expects no record: a conflict
+    stale.outbound.campaigns["spring"] = _campaign()
+    stale.outbound.do_not_call["+1555"] = True
+    with pytest.raises(StoreConflict):
+        await store.commit(stale)
+    loaded = await store.load_outbound()
+    assert loaded == ([], [], [])

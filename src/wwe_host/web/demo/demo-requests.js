@@ -252,6 +252,49 @@ export function catalogue(context) {
       ],
     },
     {
+      namespace: "outbound",
+      about: "Simulated outbound campaigns (the demo's \"demo-leads\": load and start it on /admin).",
+      requests: [
+        { name: "outbound.getCampaigns", help: "The campaigns this agent belongs to.", params: [] },
+        {
+          name: "outbound.getPreviewRecord",
+          help: "Take the next record: a preview interaction appears; the reply is its id.",
+          params: [text("campaignName", "demo-leads")],
+        },
+        { name: "outbound.getRecordFields", help: "The record's fields.", params: [id()] },
+        {
+          name: "outbound.updateRecordFields",
+          help: "Write string fields of the record.",
+          params: [id(), json("fields", { note: "called back" })],
+        },
+        { name: "outbound.getChainedRecords", help: "The customer's records (phones).", params: [id()] },
+        {
+          name: "outbound.callPreviewRecord",
+          help: "Dial a record of the chain: a call in the same case.",
+          params: [id(), json("recordHandle", 1)],
+        },
+        { name: "outbound.rejectPreviewRecord", help: "Give the record back to the campaign.", params: [id()] },
+        { name: "outbound.cancelPreviewRecord", help: "Close the record without a call.", params: [id()] },
+        { name: "outbound.startDirectPushPreview", help: "Push-preview records come by themselves.", params: [] },
+        { name: "outbound.stopDirectPushPreview", help: "No more push-preview records.", params: [] },
+        {
+          name: "outbound.rescheduleRecord",
+          help: "Due again at M/D/YYYY H:m (server time), for me (Personal) or anyone (Campaign).",
+          params: [id(), json("recordHandle", 1), text("rescheduleDate", "12/31/2030 9:30"), text("callbackType", "Personal")],
+        },
+        { name: "outbound.cancelReschedule", help: "Cancel the record's reschedule.", params: [id()] },
+        { name: "outbound.getListOfCallResults", help: "The call results to choose from.", params: [] },
+        {
+          name: "outbound.setCallResult",
+          help: "A call result, by code or name.",
+          params: [id(), text("callResult", "Answer")],
+        },
+        { name: "outbound.getCallResult", help: "The record's call result.", params: [id()] },
+        { name: "outbound.setDoNotCall", help: "The record's phone joins the do-not-call list.", params: [id()] },
+        { name: "outbound.removeDoNotCall", help: "The record's phone leaves the do-not-call list.", params: [id()] },
+      ],
+    },
+    {
       namespace: "messenger",
       about: "Messages between the frames of this agent (every desktop tab).",
       requests: [

@@ -10,7 +10,7 @@ const service = window.genesys && window.genesys.wwe && window.genesys.wwe.servi
 
 // Every topic, and the demo's messenger channel: what another demo frame of the same agent
 // broadcasts on it shows up among the events.
-const TOPICS = ["agent", "interaction", "media", "system", "markdone", `messenger:${MESSENGER_CHANNEL}`];
+const TOPICS = ["agent", "interaction", "media", "system", "markdone", "outbound", `messenger:${MESSENGER_CHANNEL}`];
 const MAX_LOG_ENTRIES = 200;
 
 // ---------------------------------------------------------------------------------------

@@ -23,7 +23,7 @@ from ...engine import Engine
 from ...errors import ApiError
 from ..desktop_ws import SESSION_COOKIE
 from ..metrics import Metrics
-from . import admin, simulation
+from . import admin, campaigns, simulation
 from .answers import (
     AbandonedCall,
     AbandonedChat,
@@ -193,6 +193,7 @@ OPERATIONS: tuple[Operation, ...] = (
         query=AuditQuery,
         errors=(422,),
     ),
+    *campaigns.OPERATIONS,
     Operation(
         "GET",
         "/openapi.json",

@@ -423,9 +423,27 @@ declare namespace genesys.wwe.service {
         [field: string]: unknown;
     }
 
+    /** The `outbound` topic's event types (docs/api.md, "outbound"). */
+    type OutboundEventType =
+        | "CAMPAIGN_LOADED"
+        | "CAMPAIGN_STARTED"
+        | "CAMPAIGN_STOPPED"
+        | "CAMPAIGN_UNLOADED"
+        | "RECORD_RECEIVED"
+        | "RECORD_UPDATED"
+        | "RECORD_CALLED"
+        | "RECORD_REJECTED"
+        | "RECORD_CANCELLED"
+        | "RECORD_RESCHEDULED"
+        | "RESCHEDULE_CANCELLED"
+        | "RECORD_DUE"
+        | "CALL_RESULT_SET"
+        | "DO_NOT_CALL_SET"
+        | "DO_NOT_CALL_REMOVED";
+
     /** Topic "outbound": a campaign's status or a record changed. */
     interface OutboundEvent {
-        eventType: string;
+        eventType: OutboundEventType;
         campaign?: Campaign;
         interaction?: Interaction;
     }

@@ -1,5 +1,5 @@
-// The admin page: agents, queues and what waits in them, live interactions with editable
-// attached data, the simulator's push forms, the outbox and the audit log, from the REST API
+// The admin page: agents, queues and what waits in them, outbound campaigns, live
+// interactions with editable attached data, the simulator's push forms, the outbox and the audit log, from the REST API
 // under /api/v1 (the session cookie of a ROLE_ADMIN user; same origin, so changes are
 // accepted).
 //
@@ -15,6 +15,7 @@ import { ThemeToggle } from "../shared/theme.js";
 import { AgentsTable } from "./agents.js";
 import { Actions, Api, ApiFailure } from "./api.js";
 import { AuditLog } from "./audit.js";
+import { CampaignsPanel } from "./campaigns.js";
 import { ChatIds } from "./chat-ids.js";
 import { LiveInteractions } from "./interactions.js";
 import { Outbox } from "./outbox.js";
@@ -45,6 +46,8 @@ function sessionStorageOrNull() {
 const chatIds = new ChatIds(sessionStorageOrNull());
 const agents = new AgentsTable($("agent-rows"));
 const queues = new QueuesPanel({ list: $("queue-list"), empty: $("no-queues") });
+const campaigns = new CampaignsPanel({ list: $("campaign-list"), empty: $("no-campaigns"),
+  actions });
 const live = new LiveInteractions({ list: $("interaction-list"), empty: $("no-interactions"),
   actions, chatIds });
 const outbox = new Outbox({ body: $("outbox-rows"), empty: $("no-outbox"),
@@ -62,13 +65,15 @@ pushForm($("push-chat"), { api, path: "/sim/chats", body: BODIES.chat, refresh,
 
 async function load() {
   const query = audit.query();
-  const [agentList, queueList, interactions, mails, log] = await Promise.allSettled([
+  const loads = await Promise.allSettled([
     api.call("GET", "/agents"),
     api.call("GET", "/queues"),
     api.call("GET", "/interactions"),
     api.call("GET", "/outbox"),
     api.call("GET", `/audit${query}`),
+    CampaignsPanel.load(api),
   ]);
+  const [agentList, queueList, interactions, mails, log, campaignList] = loads;
   if (api.leaving) return;
   const changes = {};
   if (agentList.status === "fulfilled") changes.agents = agentList.value.agents ?? [];
@@ -77,11 +82,12 @@ async function load() {
     changes.interactions = interactions.value.interactions ?? [];
   }
   if (mails.status === "fulfilled") changes.outbox = mails.value.messages ?? [];
+  if (campaignList.status === "fulfilled") changes.campaigns = campaignList.value;
   // The filters changed while this loaded: the next load has the right entries.
   if (log.status === "fulfilled" && query === audit.query()) {
     changes.audit = { entries: log.value.entries ?? [], query };
   }
-  const failed = [agentList, queueList, interactions, mails, log]
+  const failed = [agentList, queueList, interactions, mails, log, campaignList]
     .find((r) => r.status === "rejected");
   changes.status = { error: failed ? failed.reason : null, at: new Date() };
   store.update(changes);
@@ -107,6 +113,7 @@ store.subscribe((s) => {
     audit.renderAgentNames(s.agents);
   }
   if (s.queues) queues.render(s.queues);
+  if (s.campaigns) campaigns.render(s.campaigns);
   if (s.interactions) live.render(s.interactions);
   if (s.outbox) outbox.render(s.outbox);
   if (s.audit) audit.render(s.audit);

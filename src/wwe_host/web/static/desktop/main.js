@@ -28,6 +28,7 @@ import { MenuBar } from "./menu-bar.js";
 import { MyMessages } from "./mymessage.js";
 import { Shortcuts } from "./shortcuts.js";
 import { OfferAlerts } from "./offers.js";
+import { OutboundPanel } from "./outbound.js";
 import { newTabId, TabState } from "./tab-state.js";
 import { Toasts } from "./toasts.js";
 import { setColleagues } from "./transfer.js";
@@ -82,6 +83,8 @@ const cases = new CaseList({ list: $("cases"), empty: $("no-interactions"), stor
 const offers = new OfferAlerts({ panel: $("offer-settings"),
   reveal: (interactionId) => cases.reveal(interactionId) });
 const caseData = new CaseData(actions);
+const outbound = new OutboundPanel({ panel: $("outbound-panel"), body: $("outbound-body"),
+  title: $("outbound-for"), actions });
 const backgroundApps = new BackgroundApps();
 const toasts = new Toasts({ box: $("toasts"), actions,
   show: (frameId) => webContent.bringIntoView(frameId) });
@@ -131,6 +134,7 @@ store.subscribe((s) => {
   cases.render(s);
   workspace.render(s);
   caseData.render(s);
+  outbound.render(s);
   // Only the leading tab pops toasts (a following one shows none; MyMessage keeps them).
   toasts.render(s.tabs?.[tabId] === "FOLLOWING" ? { ...s, toasts: [] } : s);
   myMessages.render(s);

@@ -1,0 +1,303 @@
+"""The outbound campaigns' live state and what the administrator does with them: load,
+start, stop, unload, read records and outcomes; reschedules that come due (timers).
+
+The book (domain/outbound.py) changes only inside operations, which record the whole
+new records in ``fx.outbound``; the runner commits them with everything else. This part
+keeps the durable copy of each record: a failed commit puts the book back to it
+(docs/architecture.md, "A failed commit changes nothing").
+"""
+
+from __future__ import annotations
+
+import functools
+import uuid
+from typing import Any
+
+from ..domain import previews
+from ..domain.effects import Effects
+from ..domain.model import AgentSession
+from ..domain.outbound import (
+    BUILT_IN_CALL_RESULTS,
+    LOADED,
+    PREVIEW,
+    RUNNING,
+    SCHEDULED,
+    STOPPED,
+    Book,
+    CallResult,
+    Campaign,
+    CampaignRecord,
+    OutboundChanges,
+)
+from ..errors import ApiError, ErrorCode
+from ..store.base import Changes, decode_campaign, decode_campaign_record, encode_record
+from .runner import Runner
+from .state import CoreState
+
+TIMER_KIND = "outbound"
+
+
+def _new_id() -> str:
+    return str(uuid.uuid4())
+
+
+class Outbound:
+    """The campaigns of this process: the book, its durable copy, the due timers."""
+
+    def __init__(self, state: CoreState, runner: Runner) -> None:
+        self.state = state
+        self.runner = runner
+        self.book = Book(_new_id)
+        self._campaigns: dict[str, bytes] = {}
+        self._records: dict[tuple[str, int], bytes] = {}
+        self._do_not_call: set[str] = set()
+        previous = runner.commits.on_failure
+
+        def failed(batch: Changes, problem: BaseException) -> None:
+            if previous is not None:
+                previous(batch, problem)
+            if batch.outbound:
+                self._rollback(batch.outbound)
+
+        runner.commits.on_failure = failed
+
+    # --- durable copy ---------------------------------------------------------------------
+
+    def changes(self, fx: Effects) -> OutboundChanges:
+        out = fx.outbound
+        if not any(
+            isinstance(a, functools.partial) and a.args and a.args[0] is out
+            for a in fx.after_commit
+        ):
+            fx.after_commit.append(functools.partial(self._kept, out))
+        return out
+
+    def _kept(self, out: OutboundChanges) -> None:
+        for name in out.unloaded:
+            self._campaigns.pop(name, None)
+            self._records = {k: v for k, v in self._records.items() if k[0] != name}
+        self._campaigns.update((n, encode_record(c)) for n, c in out.campaigns.items())
+        self._records.update((k, encode_record(r)) for k, r in out.records.items())
+        for phone, on in out.do_not_call.items():
+            (self._do_not_call.add if on else self._do_not_call.discard)(phone)
+
+    def _rollback(self, out: OutboundChanges) -> None:
+        book = self.book
+        for name in out.unloaded | set(out.campaigns):
+            data = self._campaigns.get(name)
+            if data is None:
+                book.campaigns.pop(name, None)
+            else:
+                book.campaigns[name] = decode_campaign(data)
+        keys = set(out.records) | {k for k in self._records if k[0] in out.unloaded}
+        for key in keys:
+            stored = self._records.get(key)
+            if stored is None:
+                book.records.pop(key, None)
+            else:
+                book.records[key] = decode_campaign_record(stored)
+        for phone in out.do_not_call:
+            if phone in self._do_not_call:
+                book.do_not_call.add(phone)
+            else:
+                book.do_not_call.discard(phone)
+
+    async def load(self) -> None:
+        """Take the campaigns as stored (at start) and arm the reschedules' timers."""
+        stored = await self.state.store.load_outbound()
+        self.book = book = Book(_new_id)
+        book.campaigns = {c.name: c for c in stored.campaigns}
+        book.records = {r.key: r for r in stored.records}
+        book.do_not_call = set(stored.do_not_call)
+        self._campaigns = {c.name: encode_record(c) for c in stored.campaigns}
+        self._records = {r.key: encode_record(r) for r in stored.records}
+        self._do_not_call = set(stored.do_not_call)
+        for record in stored.records:
+            if record.status == SCHEDULED and record.due_at is not None:
+                self._arm(record.key, record.due_at)
+
+    # --- reschedules ----------------------------------------------------------------------
+
+    def shown(self, record: CampaignRecord) -> bool:
+        session = self.state.live_session(record.agent or "")
+        return session is not None and record.interaction_id in session.interactions
+
+    def arm_due(self, record: CampaignRecord) -> None:
+        key, due = record.key, record.due_at
+        if due is not None:
+            self.state.after_commit(lambda: self._arm(key, due))
+
+    def _arm(self, key: tuple[str, int], due: float) -> None:
+        timers = self.state.timers
+        name = f"{key[0]}:{key[1]}"
+        old = timers.pop((TIMER_KIND, name), None)
+        if old is not None:
+            old.cancel()
+
+        def fire() -> None:
+            timers.pop((TIMER_KIND, name), None)
+            self.state.spawn(self._came_due(key, due))
+
+        timers[(TIMER_KIND, name)] = self.state.scheduler.call_at(due, fire)
+
+    async def _came_due(self, key: tuple[str, int], due: float) -> None:
+        def offer(fx: Effects) -> None:
+            record = self.book.records.get(key)
+            if record is None or record.status != SCHEDULED or record.due_at != due:
+                return
+            campaign = self.book.campaigns.get(record.campaign)
+            if campaign is None:
+                return
+            self.changes(fx)
+            for session in self._sessions(campaign):
+                if record.personal in (None, session.username):
+                    previews.tell(fx, session, "RECORD_DUE", campaign=campaign)
+                    previews.offer_push(fx, self.book, session, self.state.now(), self.shown)
+
+        await self.runner.run(offer)
+
+    def _sessions(self, campaign: Campaign) -> list[AgentSession]:
+        found = (self.state.live_session(name) for name in campaign.agents)
+        return [s for s in found if s is not None]
+
+    # --- the administrator's commands ----------------------------------------------------
+
+    def views(self) -> list[dict[str, Any]]:
+        """Every configured or loaded campaign with its status (``UNLOADED``: not loaded)
+        and how many records it has in each status."""
+        names = list(dict.fromkeys([*self.state.config.campaigns, *self.book.campaigns]))
+        return [self.view(name) for name in names]
+
+    def view(self, name: str) -> dict[str, Any]:
+        campaign = self.book.campaigns.get(name)
+        configured = self.state.config.campaigns.get(name)
+        if campaign is None:
+            if configured is None:
+                raise ApiError(ErrorCode.NOT_FOUND, f"Unknown campaign '{name}'.")
+            return {
+                "name": name,
+                "mode": configured.mode,
+                "status": "UNLOADED",
+                "agents": list(configured.agents),
+                "records": {},
+            }
+        counts: dict[str, int] = {}
+        for record in self.book.records_of(name):
+            counts[record.status] = counts.get(record.status, 0) + 1
+        return {**campaign.view(), "agents": list(campaign.agents), "records": counts}
+
+    def records(self, name: str) -> list[dict[str, Any]]:
+        self.book.campaign(name)
+        dnc = self.book.do_not_call
+        return [
+            {
+                "recordHandle": r.handle,
+                "phone": r.phone,
+                "chain": r.chain,
+                "fields": dict(r.fields),
+                "status": r.status,
+                "agent": r.agent,
+                "dueAt": r.due_at,
+                "personal": r.personal is not None,
+                "callResult": None
+                if r.call_result is None
+                else {"name": r.call_result.name, "code": r.call_result.code},
+                "attempts": r.attempts,
+                "doNotCall": r.phone in dnc,
+            }
+            for r in self.book.records_of(name)
+        ]
+
+    async def command(self, name: str, action: str) -> dict[str, Any]:
+        """``load``, ``start``, ``stop`` or ``unload`` the campaign; its view after."""
+        operation = {
+            "load": self._load,
+            "start": self._start,
+            "stop": self._stop,
+            "unload": self._unload,
+        }[action]
+        await self.runner.run(lambda fx: operation(fx, name))
+        return self.view(name)
+
+    def _loaded(self, name: str) -> Campaign:
+        campaign = self.book.campaigns.get(name)
+        if campaign is None:
+            if name not in self.state.config.campaigns:
+                raise ApiError(ErrorCode.NOT_FOUND, f"Unknown campaign '{name}'.")
+            raise ApiError(ErrorCode.INVALID_STATE, f"Campaign '{name}' is not loaded.")
+        return campaign
+
+    def _status(self, fx: Effects, campaign: Campaign, status: str, event: str) -> None:
+        campaign.status = status
+        self.book.put_campaign(self.changes(fx), campaign)
+        for session in self._sessions(campaign):
+            previews.tell(fx, session, event, campaign=campaign)
+
+    def _load(self, fx: Effects, name: str) -> None:
+        configured = self.state.config.campaigns.get(name)
+        if configured is None:
+            raise ApiError(
+                ErrorCode.NOT_FOUND,
+                f"Unknown campaign '{name}': no [campaign:{name}] in the configuration.",
+            )
+        if name in self.book.campaigns:
+            raise ApiError(ErrorCode.INVALID_STATE, f"Campaign '{name}' is loaded already.")
+        now = self.state.now()
+        results = (
+            [CallResult(n, c) for n, c in configured.call_results]
+            if configured.call_results
+            else list(BUILT_IN_CALL_RESULTS)
+        )
+        campaign = Campaign(
+            name=name,
+            mode=configured.mode,
+            status=LOADED,
+            agents=list(configured.agents),
+            call_results=results,
+            loaded_at=now,
+        )
+        records = [
+            CampaignRecord(
+                campaign=name,
+                handle=index,
+                phone=row.phone,
+                chain=row.chain,
+                fields=dict(row.fields),
+            )
+            for index, row in enumerate(configured.rows, start=1)
+        ]
+        self.book.load(self.changes(fx), campaign, records)
+        for session in self._sessions(campaign):
+            previews.tell(fx, session, "CAMPAIGN_LOADED", campaign=campaign)
+
+    def _start(self, fx: Effects, name: str) -> None:
+        campaign = self._loaded(name)
+        if campaign.status == RUNNING:
+            raise ApiError(ErrorCode.INVALID_STATE, f"Campaign '{name}' is running already.")
+        self._status(fx, campaign, RUNNING, "CAMPAIGN_STARTED")
+        for session in self._sessions(campaign):
+            previews.offer_push(fx, self.book, session, self.state.now(), self.shown)
+
+    def _stop(self, fx: Effects, name: str) -> None:
+        campaign = self._loaded(name)
+        if campaign.status != RUNNING:
+            raise ApiError(
+                ErrorCode.INVALID_STATE, f"Campaign '{name}' is {campaign.status}, not RUNNING."
+            )
+        self._status(fx, campaign, STOPPED, "CAMPAIGN_STOPPED")
+
+    def _unload(self, fx: Effects, name: str) -> None:
+        campaign = self._loaded(name)
+        if campaign.status == RUNNING:
+            raise ApiError(ErrorCode.INVALID_STATE, f"Campaign '{name}' is RUNNING: stop it first.")
+        if any(r.status == PREVIEW and self.shown(r) for r in self.book.records_of(name)):
+            raise ApiError(
+                ErrorCode.INVALID_STATE,
+                f"Campaign '{name}' has records shown to agents: they must close them first.",
+            )
+        for session in self._sessions(campaign):
+            previews.tell(fx, session, "CAMPAIGN_UNLOADED", campaign=campaign)
+        self.book.unload(self.changes(fx), name)
+        for record_key in [k for k in self.state.timers if k[0] == TIMER_KIND]:
+            if record_key[1].startswith(f"{name}:"):
+                self.state.timers.pop(record_key).cancel()
