@@ -10,15 +10,16 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-from engine_support import CRM, Agent, Desktop, make_config
+from engine_support import BASE_INI, CRM, Agent, Desktop, make_config
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from wwe_host.bus.memory import MemoryNetwork
-from wwe_host.config import Config
+from wwe_host.config import Config, parse_config
 from wwe_host.core.frames import EMBEDDER_SECTION as EMBEDDER
 from wwe_host.core.time import ManualClock, ManualScheduler
 from wwe_host.engine import Engine
+from wwe_host.errors import ApiError, ErrorCode
 from wwe_host.store.memory import MemoryStore
 
 
@@ -245,3 +246,18 @@ async def test_a_far_end_answers_once_and_also_when_its_process_died(cluster: Cl
     assert answered == [sid, sid]
     stored = await cluster.store.load_session(sid)
     assert stored is not None and stored.session.interactions[second].state == "TALKING"
+
+
+async def test_campaigns_are_refused_on_a_shared_bus(cluster: Cluster, tmp_path: Any) -> None:
+    """Campaign records are not mirrored between processes yet: loading one is refused
+    with a reason instead of letting two processes hand one record to two agents."""
+    (tmp_path / "leads.csv").write_text("phone,name\n+15550101,Ada\n")
+    text = (
+        BASE_INI.format(origins=CRM, read="*", write="*", extra="", delay=0.05, server="")
+        + f"\n[campaign:leads]\nmode = preview\nagents = jdoe\nrecords = {tmp_path}/leads.csv\n"
+    )
+    engine = await cluster.process(parse_config(text, str(tmp_path / "wwe.ini")))
+    with pytest.raises(ApiError) as refused:
+        await engine.outbound.command("leads", "load")
+    assert refused.value.code == ErrorCode.INVALID_STATE
+    assert "run on one server process in this version" in refused.value.message

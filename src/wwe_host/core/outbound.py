@@ -216,6 +216,14 @@ class Outbound:
             "stop": self._stop,
             "unload": self._unload,
         }[action]
+        if action == "load" and self.state.bus.shared:
+            # Campaign records are not versioned nor mirrored between processes yet: two
+            # processes could hand one record to two agents. Refused rather than risked.
+            raise ApiError(
+                ErrorCode.INVALID_STATE,
+                f"Campaign '{name}' cannot be loaded: outbound campaigns run on one server "
+                "process in this version, and this server shares its bus with others.",
+            )
         await self.runner.run(lambda fx: operation(fx, name))
         return self.view(name)
 
