@@ -247,6 +247,7 @@ class Spy:
         self.most_active = 0
         self.release = release
         self.lock = threading.Lock()
+        self.entered = threading.Event()  # a hash has started
 
     def __call__(self, stored: str, plain: str, *, allow_plain: bool) -> bool:
         with self.lock:
@@ -255,6 +256,7 @@ class Spy:
             self.nice.add(os.getpriority(os.PRIO_PROCESS, threading.get_native_id()))
             self.active += 1
             self.most_active = max(self.most_active, self.active)
+        self.entered.set()
         try:
             if self.release is not None:
                 self.release.wait(5)
@@ -372,9 +374,9 @@ async def test_hashes_run_off_the_loop_one_at_a_time(fake: FakeTime, known_hash:
         asyncio.ensure_future(guard.check(f"user{n}", known_hash, "wrong", f"10.0.0.{n}"))
         for n in range(3)
     ]
-    # The loop keeps running while a hash is being computed.
-    for _ in range(20):
-        await asyncio.sleep(0.005)
+    # The loop keeps running while a hash is being computed: it waits here, on a thread,
+    # for the first hash to start, while the other checks queue behind it.
+    assert await asyncio.to_thread(spy.entered.wait, 5)
     assert spy.active == 1
     release.set()
     assert await asyncio.gather(*checks) == [False, False, False]
