@@ -3,6 +3,7 @@ replies, a frame hears NEW_MESSAGE, the customer leaves, the agent marks it done
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import pytest
@@ -27,6 +28,10 @@ def test_agent_accepts_replies_and_the_customer_leaves(
         expect(card).to_contain_text("INVITED")
         transcript = page.get_by_role("log", name="Chat 1 transcript")
         expect(transcript).to_contain_text("Hello, is my order late?")
+        # Every line has its time of day (the full time in the <time> element's datetime).
+        stamp = transcript.locator("time").first
+        expect(stamp).to_have_text(re.compile(r"^\d\d:\d\d$"))
+        expect(stamp).to_have_attribute("datetime", re.compile(r"^\d{4}-\d\d-\d\dT"))
         card.get_by_role("button", name="Accept").click()
         expect(card).to_contain_text("ACCEPTED")
 
