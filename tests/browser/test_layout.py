@@ -200,6 +200,10 @@ def test_header_and_layout_at_four_widths(
     logout = page.get_by_role("button", name="Log out")
     expect(logout).to_have_accessible_description("Leave the desktop and end this session.")
     assert page.get_by_role("button", name="Log Off").count() == 0
+    # The outbound panel and the transfer strip pass axe-core as the rest does.
+    for scheme in ("light", "dark"):
+        page.emulate_media(color_scheme=scheme)
+        assert axe_violations(page) == [], scheme
 
 
 def test_dark_mode_follows_the_system_and_the_toggle(
