@@ -5,6 +5,7 @@ wrapped to count), the offer brought into view; and each of them turned off."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import pytest
@@ -103,3 +104,31 @@ def test_ring_title_notification_and_view_and_each_turned_off(
         expect(page).to_have_title(base_title)
         expect(card).not_to_be_in_viewport()
         assert page.evaluate("() => [window.__oscillators, window.__notices]") == [0, []]
+
+
+def test_a_call_ringing_under_an_open_chat_is_shown_open(
+    server: WweServer,
+    page: Page,
+    login: Callable[[Page, str, str], None],
+    fresh_agent: Callable[[], tuple[str, str, str]],
+) -> None:
+    username, password, _ = fresh_agent()
+    login(page, username, password)
+    with server.client() as sim:
+        sim.chat(username, "Ada", "Hello?")
+        chat = page.locator("article.interaction").filter(has_text="Ada")
+        chat.get_by_role("button", name="Accept").click()
+        expect(chat).to_contain_text("ACCEPTED")  # the chat's case is the selected one
+        sim.call(username, "+15550103")
+        ringing = page.locator("li.case").filter(has_text="+15550103")
+        # Not selected, yet open: its Answer is there to click, in view.
+        expect(ringing.locator(".case-toggle")).not_to_have_attribute("aria-current", "true")
+        answer = ringing.get_by_role("button", name="Answer")
+        expect(answer).to_be_in_viewport()
+        # With "Bring the offer into view" off, the case stays closed, marked as incoming.
+        page.get_by_text("Offer alerts").click()
+        page.get_by_label("Bring the offer into view").uncheck()
+        sim.call(username, "+15550104")
+        second = page.locator("li.case").filter(has_text="+15550104")
+        expect(second).to_have_class(re.compile(r"\bincoming\b"))
+        expect(second.locator(".case-toggle")).to_have_attribute("aria-expanded", "false")
