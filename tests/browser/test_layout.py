@@ -7,9 +7,11 @@ One server for the module: the standard configuration plus an admin (for the adm
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
+import httpx
 import pytest
 from browser_support import (
     Pages,
@@ -37,7 +39,7 @@ MEASURE = """() => {
   const shown = (e) => e.getClientRects().length > 0
     && getComputedStyle(e).visibility === 'visible';
   const els = [...header.querySelectorAll(
-      'button, select, [role=status], .agent, .menu-item, .identity')]
+      'button, select, [role=status], [role=timer], .agent, .menu-item, .identity')]
     .filter((e) => shown(e) && !e.closest('[data-open]'));
   const box = (e) => e.getBoundingClientRect();
   const name = (e) => e.id || e.getAttribute('aria-label') || e.className || e.tagName;
@@ -54,8 +56,22 @@ MEASURE = """() => {
   }
   const root = document.documentElement;
   const outside = els.filter((e) => box(e).right > root.clientWidth + 0.5).map(name);
+  // The side column's cards (a talking call's transfer strip) and the outbound panel: no
+  // control spills out of its card or panel, or past the window's right edge.
+  const spilled = [];
+  for (const holder of document.querySelectorAll('article.interaction, #outbound-panel')) {
+    if (!shown(holder)) continue;
+    const edge = box(holder);
+    for (const c of holder.querySelectorAll('button, input, select, textarea')) {
+      if (!shown(c)) continue;
+      const b = box(c);
+      if (b.right > Math.min(edge.right, root.clientWidth) + 0.5 || b.left < edge.left - 0.5) {
+        spilled.push(name(c));
+      }
+    }
+  }
   return {
-    overlaps, outside, controls: els.length,
+    overlaps, outside, spilled, controls: els.length,
     scrollWidth: Math.max(root.scrollWidth, document.body.scrollWidth),
     clientWidth: root.clientWidth,
     workspace: document.querySelector('.workspace').getBoundingClientRect().height,
@@ -63,12 +79,40 @@ MEASURE = """() => {
 }"""
 
 
+# The agent measured at every width has a preview campaign (the outbound panel shows).
+CALLER, CALLER_PASSWORD = "lay", "pw-lay"
+
+
 @pytest.fixture(scope="module")
 def layout_server(
-    wwe_server_factory: Callable[[str | Callable[[str], str]], WweServer], pages: Pages
+    wwe_server_factory: Callable[[str | Callable[[str], str]], WweServer],
+    pages: Pages,
+    tmp_path_factory: pytest.TempPathFactory,
 ) -> WweServer:
-    admin = agent_section(ADMIN, "7200", "roles = ROLE_AGENT, ROLE_ADMIN")
-    return wwe_server_factory(lambda url: standard_config(url, pages, agents=admin))
+    records = tmp_path_factory.mktemp("layout") / "leads.csv"
+    records.write_text("phone,chain,name\n+15550001,c1,Ann Lee\n+15550002,c1,Ann at work\n")
+    agents = (
+        agent_section(ADMIN, "7200", "roles = ROLE_AGENT, ROLE_ADMIN")
+        + agent_section(CALLER, "7201")
+        + f"[campaign:spring]\nmode = preview\nagents = {CALLER}\nrecords = {records}\n"
+    )
+
+    def config(url: str) -> str:
+        # The Dialer (a workspace tab) may use outbound.* (to fetch a preview record).
+        return standard_config(url, pages, agents=agents).replace(
+            "[interaction-workspace]\n",
+            "[interaction-workspace]\nservice-client-api.workspace-web-content.dial-only = false\n",
+            1,
+        )
+
+    server = wwe_server_factory(config)
+    for action in ("load", "start"):
+        answer = httpx.post(
+            f"{server.url}/api/v1/campaigns/spring/{action}",
+            headers={"authorization": "Bearer browser-test-token"},
+        )
+        assert answer.status_code == 200, answer.text
+    return server
 
 
 @pytest.fixture
@@ -90,13 +134,22 @@ def background(page: Page) -> str:
 
 
 def test_header_and_layout_at_four_widths(
-    context: BrowserContext, layout_server: WweServer, sim: WweHostClient, fresh_agent
+    context: BrowserContext, layout_server: WweServer
 ) -> None:
-    name, password, _ = fresh_agent()
-    page = open_desktop(context, layout_server, name, password)
-    card = ring(page, sim, name)
-    card.get_by_role("button", name="Answer").click()
-    expect(card).to_contain_text("TALKING")
+    page = open_desktop(context, layout_server, CALLER, CALLER_PASSWORD)
+    # Everything the merged desktop can show at once: an outbound preview (its panel in
+    # the side column), a talking call with its transfer strip, time in state, menu-bar
+    # items from a frame and the tab indicator.
+    ok(section_frame(page, "Dialer"), "outbound.getPreviewRecord", "spring")
+    panel = page.locator("#outbound-panel")
+    expect(panel).to_be_visible()
+    # The record's call joins the preview's case: the panel stays beside the call.
+    panel.get_by_role("button", name="Call +15550002").click()
+    card = page.locator("article.interaction").filter(has_text="TALKING")
+    expect(card).to_have_count(1)
+    expect(panel).to_be_visible()
+    expect(card.get_by_role("button", name="Consult", exact=True)).to_be_visible()
+    expect(page.locator("#state-time")).to_have_text(re.compile(r"^\d+:\d\d"))
     # Items a frame put in the menu bar share the header with the tab indicator.
     crm = section_frame(page, "CRM", None)
     for item in (
@@ -114,6 +167,7 @@ def test_header_and_layout_at_four_widths(
         assert m["controls"] >= 6, at
         assert m["overlaps"] == [], at
         assert m["outside"] == [], at
+        assert m["spilled"] == [], at
         assert m["scrollWidth"] <= m["clientWidth"], at
         assert m["workspace"] >= 400, at  # an embedded app gets a usable height
         expect(page.get_by_label("Agent state")).to_be_visible()
@@ -146,6 +200,10 @@ def test_header_and_layout_at_four_widths(
     logout = page.get_by_role("button", name="Log out")
     expect(logout).to_have_accessible_description("Leave the desktop and end this session.")
     assert page.get_by_role("button", name="Log Off").count() == 0
+    # The outbound panel and the transfer strip pass axe-core as the rest does.
+    for scheme in ("light", "dark"):
+        page.emulate_media(color_scheme=scheme)
+        assert axe_violations(page) == [], scheme
 
 
 def test_dark_mode_follows_the_system_and_the_toggle(

@@ -105,3 +105,28 @@ def test_an_e_mail_reply_is_threaded_in_the_case_and_warns_when_empty(
         sent = sim.outbox()[-1]
         assert (sent["to"], sent["subject"]) == ("ada@example.com", "Re: Order 42")
         assert sent["body"].startswith("It ships today.")
+
+
+def test_the_call_timer_counts_from_answer_and_time_in_state_restarts(
+    server: WweServer, page: Page, login: Login, fresh_agent: Agent
+) -> None:
+    username, password, _ = fresh_agent()
+    login(page, username, password)
+    in_state = page.locator("#state-time")
+    state = page.get_by_label("Agent state")
+    state.select_option("Ready")  # the time in state starts again ...
+    expect(in_state).to_have_attribute("aria-label", "Time in Ready")
+    expect(in_state).to_have_text(re.compile(r"^00:0[01]$"))
+    with server.client() as sim:
+        sim.call(username, "+15550124")  # ... and the call rings right after
+        card = page.locator('article[data-interaction-id="1"]')
+        expect(card).to_contain_text("RINGING")
+        # It rings for three seconds or more (the time in state counts meanwhile) ...
+        expect(in_state).to_have_text(re.compile(r"^00:0[3-9]$"), timeout=10_000)
+        card.get_by_role("button", name="Answer").click()
+        expect(card).to_contain_text("TALKING")
+        # ... but the call's time starts at the answer.
+        expect(card.locator(".timer")).to_have_text(re.compile(r"^00:0[01]$"))
+    state.select_option("NotReady")
+    expect(in_state).to_have_attribute("aria-label", "Time in Not Ready")
+    expect(in_state).to_have_text(re.compile(r"^00:0[01]$"))

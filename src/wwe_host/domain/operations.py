@@ -308,6 +308,14 @@ def unblock_markdone(
 def mark_done(fx: Effects, session: AgentSession, interaction: Interaction) -> None:
     if interaction.media == "voice" and interaction.state != "IDLE":
         raise _invalid(interaction, "mark done")
+    if interaction.state == "INVITED":
+        # Marking an invitation done would drop the customer without a word: refused,
+        # Accept or Reject (back to its queue) decide (docs/desktop.md "Mark done").
+        raise ApiError(
+            ErrorCode.INVALID_STATE,
+            f"Cannot mark done interaction '{interaction.interaction_id}': it is an "
+            "invitation (INVITED); accept it, or reject it to return it to its queue.",
+        )
     if interaction.markdone_blocks:
         for frame_id in interaction.markdone_blocks:
             view_data = {

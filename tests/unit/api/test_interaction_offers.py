@@ -113,3 +113,29 @@ async def test_reject_refuses_what_is_not_an_offer(tmp_path: Path) -> None:
     bad = await team.fails("jdoe", "interaction.reject", iid, "extra")
     assert bad["errorCode"] == "INVALID_PARAMETER"
     await team.stop()
+
+
+async def test_mark_done_refuses_an_invitation_that_would_drop_the_customer(
+    tmp_path: Path,
+) -> None:
+    team = await Team.start(tmp_path)
+    await ready(team, "jdoe")
+    chat = await team.engine.simulation.chat("queue:sales", "Ada", "Hello", None)
+    mail = await team.engine.simulation.email("jdoe", "ada@example.com", "Hi", "Body", None)
+    for offered in (chat, mail):
+        assert offered.interaction_id is not None
+        refused = await team.fails("jdoe", "interaction.markdone", offered.interaction_id)
+        assert (refused["errorCode"], refused["errorMessage"]) == (
+            "INVALID_STATE",
+            f"Cannot mark done interaction '{offered.interaction_id}': it is an invitation "
+            "(INVITED); accept it, or reject it to return it to its queue.",
+        )
+        assert team.call("jdoe", offered.interaction_id).state == "INVITED"
+    # Rejected instead, the chat waits in its queue; accepted, the mail can be marked done.
+    assert chat.interaction_id is not None and mail.interaction_id is not None
+    await team.ok("jdoe", "interaction.reject", chat.interaction_id)
+    assert [q.chat_id for q in team.engine.queued()] == [chat.chat_id]
+    await team.ok("jdoe", "interaction.accept", mail.interaction_id)
+    assert await team.ok("jdoe", "interaction.markdone", mail.interaction_id) is None
+    assert team.agents["jdoe"].session.interactions == {}
+    await team.stop()

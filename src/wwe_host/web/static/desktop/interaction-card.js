@@ -37,7 +37,9 @@ export function controlsFor(i) {
     }
     return buttons;
   }
-  if (i.state === "INVITED") buttons.push(["Accept", "accept"]);
+  // An invitation is accepted or rejected (back to its queue), never marked done: that
+  // would drop the customer (the server refuses it too).
+  if (i.state === "INVITED") return [["Accept", "accept"]];
   if (i.media === "chat" && i.state === "ACCEPTED") buttons.push(["End Chat", "chatEnd"]);
   if (i.media === "email" && (i.state === "ACCEPTED" || i.state === "SENT")) {
     buttons.push(["Reply", "replyEmail"], ["Forward", "replyEmail", { forward: true }]);
