@@ -129,7 +129,9 @@ def test_admin_sees_agents_live(
     expect(boss).to_contain_text("Firstboss Lastboss")
     expect(boss.get_by_role("cell").nth(2)).to_have_text("Yes")
     u02 = agent_row(admin, "u02")
-    expect(u02.get_by_role("cell")).to_have_text(["Firstu02 Lastu02", "6002", "No", "", "", "0", ""])
+    expect(u02.get_by_role("cell")).to_have_text(
+        ["Firstu02 Lastu02", "6002", "No", "", "", "0", ""]
+    )
     # Every configured agent has a row (40 pool agents, 5 special ones and the admin).
     expect(admin.get_by_role("table", name="Agents").locator("tbody tr")).to_have_count(46)
 
