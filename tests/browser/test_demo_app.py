@@ -4,6 +4,7 @@ desktop's case data keys do not break mid-word (docs/desktop.md "Layout")."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -76,3 +77,50 @@ def test_replies_beside_the_button_and_cards_that_hold_their_buttons(
     for width, height in ((1280, 800), (1024, 768), (390, 844)):
         page.set_viewport_size({"width": width, "height": height})
         assert app.evaluate(SPILLS) == [], width
+
+
+def press(app: Frame, request: str, *expected: str) -> None:
+    """Click a request's button in the demo app and wait for its reply beside it."""
+    form = app.locator(f'form[data-request="{request}"]')
+    form.get_by_role("button", name=request, exact=True).click()
+    reply = form.locator(".inline-reply")
+    for text in expected:
+        expect(reply).to_contain_text(text)
+
+
+def test_the_system_buttons_open_a_dialog_add_a_menu_item_and_ask_the_tab(
+    context: BrowserContext, demo: DemoProcess
+) -> None:
+    page = context.new_page()
+    login(page, demo.url, "agent2", "agent2")
+    with demo.client() as sim:
+        sim.call("agent2", "+15550123")
+    card = page.locator("article.interaction").last
+    card.get_by_role("button", name="Answer").click()
+    app = interaction_app(page)
+    press(app, "system.amIVisible", "ok", "true")
+    press(app, "system.isFrameLeading", "ok", "true")
+    press(app, "system.isFrameFollowing", "ok", "false")
+    press(app, "system.isFrameNegotiating", "ok", "false")
+    press(app, "system.isFrameLeadingOrNegotiating", "ok", "true")
+    press(app, "system.isLastActiveFrame", "ok", "true")
+
+    # The demo opens itself as a dialog; the dialog's copy knows where it is.
+    press(app, "system.openDialog", "ok", "wweCustomDialog")
+    dialog = page.get_by_role("dialog")
+    expect(dialog).to_be_visible()
+    inside = page.frame_locator(".dialog iframe")
+    expect(inside.get_by_text("In the desktop's modal dialog wweCustomDialog")).to_be_visible()
+    close_id = app.locator('form[data-request="system.closeDialog"] [name="dialogId"]')
+    expect(close_id).to_have_value(re.compile(r"^wweCustomDialog\d+$"))
+    # The dialog's own demo closes it (the page behind is inert while it is open).
+    inside.locator('form[data-request="system.closeDialog"]').get_by_role(
+        "button", name="system.closeDialog", exact=True
+    ).click()
+    expect(dialog).to_have_count(0)
+
+    press(app, "system.updateViewInApplicationMenuBar", "ok")
+    bar = page.get_by_role("list", name="Application menu bar")
+    expect(bar.get_by_role("button", name="Demo app")).to_be_visible()
+    press(app, "system.closeViewInApplicationMenuBar", "ok", "true")
+    expect(bar.get_by_role("button", name="Demo app")).to_have_count(0)

@@ -14,19 +14,21 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def quickstart_test_code() -> str:
+def quickstart_test_code(index: int = 0) -> str:
     text = (ROOT / "docs" / "quickstart.md").read_text()
     blocks = re.findall(r"```python\n(.*?)```", text, re.S)
-    assert blocks, "docs/quickstart.md has no python block"
-    return blocks[0]
+    assert len(blocks) > index, "docs/quickstart.md lacks a python block"
+    return str(blocks[index])
 
 
-def test_the_quick_start_is_the_example_and_it_passes(tmp_path: Path) -> None:
-    code = quickstart_test_code()
-    assert code == (ROOT / "examples" / "test_crm.py").read_text()
-    assert len(code.strip().splitlines()) <= 32
-    shutil.copytree(ROOT / "examples" / "crm", tmp_path / "crm")
-    (tmp_path / "test_crm.py").write_text(code)
+@pytest.mark.parametrize(("index", "app"), [(0, "crm"), (1, "campaign")])
+def test_the_quick_start_is_the_example_and_it_passes(tmp_path: Path, index: int, app: str) -> None:
+    code = quickstart_test_code(index)
+    assert code == (ROOT / "examples" / f"test_{app}.py").read_text()
+    assert len(code.strip().splitlines()) <= (32 if app == "crm" else 36)
+    files = {"crm": "crm", "campaign": "dialer"}[app]
+    shutil.copytree(ROOT / "examples" / files, tmp_path / files)
+    (tmp_path / f"test_{app}.py").write_text(code)
     result = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(tmp_path)],
         cwd=tmp_path,

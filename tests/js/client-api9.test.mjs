@@ -3,7 +3,8 @@
 // promises when no callback is given. Run with `node --test tests/js/`.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { API_9_ARGUMENTS, HOST, load, outcome, plain } from "./client-support.mjs";
+import { readFileSync } from "node:fs";
+import { API_9_ARGUMENTS, DTS_PATH, HOST, ROOT, load, outcome, plain } from "./client-support.mjs";
 
 const TARGET = { type: "QUEUE", destination: "sales" };
 
@@ -96,4 +97,31 @@ test("messenger: subscribe to a channel, receive what other frames broadcast", a
   env.deliver(event);
   env.deliver({ ...event, event: "messenger:other" });
   assert.deepEqual(plain(got), [event]);
+});
+
+test("the .d.ts types every system and outbound event the server sends, with its fields", () => {
+  const dts = readFileSync(DTS_PATH, "utf8");
+  const source = (path) => readFileSync(`${ROOT}src/wwe_host/${path}`, "utf8");
+  const constant = (text, name) => text.match(new RegExp(`^${name} = "([A-Z_]+)"`, "m"))[1];
+  const items = source("domain/desktop_items.py");
+  const declared = (eventType) => {
+    const at = dts.indexOf(`eventType: "${eventType}";`);
+    assert.notEqual(at, -1, `${eventType} is not declared`);
+    return dts.slice(at, dts.indexOf("}", at));
+  };
+  assert.match(declared(constant(items, "DIALOG_CLOSED")), /dialogId: string;[\s\S]*closedBy: "frame" \| "agent";/);
+  assert.match(declared(constant(items, "MENU_ITEM_CLICK")), /name: string;/);
+  assert.match(declared(constant(source("domain/tabs.py"), "FRAME_STATE_CHANGED")), /state: FrameState;/);
+  const system = dts.slice(dts.indexOf("type SystemEventMessage"), dts.indexOf(">;", dts.indexOf("type SystemEventMessage")));
+  for (const type of ["CustomDialogClosedEvent", "MenuBarViewClickEvent", "FrameStateChangedEvent"]) {
+    assert.match(system, new RegExp(`\\b${type}\\b`), type);
+  }
+  const outboundTypes = dts.slice(dts.indexOf("type OutboundEventType"), dts.indexOf(";", dts.indexOf("type OutboundEventType")));
+  const sent = new Set(
+    ["api/outbound.py", "core/outbound.py", "domain/previews.py"]
+      .flatMap((path) => [...source(path).matchAll(/"((?:CAMPAIGN|RECORD|RESCHEDULE|CALL_RESULT|DO_NOT_CALL)_[A-Z_]+)"/g)])
+      .map((m) => m[1]),
+  );
+  assert.ok(sent.size >= 10, [...sent].join());
+  for (const type of sent) assert.match(outboundTypes, new RegExp(`"${type}"`), type);
 });

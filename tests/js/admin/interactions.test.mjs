@@ -115,7 +115,7 @@ test("the agents table: names, states as text, logged-out rows marked", () => {
   { username: "u02", number: "6002" }]);
   const [a, b] = body.children;
   assert.deepEqual(a.children.map((c) => c.textContent),
-    ["u01", "Ann Lee", "6001", "Yes", "Not Ready (Break)", "voice: Ready", "2"]);
+    ["u01", "Ann Lee", "6001", "Yes", "Not Ready (Break)", "voice: Ready", "2", ""]);
   assert.equal(b.dataset.loggedIn, "false");
   assert.equal(stateText(null), "");
   assert.equal(stateText({ type: "READY" }), "READY");

@@ -8,9 +8,12 @@ export const MESSENGER_CHANNEL = "demo";
 // Where we are: the query string the desktop put in our URL
 // ---------------------------------------------------------------------------------------
 
-export function readContext(search) {
+// `page`: this page's address without its query (window.location's origin + pathname).
+export function readContext(search, page = "") {
   const query = new URLSearchParams(search);
   return {
+    page,
+    dialogId: query.get("dialog") || "",
     level: query.get("level") || "",
     agent: query.get("agent") || "",
     interactionId: query.get("interaction") || "",
@@ -26,6 +29,9 @@ export function describeContext(context) {
     if (context.ani) details.push(`ANI ${context.ani}`);
     const extra = details.length ? ` (${details.join(", ")})` : "";
     return `Interaction-level tab for interaction ${context.interactionId || "?"}${extra}.`;
+  }
+  if (context.level === "dialog") {
+    return `In the desktop's modal dialog ${context.dialogId || "?"}: system.closeDialog closes it.`;
   }
   if (context.level === "workspace") {
     const who = context.agent ? ` of ${context.agent}` : "";
@@ -70,6 +76,21 @@ const UPDATED_TOAST = {
   title: "Hello again",
   message: "Changed by the demo app",
 };
+
+const DEFAULT_MENU_ITEM = {
+  name: "demo-item",
+  label: "Demo app",
+  shortLabel: "Demo",
+  tooltip: "Added by the demo app",
+  backgroundColor: "#2a6f97",
+  labelColor: "#fff",
+};
+
+// The demo page itself as a dialog: the desktop replaces $Dialog.Id$ with the dialog's id.
+function dialogUrl(context) {
+  if (!context.page) return "";
+  return `${context.page}?level=dialog&dialog=$Dialog.Id$`;
+}
 
 export function catalogue(context) {
   const id = () => text("interactionId", context.interactionId, { placeholder: "e.g. 1" });
@@ -249,6 +270,35 @@ export function catalogue(context) {
           help: "Close one of this frame's toasts.",
           params: [text("id", "", { placeholder: "a toast id" })],
         },
+        {
+          name: "system.openDialog",
+          help: "A modal dialog in the desktop holding a page; $Dialog.Id$ in the URL becomes its id. The reply is that id.",
+          params: [
+            text("url", dialogUrl(context)),
+            json("options", { label: "Demo dialog $Dialog.Id$", width: 640, height: 480 }, { optional: true }),
+          ],
+        },
+        {
+          name: "system.closeDialog",
+          help: "Close a dialog of this agent: true, or false for an unknown id.",
+          params: [text("dialogId", context.dialogId, { placeholder: "e.g. wweCustomDialog1" })],
+        },
+        {
+          name: "system.updateViewInApplicationMenuBar",
+          help: "Add or change this frame's item in the desktop's header; a click on it comes back as a system event.",
+          params: [json("view", DEFAULT_MENU_ITEM)],
+        },
+        {
+          name: "system.closeViewInApplicationMenuBar",
+          help: "Remove this frame's header item: true, or false if it had none of that name.",
+          params: [text("name", DEFAULT_MENU_ITEM.name)],
+        },
+        { name: "system.amIVisible", help: "Is this frame shown now (its tab selected, the window not hidden)?", params: [] },
+        { name: "system.isFrameLeading", help: "Is this desktop tab the agent's leading one?", params: [] },
+        { name: "system.isFrameFollowing", help: "Is another desktop tab of the agent leading?", params: [] },
+        { name: "system.isFrameNegotiating", help: "Are the agent's tabs choosing a leader (at most 2 s)?", params: [] },
+        { name: "system.isFrameLeadingOrNegotiating", help: "Leading, or a leader being chosen.", params: [] },
+        { name: "system.isLastActiveFrame", help: "Is this the desktop tab the agent used last?", params: [] },
       ],
     },
     {

@@ -331,6 +331,8 @@ function rememberToasts(outcome) {
     toasts.set(toastId, first && typeof first === "object" ? first : {});
     setFieldValue("system.updateToast", "id", toastId);
     setFieldValue("system.closeToast", "id", toastId);
+  } else if (outcome.request === "system.openDialog" && typeof data === "string") {
+    setFieldValue("system.closeDialog", "dialogId", data);
   } else if (outcome.request === "system.updateToast" && data === true && toasts.has(String(first))) {
     toasts.set(String(first), { ...toasts.get(String(first)), ...(second || {}) });
   }
@@ -497,7 +499,7 @@ function wireClearButtons() {
 }
 
 function start() {
-  const context = readContext(window.location.search);
+  const context = readContext(window.location.search, window.location.origin + window.location.pathname);
   document.getElementById("context").textContent = describeContext(context);
   renderNamespaces(document.getElementById("namespaces"), catalogue(context));
   wireClearButtons();

@@ -12,12 +12,14 @@ from msgspec import UnsetType
 from starlette.requests import Request
 from starlette.responses import Response
 
-from ...core.views import admin_interaction, media_wire, state_wire
+from ...core.views import AgentSession, admin_interaction, media_wire, state_wire
 from ...engine import Engine
 from ...errors import ApiError, ErrorCode
 from .answers import (
     Agent,
+    AgentDialog,
     AgentList,
+    AgentMenuItem,
     AuditList,
     Queue,
     QueuedInteraction,
@@ -68,9 +70,37 @@ async def agents(engine: Engine, request: Request, body: None, query: None) -> R
                     else {}
                 ),
                 interactions=len(session.interactions) if session else 0,
+                dialogs=_dialogs(session) if session else [],
+                menu_items=_menu_items(session) if session else [],
             )
         )
     return json_response(AgentList(agents=rows))
+
+
+def _frame_origin(session: AgentSession, frame_id: str) -> str | None:
+    frame = session.frames.get(frame_id)
+    return frame.origin if frame else None
+
+
+def _dialogs(session: AgentSession) -> list[AgentDialog]:
+    return [
+        AgentDialog(
+            dialog_id=dialog.dialog_id,
+            url=dialog.url,
+            label=dialog.label,
+            opener_origin=_frame_origin(session, dialog.frame_id),
+        )
+        for dialog in session.dialogs.values()
+    ]
+
+
+def _menu_items(session: AgentSession) -> list[AgentMenuItem]:
+    return [
+        AgentMenuItem(
+            name=item.name, label=item.label, origin=_frame_origin(session, item.frame_id)
+        )
+        for item in session.menu_items.values()
+    ]
 
 
 async def queues(engine: Engine, request: Request, body: None, query: None) -> Response:

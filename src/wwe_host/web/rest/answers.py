@@ -93,6 +93,25 @@ class State(msgspec.Struct, rename="camel"):
     reason_code: str | UnsetType = UNSET
 
 
+class AgentDialog(msgspec.Struct, rename="camel"):
+    """A modal dialog open in the agent's desktop (``system.openDialog``)."""
+
+    dialog_id: str
+    url: Annotated[str, Meta(description="As the frame gave it (field codes unfilled).")]
+    label: str | None
+    opener_origin: Annotated[
+        str | None, Meta(description="The origin of the frame that opened it; null once gone.")
+    ]
+
+
+class AgentMenuItem(msgspec.Struct, rename="camel"):
+    """An item a frame put in the desktop's header (``system.updateViewInApplicationMenuBar``)."""
+
+    name: str
+    label: str
+    origin: Annotated[str | None, Meta(description="The origin of the frame that owns it.")]
+
+
 class Agent(msgspec.Struct, rename="camel"):
     """A configured agent and, when logged in, the session's states."""
 
@@ -111,6 +130,13 @@ class Agent(msgspec.Struct, rename="camel"):
         dict[str, State], Meta(description="Each media's state; empty when not logged in.")
     ]
     interactions: Annotated[int, Meta(description="Interactions in the session.")]
+    dialogs: Annotated[
+        list[AgentDialog], Meta(description="Dialogs open in the desktop; empty when logged out.")
+    ]
+    menu_items: Annotated[
+        list[AgentMenuItem],
+        Meta(description="Frames' items in the desktop's header; empty when logged out."),
+    ]
 
 
 class Party(msgspec.Struct):

@@ -191,7 +191,8 @@ declare namespace genesys.wwe.service {
     }
 
     interface ChainedRecord {
-        recordHandle: RecordHandle;
+        /** The server answers a number; requests accept it as a number or a string. */
+        recordHandle: number;
         phone: string;
         fields: RecordFields;
     }
@@ -210,8 +211,10 @@ declare namespace genesys.wwe.service {
 
     interface DialogOptions {
         label?: string;
-        width?: number;
-        height?: number;
+        /** Pixels (a number), or a CSS length such as `"430px"` or `"40%"` (px, %, vw, vh, em, rem). */
+        width?: number | string;
+        /** Pixels (a number), or a CSS length such as `"430px"` or `"40%"` (px, %, vw, vh, em, rem). */
+        height?: number | string;
     }
 
     /** An item of the desktop's header, owned by the frame that made it. */
@@ -417,7 +420,21 @@ declare namespace genesys.wwe.service {
         state: FrameState;
     }
 
-    /** Topic "system": other events (a click on this frame's menu-bar item, …). */
+    /** Topic "system": a dialog this frame opened was closed, by a frame or by the agent. */
+    interface CustomDialogClosedEvent {
+        eventType: "CUSTOM_DIALOG_CLOSED";
+        dialogId: string;
+        closedBy: "frame" | "agent";
+    }
+
+    /** Topic "system": the agent clicked this frame's item in the desktop's header. */
+    interface MenuBarViewClickEvent {
+        eventType: "APPLICATION_MENU_BAR_VIEW_CLICK";
+        /** The item's `name`. */
+        name: string;
+    }
+
+    /** Topic "system": events this version does not describe. */
     interface OtherSystemEvent {
         eventType: string;
         [field: string]: unknown;
@@ -459,7 +476,11 @@ declare namespace genesys.wwe.service {
     type InteractionEventMessage = EventMessage<"interaction", InteractionEvent | CaseEvent>;
     type SystemEventMessage = EventMessage<
         "system",
-        ToastButtonClickEvent | FrameStateChangedEvent | OtherSystemEvent
+        | ToastButtonClickEvent
+        | FrameStateChangedEvent
+        | CustomDialogClosedEvent
+        | MenuBarViewClickEvent
+        | OtherSystemEvent
     >;
     type MarkdoneEventMessage = EventMessage<"markdone", MarkdoneEvent>;
     type OutboundEventMessage = EventMessage<"outbound", OutboundEvent>;

@@ -52,8 +52,32 @@ async def test_agents_list(env: Env) -> None:
         "state": None,
         "mediaStates": {},
         "interactions": 0,
+        "dialogs": [],
+        "menuItems": [],
     }
+    assert (me["dialogs"], me["menuItems"]) == ([], [])
     assert_error(await env.get("/agents?x=1"), 422, "INVALID_PARAMETER", "'x'")
+
+
+async def test_agents_list_shows_open_dialogs_and_menu_bar_items(env: Env) -> None:
+    jdoe = await Agent.login(env.engine)
+    await env.call()
+    [call] = (await env.get("/interactions", params={"agent": "jdoe"})).json()["interactions"]
+    crm = await jdoe.frame("CRM", CRM, call["interactionId"])
+    url = f"{CRM}/dialog.html?id=$Dialog.Id$"
+    dialog_id = await jdoe.ok(crm, "system.openDialog", url, {"label": "Notes"})
+    await jdoe.ok(crm, "system.updateViewInApplicationMenuBar", {"name": "n", "label": "Leads"})
+    response = await env.get("/agents")
+    assert response.status_code == 200
+    me = next(a for a in response.json()["agents"] if a["username"] == "jdoe")
+    assert me["dialogs"] == [
+        {"dialogId": dialog_id, "url": url, "label": "Notes", "openerOrigin": CRM}
+    ]
+    assert me["menuItems"] == [{"name": "n", "label": "Leads", "origin": CRM}]
+    await jdoe.ok(crm, "system.closeDialog", dialog_id)
+    await jdoe.ok(crm, "system.closeViewInApplicationMenuBar", "n")
+    me = next(a for a in (await env.get("/agents")).json()["agents"] if a["username"] == "jdoe")
+    assert (me["dialogs"], me["menuItems"]) == ([], [])
 
 
 async def test_interactions_show_unfiltered_data_and_filter_by_agent(tmp_path: Path) -> None:

@@ -1,5 +1,5 @@
 // The Agents panel: one row per configured agent (logged in or not, state, media states,
-// number of interactions on the desktop).
+// number of interactions on the desktop, the dialogs and header items frames put there).
 
 import { h, setText, syncKeyed } from "../shared/dom.js";
 
@@ -13,6 +13,13 @@ export function stateText(state) {
 /** First and last name. */
 export function fullName(agent) {
   return `${agent.firstname ?? ""} ${agent.lastname ?? ""}`.trim();
+}
+
+/** The dialogs and menu-bar items frames put in the agent's desktop, in words. */
+export function desktopItemsText(agent) {
+  const dialogs = (agent.dialogs ?? []).map((d) => `dialog ${d.dialogId}${d.label ? ` "${d.label}"` : ""}`);
+  const items = (agent.menuItems ?? []).map((i) => `menu "${i.label}"${i.origin ? ` (${i.origin})` : ""}`);
+  return [...dialogs, ...items].join(" · ");
 }
 
 export class AgentsTable {
@@ -32,6 +39,7 @@ export class AgentsTable {
         state: h("td"),
         media: h("td", { class: "media-states-cell" }),
         count: h("td", { class: "num" }),
+        desktopItems: h("td", { class: "desktop-items-cell" }),
       };
       return { el: h("tr", { dataset: { agent: username } }, Object.values(cells)), cells };
     }, ({ el, cells }, a) => {
@@ -44,6 +52,7 @@ export class AgentsTable {
       const media = Object.entries(a.mediaStates ?? {});
       setText(cells.media, media.map(([name, state]) => `${name}: ${stateText(state)}`).join(" · "));
       setText(cells.count, String(a.interactions ?? 0));
+      setText(cells.desktopItems, desktopItemsText(a));
     });
   }
 }
