@@ -25,7 +25,7 @@ FRAME_TIMEOUT_MS = 15_000
 expect.set_options(timeout=10_000)
 
 # Agents of the shared configuration: a pool handed out one per test.
-POOL = [f"u{n:02d}" for n in range(1, 41)]
+POOL = [f"u{n:02d}" for n in range(1, 81)]  # one per test that needs a fresh agent
 POOL_NUMBER_BASE = 6000
 
 
