@@ -20,6 +20,7 @@ from ..api import HANDLERS, RequestContext
 from ..api.context import Core
 from ..domain.effects import Effects
 from ..errors import ApiError, ErrorCode
+from ..message_limits import MAX_DEPTH
 from ..security.origins import not_allowed_message
 from ..store.base import StoreConflict
 from .checks import CHECKS, Outcome, Pending, rate_limit, shared_rate_limit
@@ -52,6 +53,7 @@ class Pipeline:
         self.core = core
         # Read for every message (the settings are frozen).
         self._max_bytes = state.config.server.max_message_bytes
+        self._short = self._max_bytes // 4  # a text this long is under the size limit
         self._max_in_flight = state.config.server.max_requests_in_flight
         self._pending = Pending()
 
@@ -65,10 +67,13 @@ class Pipeline:
         answer: no referenceId, or not a JSON object).
         """
         started = _perf_counter()
-        try:
-            message_limits.check_text(raw, self._max_bytes)
-        except ApiError as problem:
-            return None, self._refuse_raw(frame, raw, problem.message, started)
+        # The usual message is short and shallow: no UTF-8 character is over 4 bytes, and
+        # no text with fewer opening brackets than the limit can nest deeper.
+        if len(raw) > self._short or raw.count("{") + raw.count("[") > MAX_DEPTH:
+            try:
+                message_limits.check_text(raw, self._max_bytes)
+            except ApiError as problem:
+                return None, self._refuse_raw(frame, raw, problem.message, started)
         try:
             message = _json_decode(raw)
         except msgspec.DecodeError:
@@ -160,10 +165,11 @@ class Pipeline:
         checked.message = message
         checked.request = request
         for check in _CHECKS:
-            if shared and check is rate_limit:
-                refused = await shared_rate_limit(state, checked)
-            else:
-                refused = check(state, checked)
+            refused = (
+                await shared_rate_limit(state, checked)
+                if shared and check is rate_limit
+                else check(state, checked)
+            )
             if refused is not None:
                 if refused.code is None:  # ignored: no answer
                     self._record(frame, request, refused.outcome, started)
