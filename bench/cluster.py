@@ -28,36 +28,17 @@ import psycopg
 import websockets
 from websockets.typing import Origin
 
+import sessions  # bench/sessions.py: the agents' configuration (run from bench/)
 from wwe_host.cluster import Cluster
 
 SERVER = "postgresql://postgres@127.0.0.1:5432"
 REDIS = "redis://127.0.0.1:6379/0"
-TOKEN = "bench-token"
+TOKEN = sessions.TOKEN
 APP = "http://app.example:9001"
 
 
 def config(agents: int) -> str:
-    lines = [
-        "[wwe-host]",
-        "insecure-plain-password = true",
-        f"admin-token = {TOKEN}",
-        "",
-        "[interaction-workspace]",
-        f"service-client-api.accepted-web-content-origins = {APP} (*)",
-        "service-client-api.rate-limit = 0",
-        "",
-    ]
-    for n in range(agents):
-        lines += [
-            f"[agent:a{n}]",
-            "firstname = A",
-            f"lastname = N{n}",
-            f"employeeId = {n}",
-            f"password = p{n}",
-            f"number = {600000 + n}",
-            "",
-        ]
-    return "\n".join(lines)
+    return sessions.config(agents, origins=f"{APP} (*)")
 
 
 class Desk:

@@ -31,7 +31,9 @@ from wwe_host.processes import ServerProcess
 TOKEN = "bench-token"
 
 
-def config(agents: int) -> str:
+def config(agents: int, origins: str | None = None) -> str:
+    """A configuration of ``agents`` agents (a0…, password p0…), no rate limits, and the
+    web-content ``origins`` accepted (bench/cluster.py's frames) when given."""
     lines = [
         "[wwe-host]",
         "insecure-plain-password = true",
@@ -39,6 +41,7 @@ def config(agents: int) -> str:
         "max-desktop-connections = 4",
         "",
         "[interaction-workspace]",
+        *([f"service-client-api.accepted-web-content-origins = {origins}"] if origins else []),
         "service-client-api.rate-limit = 0",
         "",
     ]
