@@ -30,7 +30,8 @@ def action(name: str) -> Callable[[Action], Action]:
 def _text(args: dict[str, Any], name: str, *, allow_empty: bool = False) -> str:
     value = args.get(name)
     if not isinstance(value, str) or (not allow_empty and not value.strip()):
-        raise ApiError(ErrorCode.INVALID_PARAMETER, f"'{name}' must be a non-empty string.")
+        what = "a string" if allow_empty else "a non-empty string"
+        raise ApiError(ErrorCode.INVALID_PARAMETER, f"'{name}' must be {what}.")
     return value
 
 
@@ -266,3 +267,30 @@ def close_dialog(call: RequestContext, args: dict[str, Any]) -> Any:
 @action("activity")
 def activity(call: RequestContext, args: dict[str, Any]) -> Any:
     call.engine.record_activity(call.fx, call.session)
+
+
+COLLEAGUES_SHOWN = 50  # the transfer picker's list; the agent types to narrow it
+
+
+@action("findColleagues")
+def find_colleagues(call: RequestContext, args: dict[str, Any]) -> Any:
+    """The other agents whose user name, name or number contains ``query`` (any case), in
+    configuration order, at most ``COLLEAGUES_SHOWN``: asked for by the transfer picker
+    instead of a list of every agent in each snapshot (10,000 agents would make every
+    snapshot a megabyte)."""
+    query = _text(args, "query", allow_empty=True).strip().casefold()
+    found: list[dict[str, str]] = []
+    more = False
+    for other in call.engine.config.agents.values():
+        if other.username == call.session.username:
+            continue
+        name = other.full_name or other.username
+        if query and not any(
+            query in text.casefold() for text in (other.username, name, other.number)
+        ):
+            continue
+        if len(found) == COLLEAGUES_SHOWN:
+            more = True
+            break
+        found.append({"username": other.username, "name": name, "number": other.number})
+    return {"colleagues": found, "more": more}

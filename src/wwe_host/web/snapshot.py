@@ -59,16 +59,6 @@ def snapshot(engine: Engine, session: AgentSession) -> dict[str, Any]:
             for r in session.frames.values()
         ],
         "webContent": web_content(engine, session),
-        # The other agents, for the transfer and consult agent picker (desktop/transfer.js).
-        "colleagues": [
-            {
-                "username": other.username,
-                "name": f"{other.firstname} {other.lastname}".strip() or other.username,
-                "number": other.number,
-            }
-            for other in engine.config.agents.values()
-            if other.username != session.username
-        ],
         "dialogs": [dialog_wire(engine, session, d) for d in session.dialogs.values()],
         "menuItems": [menu_item_wire(i) for i in session.menu_items.values()],
         # Each connected desktop tab's state (LEADING, FOLLOWING, NEGOTIATING): core/tabs.py.

@@ -3,14 +3,16 @@ import { beforeEach, test } from "node:test";
 import assert from "node:assert/strict";
 import { installDom } from "../fake-dom.mjs";
 import {
-  consultNote, setColleagues, targetOf, TransferControls, transferMode,
+  consultNote, SEARCH_WAIT_MS, targetOf, TransferControls, transferMode,
 } from "../../../src/wwe_host/web/static/desktop/transfer.js";
 
 let document;
 beforeEach(() => {
   document = installDom();
-  setColleagues([]);
 });
+
+const ANNA = { username: "asmith", name: "Anna Smith", number: "5002" };
+const BOB = { username: "bjones", name: "Bob Jones", number: "5003" };
 
 test("transferMode: Reject on offers, the form on a talking call, complete on its consultation", () => {
   assert.equal(transferMode({ media: "voice", state: "RINGING" }), "offer");
@@ -35,13 +37,28 @@ test("targetOf: a typed number wins over the picked agent", () => {
   assert.equal(consultNote({}), "");
 });
 
-function strip(interaction) {
+/** The server's side of findColleagues: matches `query` in `team`; `asked` logs queries. */
+function directory(team, { more = false, fail = false } = {}) {
+  const asked = [];
+  return {
+    asked,
+    action: async (op, args) => {
+      assert.equal(op, "findColleagues");
+      asked.push(args.query);
+      if (fail) throw new Error("offline");
+      const q = args.query.toLowerCase();
+      return { colleagues: team.filter((c) => c.name.toLowerCase().includes(q)), more };
+    },
+  };
+}
+
+function strip(interaction, connection = directory([ANNA])) {
   const acts = [];
   const errors = [];
   const card = {
     id: interaction.interactionId,
     act: async (op, args = {}) => { acts.push([op, args]); return { ok: true }; },
-    actions: { showError: (text) => errors.push(text) },
+    actions: { showError: (text) => errors.push(text), connection },
   };
   const controls = new TransferControls(card);
   document.body.append(controls.el);
@@ -53,9 +70,9 @@ const settle = () => new Promise((resolve) => setImmediate(resolve));
 const button = (el, label) => el.querySelectorAll("button").find((b) => b.textContent === label);
 
 test("a talking call: pick an agent or type a number, then consult or transfer", async () => {
-  setColleagues([{ username: "asmith", name: "Anna Smith", number: "5002" }]);
   const call = { interactionId: "3", media: "voice", state: "TALKING" };
   const { controls, acts, errors } = strip(call);
+  await settle();
   assert.equal(controls.form.hidden, false);
   assert.equal(controls.reject.hidden, true);
   assert.equal(controls.complete.hidden, true);
@@ -97,4 +114,38 @@ test("a consult call completes; an offer is rejected; nothing on a held call", (
   assert.deepEqual(acts[2], ["reject", {}]);
   controls.update({ interactionId: "4", media: "voice", state: "HELD" });
   assert.equal(controls.el.hidden, true);
+});
+
+test("the picker asks the server once, then again for what the agent types", async (t) => {
+  t.mock.timers.enable({ apis: ["setTimeout"] });
+  const server = directory([ANNA, BOB], { more: true });
+  const call = { interactionId: "5", media: "voice", state: "TALKING" };
+  const { controls } = strip(call, server);
+  await settle();
+  controls.update(call); // a later snapshot does not ask again
+  await settle();
+  assert.deepEqual(server.asked, [""]);
+  assert.deepEqual(controls.agent.children.map((o) => o.textContent), ["\u2014 choose \u2014",
+    "Anna Smith (5002)", "Bob Jones (5003)", "\u2026 more: search to narrow the list"]);
+  controls.agent.value = "bjones";
+  controls.search.value = "bo";
+  controls.search.dispatchEvent({ type: "input" });
+  controls.search.value = " bob ";
+  controls.search.dispatchEvent({ type: "input" });
+  t.mock.timers.tick(SEARCH_WAIT_MS);
+  await settle();
+  assert.deepEqual(server.asked, ["", "bob"]); // one question for the pause in typing
+  assert.deepEqual(controls.agent.children.map((o) => o.value), ["", "bjones", ""]);
+  assert.equal(controls.agent.value, "bjones"); // the choice survives the narrower list
+});
+
+test("a picker whose question failed asks again at the next snapshot", async () => {
+  const server = directory([ANNA], { fail: true });
+  const call = { interactionId: "6", media: "voice", state: "TALKING" };
+  const { controls } = strip(call, server);
+  await settle();
+  assert.deepEqual(controls.agent.children.map((o) => o.value), []);
+  controls.update(call);
+  await settle();
+  assert.deepEqual(server.asked, ["", ""]);
 });

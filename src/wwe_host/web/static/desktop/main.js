@@ -31,7 +31,6 @@ import { OfferAlerts } from "./offers.js";
 import { OutboundPanel } from "./outbound.js";
 import { newTabId, TabState } from "./tab-state.js";
 import { Toasts } from "./toasts.js";
-import { setColleagues } from "./transfer.js";
 import { WebContent } from "./web-content.js";
 import { Workspace } from "./workspace.js";
 
@@ -130,7 +129,6 @@ store.subscribe((s) => {
   // Web content first: the cards show the "Open <app>" buttons of blocked popups.
   webContent.sync(s);
   backgroundApps.render(s, webContent.inMode("background"));
-  setColleagues(s.colleagues); // the transfer picker's agents
   cases.render(s);
   workspace.render(s);
   caseData.render(s);
