@@ -226,7 +226,6 @@ class Engine:
         scheduler)."""
         try:
             await self._flush_audit()
-            await self.session_registry.check_inactivity()
             if self.now() - self.session_registry.tokens_pruned_at >= TOKEN_PRUNE_SECONDS:
                 await self.prune_tokens()
             if self.bus.shared and self.now() - self._refreshed_at >= REFRESH_SECONDS:
@@ -234,6 +233,9 @@ class Engine:
                 await self.runner.refresh()
             if self.now() - self._maintained_at >= MAINTENANCE_SECONDS:
                 self._maintained_at = self.now()
+                # Once a second, not every round: a look at every session (10,000 of
+                # them cost a few milliseconds), for deadlines counted in minutes.
+                await self.session_registry.check_inactivity()
                 await self.maintenance.tick()
             log_repeats.flush_all()
         except Exception:

@@ -25,6 +25,14 @@ class Routing:
     def deliver(self, fx: Effects, target: str, item: QueuedItem) -> Interaction | None:
         """Offer an inbound interaction to ``target`` (a username, a DN or ``queue:<name>``);
         a queue with no ready agent keeps it (None) until one becomes ready."""
+        offered = self.offer(fx, target, item)
+        return offered[1] if offered is not None else None
+
+    def offer(
+        self, fx: Effects, target: str, item: QueuedItem
+    ) -> tuple[AgentSession, Interaction] | None:
+        """``deliver``, naming the session that got the offer (no search of every session
+        to find it again)."""
         state = self.state
         config = state.config
         if target.startswith("queue:"):
@@ -43,7 +51,7 @@ class Routing:
                 state.queue.append(item)
                 fx.queued.append(item)
                 return None
-            return self._offer(fx, session, item)
+            return session, self._offer(fx, session, item)
         agent = config.agents.get(target) or config.agent_by_number(target)
         if agent is None:
             raise ApiError(
@@ -57,7 +65,7 @@ class Routing:
             raise ApiError(
                 ErrorCode.INVALID_STATE, f"Agent '{agent.username}' has no {item.media} media."
             )
-        return self._offer(fx, session, item)
+        return session, self._offer(fx, session, item)
 
     def _declined(self, item: QueuedItem) -> set[str]:
         """The agents who rejected the item and are not offered it again yet."""

@@ -108,17 +108,16 @@ class Simulation:
         routing = self.routing
 
         def deliver(fx: Effects) -> Delivery:
-            interaction = routing.deliver(fx, target, item)
-            if interaction is None:
+            offered = routing.offer(fx, target, item)
+            if offered is None:
                 return Delivery(state="QUEUED", queue=item.queue)
+            session, interaction = offered
             result = Delivery(
                 state=interaction.state,
                 interaction_uuid=interaction.uuid,
                 interaction_id=interaction.interaction_id,
+                agent=session.username,
             )
-            found = routing.find(lambda i: i is interaction)
-            if found is not None:
-                result.agent = found[0].username
             if item.queue:
                 result.queue = item.queue
             return result
