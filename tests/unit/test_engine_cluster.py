@@ -261,3 +261,35 @@ async def test_campaigns_are_refused_on_a_shared_bus(cluster: Cluster, tmp_path:
         await engine.outbound.command("leads", "load")
     assert refused.value.code == ErrorCode.INVALID_STATE
     assert "run on one server process in this version" in refused.value.message
+
+
+async def test_inactivity_seen_on_another_process_keeps_the_agent_logged_in(
+    cluster: Cluster,
+) -> None:
+    from wwe_host.api.desktop import ACTIONS
+
+    config = make_config(extra="security.inactivity-timeout = 1")
+    a, b = await cluster.process(config), await cluster.process(config)
+    ended: list[str] = []
+    for engine in (a, b):
+        engine.notice_observers.append(
+            lambda topic, sid, data: ended.append(sid) if topic == "session" else None
+        )
+    _, session = await a.login("jdoe", "secret")
+    sid = session.session_id
+    await cluster.turns()
+    assert b.session_by_id(sid) is not None
+    await b.bus.close()  # B misses what follows: its copy says the agent is idle since 0
+
+    async def late() -> None:  # and its look at the store comes late too
+        return None
+
+    b.runner.refresh = late  # type: ignore[method-assign]
+    cluster.clock.now += 50
+    await a.agent_operation(sid, lambda call: ACTIONS["activity"](call, {}))
+    await cluster.advance(20)  # past the first deadline (60 s), before the new one (110 s)
+    assert await cluster.store.load_session(sid) is not None
+    assert a.session_by_id(sid) is not None and ended == []
+    await cluster.advance(45)  # past the new deadline: logged out, once
+    assert await cluster.store.load_session(sid) is None
+    assert ended == [sid]

@@ -18,6 +18,9 @@ from .frames import Frames
 from .runner import Runner
 from .state import CoreState
 
+# A process that claimed an inactivity logout holds it this long (the others skip it).
+INACTIVITY_CLAIM_SECONDS = 60.0
+
 log = logging.getLogger("wwe_host.engine")
 
 # The audit outcome of a refused door (docs/architecture.md, "Doors").
@@ -162,6 +165,8 @@ class Sessions:
             return
 
         def end(fx: Effects) -> None:
+            if reason == "inactivity" and not self._inactive(session):
+                return  # active after all (seen on another process): nothing to end
             self.contact_center.session_ended(fx, session)
             ops.set_media_states(fx, session, list(session.media), LOGOUT, core.now())
             fx.ended.append(session_id)
@@ -204,13 +209,25 @@ class Sessions:
         fx.touch(session)
         fx.notify(session, "activity", {"deadline": self.activity_deadline(session)}, ui_only=True)
 
+    def _inactive(self, session: AgentSession) -> bool:
+        deadline = self.activity_deadline(session)
+        return deadline is not None and self.state.now() >= deadline
+
     async def check_inactivity(self) -> None:
-        now = self.state.now()
+        """Log out the agents past their inactivity deadline. With several processes each
+        looks, one claims each logout (``inactivity:<session>:<deadline>`` on the bus), and
+        the logout decides again on the session as stored: activity recorded on another
+        process, not yet seen here, keeps the agent logged in."""
+        bus = self.state.bus
         for session in list(self.state.sessions.values()):
-            deadline = self.activity_deadline(session)
-            if deadline is not None and now >= deadline:
-                log.info("logging out %s after inactivity", session.username)
-                await self.logout(session.session_id, reason="inactivity")
+            if not self._inactive(session):
+                continue
+            if bus.shared:
+                key = f"inactivity:{session.session_id}:{self.activity_deadline(session)}"
+                if not await bus.claim(key, INACTIVITY_CLAIM_SECONDS):
+                    continue
+            log.info("logging out %s after inactivity", session.username)
+            await self.logout(session.session_id, reason="inactivity")
 
 
 def _digest(token: str) -> str:
