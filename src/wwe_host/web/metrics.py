@@ -19,7 +19,9 @@ so no caller can grow the number of series.
 from __future__ import annotations
 
 import bisect
+import gc
 import logging
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -72,6 +74,44 @@ class _Histogram:
     def observe(self, seconds: float) -> None:
         self.counts[bisect.bisect_left(BUCKETS, seconds)] += 1
         self.total += seconds
+
+
+class GcPauses:
+    """The garbage collector's pauses, by generation (a ``gc.callbacks`` entry, so
+    process-wide): a full collection in a process holding thousands of sessions stops
+    everything, events to desktops included, so operators see it here."""
+
+    def __init__(self) -> None:
+        self.by_generation = [_Histogram(), _Histogram(), _Histogram()]
+        self.longest = 0.0
+        self._started = 0.0
+
+    def __call__(self, phase: str, info: dict[str, Any]) -> None:
+        if phase == "start":
+            self._started = time.perf_counter()
+            return
+        pause = time.perf_counter() - self._started
+        self.by_generation[min(int(info.get("generation", 2)), 2)].observe(pause)
+        self.longest = max(self.longest, pause)
+
+
+GC_PAUSES = GcPauses()
+
+
+def watch_gc() -> None:
+    """Start timing the collector's pauses (once per process)."""
+    if GC_PAUSES not in gc.callbacks:
+        gc.callbacks.append(GC_PAUSES)
+
+
+def _buckets(histogram: _Histogram) -> list[tuple[str, float]]:
+    """A histogram's cumulative buckets, bounds written as Go writes them (1.0)."""
+    cumulative = 0
+    buckets: list[tuple[str, float]] = []
+    for bound, count in zip([*(repr(b) for b in BUCKETS), "+Inf"], histogram.counts, strict=True):
+        cumulative += count
+        buckets.append((bound, cumulative))
+    return buckets
 
 
 class _Series:
@@ -171,15 +211,23 @@ class Metrics:
             "Time from a frame request's arrival to its reply, by request.",
             labels=["request"],
         )
-        bounds = [*(repr(bound) for bound in BUCKETS), "+Inf"]  # as Go writes them: 1.0
         for request, histogram in sorted(self.latency.items()):
-            cumulative = 0
-            buckets: list[tuple[str, float]] = []
-            for bound, count in zip(bounds, histogram.counts, strict=True):
-                cumulative += count
-                buckets.append((bound, cumulative))
-            latency.add_metric([request], buckets, histogram.total)
+            latency.add_metric([request], _buckets(histogram), histogram.total)
         yield latency
+
+        pauses = HistogramMetricFamily(
+            "wwe_host_gc_pause_seconds",
+            "Pauses of the Python garbage collector in this process, by generation.",
+            labels=["generation"],
+        )
+        for generation, histogram in enumerate(GC_PAUSES.by_generation):
+            pauses.add_metric([str(generation)], _buckets(histogram), histogram.total)
+        yield pauses
+        yield GaugeMetricFamily(
+            "wwe_host_gc_pause_longest_seconds",
+            "The longest pause of the garbage collector since the process started.",
+            GC_PAUSES.longest,
+        )
 
         sessions = self.engine.sessions()
         yield GaugeMetricFamily("wwe_host_sessions", "Agent sessions open now.", len(sessions))
@@ -234,6 +282,7 @@ class Metrics:
 def install(engine: Engine) -> Metrics:
     """Create the metrics of ``engine`` and start observing it."""
     metrics = Metrics(engine)
+    watch_gc()
     engine.request_observers.append(metrics.observe_request)
     engine.notice_observers.append(metrics.observe_notice)
     engine.door_observers.append(metrics.observe_door)

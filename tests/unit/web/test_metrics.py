@@ -125,3 +125,20 @@ def test_the_histogram_counts_each_observation_in_its_bucket() -> None:
     assert at(samples, bucket, request="agent.getState", le="+Inf") == 5
     total = at(samples, "wwe_host_request_duration_seconds_sum", request="agent.getState")
     assert abs(total - 2.0037) < 1e-9
+
+
+def test_the_collectors_pauses_are_timed_by_generation() -> None:
+    import gc
+
+    from wwe_host.web.metrics import GC_PAUSES, watch_gc
+
+    watch_gc()
+    watch_gc()  # once per process, however many apps
+    assert gc.callbacks.count(GC_PAUSES) == 1
+    before = at(
+        _samples(Metrics(_engine([])).render()), "wwe_host_gc_pause_seconds_count", generation="2"
+    )
+    gc.collect()
+    samples = _samples(Metrics(_engine([])).render())
+    assert at(samples, "wwe_host_gc_pause_seconds_count", generation="2") == before + 1
+    assert at(samples, "wwe_host_gc_pause_longest_seconds") > 0
