@@ -80,6 +80,10 @@ MAINTENANCE_SECONDS = 1.0
 REFRESH_SECONDS = 2.0
 # How long a process that claimed a timer holds it (the others skip it meanwhile).
 CLAIM_SECONDS = 60.0
+# Several processes: a desktop's place among its session's max-desktop-connections is
+# leased this long and renewed by the desktop's traffic (its pings come every 20 s).
+DESKTOP_LEASE_SECONDS = 90.0
+DESKTOP_RENEW_SECONDS = 30.0
 
 
 class Engine:
@@ -453,6 +457,20 @@ class Engine:
 
     def detach(self, session_id: str, sink: DesktopSink) -> None:
         self.frame_registry.detach(session_id, sink)
+
+    async def desktop_place(self, session_id: str, desktop_id: str) -> bool:
+        """Whether a desktop may connect to the session (or stays counted): with several
+        processes its ``max-desktop-connections`` places are shared through the bus;
+        alone, the desktop hub's own count has decided already."""
+        if not self.bus.shared:
+            return True
+        limit = self.config.server.max_desktop_connections
+        taken = await self.bus.desktop_place(session_id, desktop_id, limit, DESKTOP_LEASE_SECONDS)
+        return taken is not False
+
+    async def desktop_left(self, session_id: str, desktop_id: str) -> None:
+        if self.bus.shared:
+            await self.bus.desktop_left(session_id, desktop_id)
 
     def desktops(self, session_id: str) -> int:
         return self.frame_registry.desktops(session_id)

@@ -252,3 +252,35 @@ def test_a_rate_limit_holds_across_two_tabs_on_two_processes(cluster: Cluster) -
     finally:
         for tab in tabs:
             tab.close()
+
+
+def _refused_at_once(url: str, public_url: str, cookie: str) -> int | None:
+    """Open a desktop; the close code if the server refused it, None if it was taken."""
+    from websockets.exceptions import ConnectionClosed
+
+    desktop = Desktop(url, public_url, cookie)
+    try:
+        desktop.hello()
+    except ConnectionClosed as closed:
+        return closed.rcvd.code if closed.rcvd else None
+    desktop.close()
+    return None
+
+
+def test_the_desktop_limit_counts_the_desktops_of_both_processes(cluster: Cluster) -> None:
+    first, second = cluster.servers
+    cookie = first.login("ann", "pw")
+    # max-desktop-connections is 4 (the default): two on each process take them all.
+    tabs = [Desktop(server.url, cluster.url, cookie) for server in (first, first, second, second)]
+    try:
+        for tab in tabs:
+            tab.hello()
+        assert _refused_at_once(first.url, cluster.url, cookie) == 4429
+        assert _refused_at_once(second.url, cluster.url, cookie) == 4429
+        tabs.pop().close()  # a tab on the second process goes: its place is free again
+        deadline = time.monotonic() + 10
+        while (code := _refused_at_once(first.url, cluster.url, cookie)) is not None:
+            assert code == 4429 and time.monotonic() < deadline
+    finally:
+        for tab in tabs:
+            tab.close()

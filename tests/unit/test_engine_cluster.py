@@ -293,3 +293,18 @@ async def test_inactivity_seen_on_another_process_keeps_the_agent_logged_in(
     await cluster.advance(45)  # past the new deadline: logged out, once
     assert await cluster.store.load_session(sid) is None
     assert ended == [sid]
+
+
+async def test_desktop_places_are_counted_across_processes(cluster: Cluster) -> None:
+    config = make_config(server="max-desktop-connections = 2")
+    a, b = await cluster.process(config), await cluster.process(config)
+    _, session = await a.login("jdoe", "secret")
+    sid = session.session_id
+    assert await a.desktop_place(sid, "tab-1")
+    assert await b.desktop_place(sid, "tab-2")
+    assert not await b.desktop_place(sid, "tab-3")  # two places, on two processes
+    assert await a.desktop_place(sid, "tab-1")  # renewing keeps it
+    await a.desktop_left(sid, "tab-1")
+    assert await b.desktop_place(sid, "tab-3")
+    await cluster.advance(91)  # tab-2's and tab-3's processes went quiet: leases ended
+    assert await a.desktop_place(sid, "tab-4") and await a.desktop_place(sid, "tab-5")

@@ -25,6 +25,7 @@ class MemoryNetwork:
         self.claims: dict[str, float] = {}  # key → until
         self.counts: dict[tuple[str, int], int] = {}  # (key, minute) → requests counted
         self.throttle: dict[str, list[float]] = {}  # key → [failures, at, in progress]
+        self.desktops: dict[str, dict[str, float]] = {}  # session → desktop → lease until
 
     def bus(self) -> MemoryBus:
         bus = MemoryBus(self)
@@ -77,6 +78,24 @@ class MemoryBus:
             return "refuse"
         network.counts[(key, minute)] = count + 1
         return "allow"
+
+    async def desktop_place(
+        self, session_id: str, desktop_id: str, limit: int, lease: float
+    ) -> bool | None:
+        network = self.network
+        assert network is not None, "only a shared bus counts for the others"
+        now = network.clock()
+        held = network.desktops.setdefault(session_id, {})
+        for other in [d for d, until in held.items() if until <= now]:
+            del held[other]
+        if desktop_id not in held and len(held) >= limit:
+            return False
+        held[desktop_id] = now + lease
+        return True
+
+    async def desktop_left(self, session_id: str, desktop_id: str) -> None:
+        if self.network is not None:
+            self.network.desktops.get(session_id, {}).pop(desktop_id, None)
 
     async def throttle_begin(self, keys: list[str], half_life: float) -> list[float] | None:
         network = self.network

@@ -81,6 +81,21 @@ end
 return 1
 """
 
+# A session's desktop places (max-desktop-connections across processes): a sorted set of
+# desktop ids scored by when their lease ends (epoch ms). Expired leases go first; a desktop
+# already holding a place renews it; a new one takes a place while fewer than the limit
+# are held → 1, else 0.
+_DESKTOP_PLACE = """
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
+if redis.call('ZSCORE', KEYS[1], ARGV[3]) or redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[2])
+then
+  redis.call('ZADD', KEYS[1], ARGV[4], ARGV[3])
+  redis.call('PEXPIRE', KEYS[1], ARGV[5])
+  return 1
+end
+return 0
+"""
+
 _encode = msgspec.json.Encoder().encode
 _decode = msgspec.json.Decoder(dict[str, Any]).decode
 
@@ -173,6 +188,37 @@ class RedisBus:
             log.warning("rate limit of %s without the bus (%s)", key, self._explain(problem))
             return "unknown"
         return {0: "ignore", 1: "allow", 2: "refuse"}[int(answer)]
+
+    async def desktop_place(
+        self, session_id: str, desktop_id: str, limit: int, lease: float
+    ) -> bool | None:
+        assert self._client is not None, "the bus is not started"
+        now_ms = int(time.time() * 1000)
+        lease_ms = max(1, int(lease * 1000))
+        try:
+            taken = await self._client.eval(
+                _DESKTOP_PLACE,
+                1,
+                f"{self.namespace}:desktops:{session_id}",
+                now_ms,
+                limit,
+                desktop_id,
+                now_ms + lease_ms,
+                lease_ms,
+            )
+        except (RedisError, OSError) as problem:
+            # Without Redis, this process's own count of its desktops decides.
+            log.warning("desktop places without the bus (%s)", self._explain(problem))
+            return None
+        return bool(taken)
+
+    async def desktop_left(self, session_id: str, desktop_id: str) -> None:
+        assert self._client is not None, "the bus is not started"
+        try:
+            await self._client.zrem(f"{self.namespace}:desktops:{session_id}", desktop_id)
+        except (RedisError, OSError) as problem:
+            # The lease ends by itself.
+            log.warning("desktop places without the bus (%s)", self._explain(problem))
 
     async def throttle_begin(self, keys: list[str], half_life: float) -> list[float] | None:
         assert self._client is not None, "the bus is not started"

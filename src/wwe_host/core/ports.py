@@ -63,6 +63,20 @@ class EventBus(Protocol):
         self, keys: list[str], succeeded: bool | None, half_life: float, caps: list[float]
     ) -> None: ...
 
+    async def desktop_place(
+        self, session_id: str, desktop_id: str, limit: int, lease: float
+    ) -> bool | None:
+        """Take (or renew) one of the session's ``limit`` desktop places across processes
+        for ``lease`` seconds: true when taken, false when every place is held by another
+        desktop, None when unknown now (this process's own count decides). A place not
+        renewed within its lease is free again (its process died). Only called when
+        ``shared``."""
+        ...
+
+    async def desktop_left(self, session_id: str, desktop_id: str) -> None:
+        """Give a desktop's place back (its socket closed)."""
+        ...
+
     def problem(self) -> tuple[str, float] | None:
         """Why the bus cannot carry messages now, and since when (epoch seconds), for
         ``/healthz``; None while it can."""

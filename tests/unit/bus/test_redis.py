@@ -126,3 +126,29 @@ async def test_login_throttle_scores_are_shared_and_decay() -> None:
     finally:
         await a.close()
         await b.close()
+
+
+async def test_desktop_places_are_shared_renewed_and_given_back() -> None:
+    name = namespace()
+    a, _, _ = await started(name)
+    b, _, _ = await started(name)
+    try:
+        assert await a.desktop_place("s1", "d1", 2, 90.0) is True
+        assert await b.desktop_place("s1", "d2", 2, 90.0) is True
+        assert await a.desktop_place("s1", "d3", 2, 90.0) is False  # both places held
+        assert await b.desktop_place("s1", "d1", 2, 90.0) is True  # a holder renews
+        assert await b.desktop_place("s2", "d3", 2, 90.0) is True  # per session
+        await a.desktop_left("s1", "d1")
+        assert await a.desktop_place("s1", "d3", 2, 90.0) is True
+        admin = aioredis.Redis.from_url(redis_url())
+        try:  # d2's process died a lease ago: its place is free again
+            key = f"{name}:desktops:s1"
+            assert 0 < await admin.pttl(key) <= 90_000
+            await admin.zadd(key, {"d2": 1})
+        finally:
+            await admin.aclose()
+        assert await b.desktop_place("s1", "d4", 2, 90.0) is True
+        assert await a.desktop_place("s1", "d5", 2, 90.0) is False
+    finally:
+        await a.close()
+        await b.close()
