@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import secrets
 import statistics
 import tempfile
@@ -94,15 +95,40 @@ async def logins(cluster: Cluster, agents: int) -> list[str]:
         return cookies
 
 
-async def throughput(cluster: Cluster, desktops: int, seconds: float) -> float:
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (/proc/<pid>/stat)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class Cpu:
+    """CPU seconds the servers and this (client) process used between start and stop: on
+    a two-core machine the load generator competes with the servers for the cores."""
+
+    def __init__(self, cluster: Cluster) -> None:
+        self.pids = [s.proc.pid for s in cluster.servers if s.proc is not None]
+        self.servers = self.client = 0.0
+
+    def start(self) -> None:
+        self.servers = -sum(cpu_seconds(pid) for pid in self.pids)
+        self.client = -time.process_time()
+
+    def stop(self) -> None:
+        self.servers += sum(cpu_seconds(pid) for pid in self.pids)
+        self.client += time.process_time()
+
+
+async def throughput(cluster: Cluster, desktops: int, seconds: float, cpu: Cpu) -> float:
     cookies = await logins(cluster, desktops)
     desks = [Desk() for _ in cookies]
     await asyncio.gather(
         *(d.open(cluster.url, cluster.url, c) for d, c in zip(desks, cookies, strict=True))
     )
+    cpu.start()
     started = time.perf_counter()
     await asyncio.gather(*(d.loop(started + seconds) for d in desks))
     elapsed = time.perf_counter() - started
+    cpu.stop()
     await asyncio.gather(*(d.ws.close() for d in desks if d.ws))
     return sum(d.count for d in desks) / elapsed
 
@@ -141,7 +167,9 @@ async def event_latency(cluster: Cluster, events: int) -> list[float]:
     return sorted(samples)
 
 
-def run(processes: int, desktops: int, seconds: float, events: int) -> tuple[float, list[float]]:
+def run(
+    processes: int, desktops: int, seconds: float, events: int
+) -> tuple[float, list[float], Cpu]:
     name = f"wwe_bench_{secrets.token_hex(4)}"
     with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as admin:
         admin.execute(f'CREATE DATABASE "{name}"'.encode())
@@ -155,20 +183,21 @@ def run(processes: int, desktops: int, seconds: float, events: int) -> tuple[flo
                 processes=processes,
             )
             cluster.start()
+            cpu = Cpu(cluster)
             try:
-                rate = asyncio.run(throughput(cluster, desktops, seconds))
+                rate = asyncio.run(throughput(cluster, desktops, seconds, cpu))
                 latencies = asyncio.run(event_latency(cluster, events)) if processes > 1 else []
             finally:
                 cluster.stop()
     finally:
         with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'.encode())
-    return rate, latencies
+    return rate, latencies, cpu
 
 
 def main(desktops: int, seconds: float, events: int) -> None:
-    one, _ = run(1, desktops, seconds, events)
-    two, latencies = run(2, desktops, seconds, events)
+    one, _, cpu_one = run(1, desktops, seconds, events)
+    two, latencies, cpu_two = run(2, desktops, seconds, events)
     p50 = statistics.median(latencies)
     p99 = latencies[max(0, int(len(latencies) * 0.99) - 1)]
     print(f"{'cluster (through nginx)':<46} {'value':>12}  target")
@@ -176,6 +205,12 @@ def main(desktops: int, seconds: float, events: int) -> None:
     print(f"{'2 processes: agent.getState req/s':<46} {two:>12,.0f}  -")
     print(f"{'2 processes / 1 process':<46} {two / one:>12.2f}  >= 1.6")
     print(f"{'cross-process event p50 / p99 (ms)':<46} {p50:>5.1f} / {p99:>4.1f}  p99 < 10")
+    for label, rate, cpu in (("1 process", one, cpu_one), ("2 processes", two, cpu_two)):
+        per = cpu.servers / (rate * seconds) * 1e6
+        print(
+            f"{f'({label}: server CPU us/request; CPU s servers / client)':<46} "
+            f"{per:>5.0f} / {cpu.servers:.1f} / {cpu.client:.1f}  -"
+        )
 
 
 if __name__ == "__main__":
