@@ -9,16 +9,20 @@ cost of a change does not grow with the number of open desktops.
 from __future__ import annotations
 
 import asyncio
+import logging
+import secrets
+import time
 from collections.abc import Callable
 from typing import Protocol
 
 import msgspec
 
 from ..core.views import AgentSession
-from ..engine import Engine
+from ..engine import DESKTOP_RENEW_SECONDS, Engine
 from .snapshot import snapshot
 
 _encode = msgspec.json.Encoder().encode
+log = logging.getLogger("wwe_host.web")
 
 
 class Member(Protocol):
@@ -95,3 +99,29 @@ class DesktopHub:
     def connections(self, session_id: str) -> int:
         group = self._sessions.get(session_id)
         return len(group.members) if group else 0
+
+
+class DesktopPlace:
+    """A desktop's place among its session's ``max-desktop-connections`` on every process
+    (``Engine.desktop_place``): taken when it connects, renewed by its traffic, given back
+    when it closes."""
+
+    def __init__(self, engine: Engine, session_id: str) -> None:
+        self.engine = engine
+        self.session_id = session_id
+        self.desktop_id = secrets.token_hex(8)
+        self._renewed = time.monotonic()
+
+    async def take(self) -> bool:
+        return await self.engine.desktop_place(self.session_id, self.desktop_id)
+
+    async def renew_when_due(self) -> None:
+        if time.monotonic() - self._renewed >= DESKTOP_RENEW_SECONDS:
+            self._renewed = time.monotonic()
+            await self.take()
+
+    async def give_back(self) -> None:
+        try:
+            await self.engine.desktop_left(self.session_id, self.desktop_id)
+        except Exception:
+            log.exception("desktop of session %s: giving its place back failed", self.session_id)

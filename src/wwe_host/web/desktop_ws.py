@@ -26,8 +26,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import secrets
-import time
 from collections import deque
 from dataclasses import dataclass
 from typing import Any
@@ -36,10 +34,10 @@ import msgspec
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from .. import message_limits
-from ..engine import DESKTOP_RENEW_SECONDS, Engine, FrameHandle
+from ..engine import Engine, FrameHandle
 from ..errors import ApiError, ErrorCode
 from . import desktop_tabs, doors
-from .desktop_hub import DesktopHub, SessionDesktops, snapshot_message
+from .desktop_hub import DesktopHub, DesktopPlace, SessionDesktops, snapshot_message
 
 log = logging.getLogger("wwe_host.web")
 
@@ -529,8 +527,8 @@ async def desktop_socket(websocket: WebSocket) -> None:
     session_id = session.session_id
     connection = DesktopConnection(engine, websocket, session_id)
     connection.desktops = hub.join(session_id, connection)
-    desktop_id = secrets.token_hex(8)  # its place among the session's, across processes
-    if connection.desktops is not None and not await engine.desktop_place(session_id, desktop_id):
+    place = DesktopPlace(engine, session_id)
+    if connection.desktops is not None and not await place.take():
         hub.leave(session_id, connection)
         connection.desktops = None
     if connection.desktops is None:
@@ -549,13 +547,10 @@ async def desktop_socket(websocket: WebSocket) -> None:
     connection.start()
     count = 0
     expired = False
-    renewed = time.monotonic()
     try:
         while True:
             event = await websocket.receive()
-            if time.monotonic() - renewed >= DESKTOP_RENEW_SECONDS:
-                renewed = time.monotonic()
-                await engine.desktop_place(session_id, desktop_id)
+            await place.renew_when_due()
             if event["type"] == "websocket.disconnect":
                 if not connection.closed_by_server:
                     code = int(event.get("code") or 1005)
@@ -590,10 +585,7 @@ async def desktop_socket(websocket: WebSocket) -> None:
         hub.leave(session_id, connection)
         engine.detach(session_id, connection)
         await connection.stop()
-        try:
-            await engine.desktop_left(session_id, desktop_id)
-        except Exception:
-            log.exception("desktop of session %s: giving its place back failed", session_id)
+        await place.give_back()
         if connection.tab is not None:
             try:
                 await engine.tabs.leave(session_id, connection.tab)
