@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import json
 import os
 import socket
 import threading
@@ -237,7 +238,12 @@ class Desktop:
         else:
             offering = page.get_by_role("button", name=button, exact=True)
             card = page.locator("article.interaction").filter(has=offering).first
+        # The picker asks the server for colleagues matching its search field: search for
+        # the target, wait for that answer, then pick it or, if no agent matches, dial it.
+        card.get_by_label("Search agents").fill(target)
         picker = card.get_by_label("Colleague")
+        answered = json.dumps(target.strip())
+        card.locator(f"select[data-answered={answered}]").wait_for(state="attached")
         names = picker.locator("option").evaluate_all("options => options.map(o => o.value)")
         if target in names:
             picker.select_option(target)

@@ -135,6 +135,7 @@ test("the picker asks the server once, then again for what the agent types", asy
   t.mock.timers.tick(SEARCH_WAIT_MS);
   await settle();
   assert.deepEqual(server.asked, ["", "bob"]); // one question for the pause in typing
+  assert.equal(controls.agent.dataset.answered, "bob"); // what testing.Desktop waits for
   assert.deepEqual(controls.agent.children.map((o) => o.value), ["", "bjones", ""]);
   assert.equal(controls.agent.value, "bjones"); // the choice survives the narrower list
 });

@@ -92,6 +92,7 @@ export class TransferControls {
     this.colleagues = Array.isArray(found?.colleagues) ? found.colleagues : [];
     this.more = Boolean(found?.more);
     this.renderChoices();
+    this.agent.dataset.answered = query; // the list shows the answer to this search
   }
 
   renderChoices() {
