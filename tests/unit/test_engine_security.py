@@ -213,3 +213,47 @@ async def test_logins_check_unknown_users_against_a_dummy_and_count_per_address(
         assert throttle.score("user", "jdoe") == 0
     finally:
         await engine.stop()
+
+
+async def test_failed_logins_are_audited_and_counted(tmp_path: Path) -> None:
+    from typing import Any
+
+    from wwe_host.security.logins import LoginThrottled
+
+    engine = await started_engine(tmp_path, make_config())
+    doors: list[tuple[str, str]] = []
+    engine.door_observers.append(lambda door, reason: doors.append((door, reason)))
+    try:
+        with pytest.raises(AuthError):
+            await engine.login("jdoe", "wrong", address="10.0.0.7")
+        with pytest.raises(AuthError):
+            await engine.login("x" * 100, "secret", address="10.0.0.8")
+
+        async def throttled(*args: Any, **kwargs: Any) -> bool:
+            raise LoginThrottled(3.0)
+
+        engine.logins.check = throttled  # type: ignore[method-assign]
+        with pytest.raises(LoginThrottled):
+            await engine.login("asmith", "secret2")
+        await engine.flush_audit()
+        rows = [
+            (e.agent, e.request, e.detail) for e in await engine.store.audit(outcome="refused:auth")
+        ]
+        assert sorted(rows) == sorted(
+            [
+                ("jdoe", "login", "Login of 'jdoe' refused: wrong password (client 10.0.0.7)."),
+                (  # an unknown name is in the detail only, cut to 64 characters
+                    "",
+                    "login",
+                    f"Login of '{'x' * 64}' refused: unknown user name (client 10.0.0.8).",
+                ),
+                (
+                    "asmith",
+                    "login",
+                    f"Login of 'asmith' refused: {LoginThrottled(3.0)} (client unknown).",
+                ),
+            ]
+        )
+        assert doors == [("login", "credentials"), ("login", "credentials"), ("login", "throttled")]
+    finally:
+        await engine.stop()

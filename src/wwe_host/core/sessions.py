@@ -12,7 +12,7 @@ from ..domain import operations as ops
 from ..domain.effects import Effects
 from ..domain.model import AgentSession
 from ..domain.states import LOGOUT, NOT_READY, READY
-from ..security.logins import LoginGuard
+from ..security.logins import LoginGuard, LoginThrottled
 from ..store.base import StoreConflict
 from .frames import Frames
 from .runner import Runner
@@ -25,6 +25,7 @@ log = logging.getLogger("wwe_host.engine")
 
 # The audit outcome of a refused door (docs/architecture.md, "Doors").
 REFUSED_DOOR = "refused:door"
+REFUSED_AUTH = "refused:auth"  # a failed login (audit outcome)
 
 
 class AuthError(Exception):
@@ -66,9 +67,17 @@ class Sessions:
         core = self.state
         agent = core.config.agents.get(username)
         stored = agent.password if agent is not None else None
-        if not await self.logins.check(username, stored, password, address) or agent is None:
+        try:
+            checked = await self.logins.check(username, stored, password, address)
+        except LoginThrottled as throttled:
+            self._refused_login(username, address, "throttled", str(throttled))
+            raise
+        if not checked or agent is None:
+            why = "wrong password" if agent is not None else "unknown user name"
+            self._refused_login(username, address, "credentials", why)
             raise AuthError("Unknown username or wrong password.")
         if "ROLE_AGENT" not in agent.roles:
+            self._refused_login(username, address, "role", "the user does not have ROLE_AGENT")
             raise AuthError(f"User '{username}' does not have ROLE_AGENT.")
         token = secrets.token_urlsafe(32)
         digest = _digest(token)
@@ -127,6 +136,19 @@ class Sessions:
 
         await self.runner.run(store)
         return len(changed)
+
+    def _refused_login(self, username: str, address: str | None, reason: str, why: str) -> None:
+        """Audit and count a refused login (security.md: every refusal, auth included, is in
+        the audit log and the metrics): outcome ``refused:auth``, request ``login``, the
+        user name as typed (at most 64 characters) and the client's address in the detail;
+        counted as a refusal at the ``login`` door with ``reason``."""
+        core = self.state
+        name = username[:64]
+        detail = f"Login of '{name}' refused: {why} (client {address or 'unknown'})."
+        known = name if name in core.config.agents else ""
+        core.audit.append((core.clock(), known, "", "", "login", REFUSED_AUTH, detail, 0.0))
+        for watch in core.door_observers:
+            watch("login", reason)
 
     def refused_door(
         self, door: str, origin: str, reason: str, detail: str, session: AgentSession | None
