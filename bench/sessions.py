@@ -7,7 +7,7 @@ each desktop measures the time from its push to the ``RINGING`` notice on its so
 server's resident memory (VmRSS) is read after the desktops connected and at the end.
 Targets: 10,000 desktops under 1 GiB RSS; one event to each, p99 < 200 ms.
 
-    python bench/sessions.py [--desktops 10000] [--rate 1000]
+    python bench/sessions.py [--desktops 10000] [--rate 100]
 """
 
 from __future__ import annotations
@@ -230,7 +230,7 @@ async def main(desktops: int, rate: float) -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--desktops", type=int, default=10_000)
-    parser.add_argument("--rate", type=float, default=1000.0, help="calls pushed per second")
+    parser.add_argument("--rate", type=float, default=100.0, help="calls pushed per second")
     args = parser.parse_args()
     sys.setrecursionlimit(10_000)
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)

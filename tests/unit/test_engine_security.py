@@ -257,3 +257,24 @@ async def test_failed_logins_are_audited_and_counted(tmp_path: Path) -> None:
         assert doors == [("login", "credentials"), ("login", "credentials"), ("login", "throttled")]
     finally:
         await engine.stop()
+
+
+async def test_a_login_without_role_agent_is_audited(tmp_path: Path) -> None:
+    text = (
+        BASE_INI.format(origins=CRM, read="*", write="*", extra="", delay=0.05, server="")
+        + "\n[agent:viewer]\nfirstname = V\nlastname = W\nemployeeId = 7\npassword = pw\n"
+        + ("roles = ROLE_ADMIN\nnumber = 5009\n")
+    )
+    engine = await started_engine(tmp_path, parse_config(text))
+    try:
+        with pytest.raises(AuthError) as refused:
+            await engine.login("viewer", "pw", address="10.0.0.9")
+        assert str(refused.value) == "User 'viewer' does not have ROLE_AGENT."
+        await engine.flush_audit()
+        (entry,) = await engine.store.audit(outcome="refused:auth")
+        assert (entry.agent, entry.detail) == (
+            "viewer",
+            "Login of 'viewer' refused: the user does not have ROLE_AGENT (client 10.0.0.9).",
+        )
+    finally:
+        await engine.stop()
