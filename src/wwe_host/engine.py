@@ -240,6 +240,7 @@ class Engine:
                 # Once a second, not every round: a look at every session (10,000 of
                 # them cost a few milliseconds), for deadlines counted in minutes.
                 await self.session_registry.check_inactivity()
+                await self.tabs.tick()  # several processes: the leading tab's lease
                 await self.maintenance.tick()
             log_repeats.flush_all()
         except Exception:

@@ -284,3 +284,23 @@ def test_the_desktop_limit_counts_the_desktops_of_both_processes(cluster: Cluste
     finally:
         for tab in tabs:
             tab.close()
+
+
+def test_one_tab_leads_across_the_processes(cluster: Cluster) -> None:
+    first, second = cluster.servers
+    cookie = first.login("ann", "pw")
+    one = Desktop(first.url, cluster.url, cookie)
+    two = Desktop(second.url, cluster.url, cookie)
+    try:
+        one.send({"type": "hello", "tabId": "tab-one", "frames": []})
+        assert one.until(lambda m: m["type"] == "snapshot")["data"]["tabs"] == {
+            "tab-one": "LEADING"
+        }
+        two.send({"type": "hello", "tabId": "tab-two", "frames": []})
+        assert two.until(lambda m: m["type"] == "snapshot")["data"]["tabs"] == {
+            "tab-two": "FOLLOWING"
+        }
+        one.close()  # the leading tab goes: the tab on the other process takes over
+        two.until(lambda m: m["type"] == "snapshot" and m["data"]["tabs"] == {"tab-two": "LEADING"})
+    finally:
+        two.close()

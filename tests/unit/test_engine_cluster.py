@@ -308,3 +308,28 @@ async def test_desktop_places_are_counted_across_processes(cluster: Cluster) -> 
     assert await b.desktop_place(sid, "tab-3")
     await cluster.advance(91)  # tab-2's and tab-3's processes went quiet: leases ended
     assert await a.desktop_place(sid, "tab-4") and await a.desktop_place(sid, "tab-5")
+
+
+async def test_one_tab_leads_across_processes_and_a_dead_leaders_lease_passes(
+    cluster: Cluster,
+) -> None:
+    from wwe_host.core.tabs import LEAD_SECONDS
+    from wwe_host.domain.tabs import FOLLOWING, LEADING
+
+    a, b = await cluster.process(), await cluster.process()
+    _, session = await a.login("jdoe", "secret")
+    sid = session.session_id
+    await cluster.turns()
+    await a.tabs.join(sid, "t1")
+    await b.tabs.join(sid, "t2")  # a tab on the other process: one leader for both
+    await cluster.advance(1)
+    assert (a.tabs.states(sid), b.tabs.states(sid)) == ({"t1": LEADING}, {"t2": FOLLOWING})
+    await a.tabs.leave(sid, "t1")  # the leader goes: B's tab takes over at B's next look
+    await cluster.advance(1)
+    assert b.tabs.states(sid) == {"t2": LEADING}
+    await a.tabs.join(sid, "t3")
+    assert a.tabs.states(sid) == {"t3": FOLLOWING}
+    cluster.engines.remove(b)  # B's process dies: its lease is no longer renewed
+    await cluster.advance(LEAD_SECONDS + 1)
+    assert a.tabs.states(sid) == {"t3": LEADING}
+    cluster.engines.append(b)  # (stopped by the fixture)

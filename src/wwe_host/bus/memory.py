@@ -26,6 +26,7 @@ class MemoryNetwork:
         self.counts: dict[tuple[str, int], int] = {}  # (key, minute) → requests counted
         self.throttle: dict[str, list[float]] = {}  # key → [failures, at, in progress]
         self.desktops: dict[str, dict[str, float]] = {}  # session → desktop → lease until
+        self.leads: dict[str, tuple[str, float]] = {}  # key → (holder, until)
 
     def bus(self) -> MemoryBus:
         bus = MemoryBus(self)
@@ -78,6 +79,20 @@ class MemoryBus:
             return "refuse"
         network.counts[(key, minute)] = count + 1
         return "allow"
+
+    async def lead(self, key: str, candidate: str, seconds: float) -> str | None:
+        network = self.network
+        assert network is not None, "only a shared bus elects across processes"
+        now = network.clock()
+        holder, until = network.leads.get(key, ("", -math.inf))
+        if until > now and holder != candidate:
+            return holder
+        network.leads[key] = (candidate, now + seconds)
+        return candidate
+
+    async def step_down(self, key: str, holder: str) -> None:
+        if self.network is not None and self.network.leads.get(key, ("", 0.0))[0] == holder:
+            del self.network.leads[key]
 
     async def desktop_place(
         self, session_id: str, desktop_id: str, limit: int, lease: float

@@ -96,6 +96,21 @@ end
 return 0
 """
 
+# A lease (the leading desktop tab of a session): taken when free or renewed by its holder
+# for ARGV[2] ms; answers the holder. Given up only by its holder.
+_LEAD = """
+local holder = redis.call('GET', KEYS[1])
+if (not holder) or holder == ARGV[1] then
+  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+  return ARGV[1]
+end
+return holder
+"""
+_STEP_DOWN = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
+return 1
+"""
+
 _encode = msgspec.json.Encoder().encode
 _decode = msgspec.json.Decoder(dict[str, Any]).decode
 
@@ -188,6 +203,24 @@ class RedisBus:
             log.warning("rate limit of %s without the bus (%s)", key, self._explain(problem))
             return "unknown"
         return {0: "ignore", 1: "allow", 2: "refuse"}[int(answer)]
+
+    async def lead(self, key: str, candidate: str, seconds: float) -> str | None:
+        assert self._client is not None, "the bus is not started"
+        try:
+            holder = await self._client.eval(
+                _LEAD, 1, f"{self.namespace}:lead:{key}", candidate, max(1, int(seconds * 1000))
+            )
+        except (RedisError, OSError) as problem:
+            log.warning("lease %s without the bus (%s)", key, self._explain(problem))
+            return None
+        return holder.decode() if isinstance(holder, bytes) else str(holder)
+
+    async def step_down(self, key: str, holder: str) -> None:
+        assert self._client is not None, "the bus is not started"
+        try:
+            await self._client.eval(_STEP_DOWN, 1, f"{self.namespace}:lead:{key}", holder)
+        except (RedisError, OSError) as problem:
+            log.warning("lease %s without the bus (%s)", key, self._explain(problem))
 
     async def desktop_place(
         self, session_id: str, desktop_id: str, limit: int, lease: float

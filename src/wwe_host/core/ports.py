@@ -63,6 +63,16 @@ class EventBus(Protocol):
         self, keys: list[str], succeeded: bool | None, half_life: float, caps: list[float]
     ) -> None: ...
 
+    async def lead(self, key: str, candidate: str, seconds: float) -> str | None:
+        """Make ``candidate`` the holder of ``key`` for ``seconds`` unless another holds it
+        (the holder renews by asking again); answers the holder now, or None when unknown
+        (this process decides alone). Only called when ``shared``."""
+        ...
+
+    async def step_down(self, key: str, holder: str) -> None:
+        """``holder`` gives ``key`` up (nothing happens when another holds it)."""
+        ...
+
     async def desktop_place(
         self, session_id: str, desktop_id: str, limit: int, lease: float
     ) -> bool | None:

@@ -28,6 +28,9 @@ log = logging.getLogger("wwe_host.engine")
 
 # How long the tabs negotiate after the leader went (api-9.md: at most 2 s).
 NEGOTIATION_SECONDS = 1.0
+# Several processes: the leading tab's process holds a lease on the bus this long, renewed
+# every second (``tick``); a process that died loses it within this time.
+LEAD_SECONDS = 5.0
 
 
 @dataclass(slots=True)
@@ -94,7 +97,8 @@ class Tabs:
         tab.connections += 1
         if group.leader is None and (group.timer is None or tab_id == group.previous):
             self._stop_negotiating(group)
-            group.leader = tab_id
+            if await self._may_lead(session_id, tab_id):
+                group.leader = tab_id
         await self._tell(session_id, group, before)
 
     async def leave(self, session_id: str, tab_id: str) -> None:
@@ -107,6 +111,8 @@ class Tabs:
         tab.connections = max(0, tab.connections - 1)
         if tab.connections == 0 and group.leader == tab_id:
             group.leader = None
+            if self.state.bus.shared:
+                await self.state.bus.step_down(_lead_key(session_id), tab_id)
             if group.connected():
                 self._negotiate(session_id, group)
                 group.previous = tab_id
@@ -191,6 +197,40 @@ class Tabs:
 
     # --- the election --------------------------------------------------------------------
 
+    async def _may_lead(self, session_id: str, tab_id: str) -> bool:
+        """Alone, any tab may lead. With several processes, the one whose tab holds the
+        session's lease on the bus leads; the tabs on the others follow."""
+        bus = self.state.bus
+        if not bus.shared:
+            return True
+        holder = await bus.lead(_lead_key(session_id), tab_id, LEAD_SECONDS)
+        return holder is None or holder == tab_id
+
+    async def tick(self) -> None:
+        """Several processes, once a second: a leading tab's process renews its lease (and
+        its tabs follow if another process's tab took it meanwhile); a process whose tabs
+        all follow, not negotiating, lets its last active tab take the lease once it is
+        free (the leader went, or its process died)."""
+        if not self.state.bus.shared:
+            return
+        for session_id, group in list(self._groups.items()):
+            candidate = group.leader or (group.last_active() if group.timer is None else None)
+            if candidate is None:
+                continue
+            before = group.states()
+            leads = await self._may_lead(session_id, candidate)
+            if not self.connected(session_id, candidate):  # it went while the bus answered
+                if leads:
+                    await self.state.bus.step_down(_lead_key(session_id), candidate)
+                continue
+            if self._groups.get(session_id) is not group or group.timer is not None:
+                continue  # a negotiation began while the bus answered
+            group.leader = candidate if leads else None
+            try:
+                await self._tell(session_id, group, before)
+            except Exception:
+                log.exception("telling the tabs of session %s who leads failed", session_id)
+
     def _negotiate(self, session_id: str, group: _Group) -> None:
         self._stop_negotiating(group)
         when = self.state.now() + NEGOTIATION_SECONDS
@@ -210,8 +250,10 @@ class Tabs:
         before = group.states()
         group.timer = None
         group.previous = None
-        group.leader = group.last_active()
         try:
+            candidate = group.last_active()
+            if candidate is not None and await self._may_lead(session_id, candidate):
+                group.leader = candidate
             await self._tell(session_id, group, before)
         except Exception:
             log.exception("telling the tabs of session %s who leads failed", session_id)
@@ -236,3 +278,7 @@ class Tabs:
             fx.notify(session, "tabs", {"tabs": after}, ui_only=True)
 
         await self.runner.run(tell)
+
+
+def _lead_key(session_id: str) -> str:
+    return f"tab-leader:{session_id}"

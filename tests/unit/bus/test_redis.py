@@ -152,3 +152,25 @@ async def test_desktop_places_are_shared_renewed_and_given_back() -> None:
     finally:
         await a.close()
         await b.close()
+
+
+async def test_a_lease_has_one_holder_renewed_and_given_up_by_it_only() -> None:
+    name = namespace()
+    a, _, _ = await started(name)
+    b, _, _ = await started(name)
+    try:
+        assert await a.lead("tab-leader:s1", "t1", 5.0) == "t1"
+        assert await b.lead("tab-leader:s1", "t2", 5.0) == "t1"  # held by another
+        assert await a.lead("tab-leader:s1", "t1", 5.0) == "t1"  # its holder renews
+        await b.step_down("tab-leader:s1", "t2")  # not the holder: nothing happens
+        assert await b.lead("tab-leader:s1", "t2", 5.0) == "t1"
+        await a.step_down("tab-leader:s1", "t1")
+        assert await b.lead("tab-leader:s1", "t2", 5.0) == "t2"
+        admin = aioredis.Redis.from_url(redis_url())
+        try:  # the lease expires by itself (Redis's own clock)
+            assert 0 < await admin.pttl(f"{name}:lead:tab-leader:s1") <= 5000
+        finally:
+            await admin.aclose()
+    finally:
+        await a.close()
+        await b.close()
