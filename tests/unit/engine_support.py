@@ -62,18 +62,32 @@ number = 5002
 """
 
 
+ORIGINS = f"{CRM} (*), {NOTES} (agent.*, interaction.*), {DIALER}"
+
+
+def base_ini(
+    origins: str = ORIGINS,
+    read: str = "*",
+    write: str = "*",
+    extra: str = "",
+    delay: float = 0.05,
+    server: str = "",
+) -> str:
+    """The test configuration's text (BASE_INI filled in), for tests that add sections."""
+    return BASE_INI.format(
+        origins=origins, read=read, write=write, extra=extra, delay=delay, server=server
+    )
+
+
 def make_config(
-    origins: str = f"{CRM} (*), {NOTES} (agent.*, interaction.*), {DIALER}",
+    origins: str = ORIGINS,
     read: str = "*",
     write: str = "*",
     extra: str = "",
     delay: float = 0.05,
     server: str = "",
 ) -> Config:
-    text = BASE_INI.format(
-        origins=origins, read=read, write=write, extra=extra, delay=delay, server=server
-    )
-    return parse_config(text, "<test>")
+    return parse_config(base_ini(origins, read, write, extra, delay, server), "<test>")
 
 
 class FlakyStore(SqliteStore):
@@ -199,12 +213,4 @@ agents = jdoe, asmith
 
 
 def make_queue_config() -> Config:
-    text = BASE_INI.format(
-        origins=f"{CRM} (*), {NOTES} (agent.*, interaction.*), {DIALER}",
-        read="*",
-        write="*",
-        extra="",
-        delay=0.05,
-        server="",
-    )
-    return parse_config(text + QUEUE_INI, "<test>")
+    return parse_config(base_ini() + QUEUE_INI, "<test>")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from engine_support import BASE_INI
+from engine_support import base_ini
 
 from wwe_host.config import Config, parse_config
 
@@ -33,12 +33,7 @@ def outbound_config(tmp_path: Path, delay: float = 0.05, server: str = "") -> Co
     """The engine tests' configuration plus two campaigns, written next to their CSVs."""
     (tmp_path / "spring.csv").write_text(CSV)
     (tmp_path / "push.csv").write_text("phone,name\n+15559001,Pia\n+15559002,Quinn\n")
-    origins = "http://crm.example:9001 (*), http://notes.example:9002 (agent.*, interaction.*), "
-    origins += "http://dialer.example:9003"
-    text = BASE_INI.format(
-        origins=origins,
-        read="*",
-        write="*",
+    text = base_ini(
         extra="service-client-api.workspace-web-content.dial-only = false",
         delay=delay,
         server=server,

@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import jsonschema_rs
 import msgspec
-from engine_support import BASE_INI, CRM, DIALER, NOTES, Agent, started_engine
+from engine_support import DIALER, Agent, base_ini, started_engine
 
 from wwe_host.api.desktop import ACTIONS
 from wwe_host.config import Config, parse_config
@@ -38,15 +38,7 @@ agents = asmith
 def rest_config(
     *, admin_token: str | None = TOKEN, read: str = "*", extra: str = "", delay: float = 0.05
 ) -> Config:
-    values = {
-        "origins": f"{CRM} (*), {NOTES} (agent.*, interaction.*), {DIALER}",
-        "read": read,
-        "write": "*",
-        "extra": extra,
-        "delay": delay,
-        "server": "",  # engine_support's own slot for [wwe-host] options, if it has one
-    }
-    text = BASE_INI.format_map(values)
+    text = base_ini(read=read, extra=extra, delay=delay)
     if admin_token:
         text = text.replace("[wwe-host]\n", f"[wwe-host]\nadmin-token = {admin_token}\n", 1)
     return parse_config(text + QUEUES, "<rest-test>")

@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-from engine_support import BASE_INI, CRM, Agent, Desktop, make_config
+from engine_support import CRM, Agent, Desktop, base_ini, make_config
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -253,7 +253,7 @@ async def test_campaigns_are_refused_on_a_shared_bus(cluster: Cluster, tmp_path:
     with a reason instead of letting two processes hand one record to two agents."""
     (tmp_path / "leads.csv").write_text("phone,name\n+15550101,Ada\n")
     text = (
-        BASE_INI.format(origins=CRM, read="*", write="*", extra="", delay=0.05, server="")
+        base_ini(origins=CRM)
         + f"\n[campaign:leads]\nmode = preview\nagents = jdoe\nrecords = {tmp_path}/leads.csv\n"
     )
     engine = await cluster.process(parse_config(text, str(tmp_path / "wwe.ini")))

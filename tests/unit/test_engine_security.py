@@ -5,7 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from engine_support import BASE_INI, CRM, DIALER, NOTES, Agent, make_config, started_engine
+from engine_support import (
+    CRM,
+    DIALER,
+    NOTES,
+    Agent,
+    base_ini,
+    make_config,
+    started_engine,
+)
 
 from wwe_host.config import parse_config
 from wwe_host.core.time import ManualClock
@@ -189,9 +197,7 @@ async def test_logins_check_unknown_users_against_a_dummy_and_count_per_address(
     tmp_path: Path,
 ) -> None:
     stored = hash_password("secret")
-    text = BASE_INI.format(
-        origins=CRM, read="*", write="*", extra="", delay=0.05, server=""
-    ).replace("password = secret\n", f"password = {stored}\n", 1)
+    text = base_ini(origins=CRM).replace("password = secret\n", f"password = {stored}\n", 1)
     engine = await started_engine(tmp_path, parse_config(text))
     checked: list[str] = []
     verify = engine.logins.verify
@@ -261,7 +267,7 @@ async def test_failed_logins_are_audited_and_counted(tmp_path: Path) -> None:
 
 async def test_a_login_without_role_agent_is_audited(tmp_path: Path) -> None:
     text = (
-        BASE_INI.format(origins=CRM, read="*", write="*", extra="", delay=0.05, server="")
+        base_ini(origins=CRM)
         + "\n[agent:viewer]\nfirstname = V\nlastname = W\nemployeeId = 7\npassword = pw\n"
         + ("roles = ROLE_ADMIN\nnumber = 5009\n")
     )

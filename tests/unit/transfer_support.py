@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from engine_support import BASE_INI, CRM, DIALER, NOTES, Agent, started_engine
+from engine_support import DIALER, Agent, base_ini, started_engine
 
 from wwe_host.config import Config, parse_config
 from wwe_host.engine import Engine, FrameHandle
@@ -34,14 +34,7 @@ PASSWORDS = {"jdoe": "secret", "asmith": "secret2", "bkim": "secret3"}
 
 def three_agents(delay: float = 0.05, bkim: str = "") -> Config:
     """``bkim``: more options of agent bkim (e.g. ``voice.auto-answer = true``)."""
-    text = BASE_INI.format(
-        origins=f"{CRM} (*), {NOTES} (agent.*, interaction.*), {DIALER}",
-        read="*",
-        write="*",
-        extra="service-client-api.workspace-web-content.dial-only = false",
-        delay=delay,
-        server="",
-    )
+    text = base_ini(extra="service-client-api.workspace-web-content.dial-only = false", delay=delay)
     return parse_config(text + THREE_AGENTS.format(bkim=bkim), "<test>")
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from engine_support import BASE_INI, DIALER, Agent, make_config, started_engine
+from engine_support import DIALER, Agent, base_ini, make_config, started_engine
 
 from wwe_host.config import ConfigError, parse_config
 from wwe_host.engine import Engine
@@ -40,14 +40,7 @@ async def _agent(tmp_path: Path, read_allowed: str | None = None) -> tuple[Engin
     extra = APP_OPTIONS
     if read_allowed is not None:
         extra += f"service-client-api.configuration.read-allowed = {read_allowed}\n"
-    text = BASE_INI.format(
-        origins=DIALER,
-        read="*",
-        write="*",
-        extra=extra,
-        delay=0.05,
-        server="admin-token = adm-0123456789abcdef",
-    )
+    text = base_ini(origins=DIALER, extra=extra, server="admin-token = adm-0123456789abcdef")
     # jdoe's section is given again below, with an override: drop the base one.
     start = text.index("[agent:jdoe]")
     end = text.index("[agent:asmith]")

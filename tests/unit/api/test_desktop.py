@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from engine_support import BASE_INI, CRM, DIALER, NOTES, Agent, started_engine
+from engine_support import Agent, base_ini, started_engine
 
 from wwe_host.api.desktop import ACTIONS, COLLEAGUES_SHOWN
 from wwe_host.config import parse_config
@@ -16,14 +16,7 @@ from wwe_host.errors import ApiError, ErrorCode
 
 
 def config_with(extra_agents: int) -> Any:
-    text = BASE_INI.format(
-        origins=f"{CRM} (*), {NOTES}, {DIALER}",
-        read="*",
-        write="*",
-        extra="",
-        delay=0.05,
-        server="",
-    )
+    text = base_ini()
     for n in range(extra_agents):
         text += (
             f"\n[agent:bulk{n:03}]\nfirstname = Bulk\nlastname = Agent {n}\n"
