@@ -304,3 +304,58 @@ def test_one_tab_leads_across_the_processes(cluster: Cluster) -> None:
         two.until(lambda m: m["type"] == "snapshot" and m["data"]["tabs"] == {"tab-two": "LEADING"})
     finally:
         two.close()
+
+
+def test_a_campaign_is_run_by_both_processes_and_no_record_goes_to_two_agents(
+    tmp_path: Path,
+) -> None:
+    """The administrator loads a campaign through one process and starts it through the
+    other; two agents, each on one process, ask for a record at the same moment: each
+    gets a different one, and both processes (and the database) say so."""
+    leads = tmp_path / "leads.csv"
+    leads.write_text("phone,name\n+15550101,Ada\n+15550102,Ben\n+15550103,Cy\n")
+    config = {
+        **CONFIG,
+        "agent:bob": {**CONFIG["agent:ann"], "firstname": "Bob", "number": "5002"},
+        "campaign:leads": {"agents": "ann, bob", "records": str(leads)},
+    }
+    with throwaway_database_sync() as database:
+        made = Cluster(
+            config_text(config), tmp_path / "cluster", database=database, bus=redis_url()
+        )
+        try:
+            made.start()
+            first, second = made.servers
+            rest(first.url, "POST", "/campaigns/leads/load")
+            assert rest(second.url, "POST", "/campaigns/leads/start")["status"] == "RUNNING"
+            assert rest(first.url, "GET", "/campaigns")["campaigns"][0]["status"] == "RUNNING"
+            desktops = [
+                Desktop(server.url, made.url, server.login(name, "pw"))
+                for server, name in ((first, "ann"), (second, "bob"))
+            ]
+            for desktop in desktops:
+                desktop.hello()
+            for desktop in desktops:  # both asked before either is answered
+                desktop.send(
+                    {
+                        "type": "action",
+                        "ref": "take",
+                        "op": "outbound",
+                        "args": {"request": "getPreviewRecord", "params": ["leads"]},
+                    }
+                )
+            for desktop in desktops:
+                taken = desktop.until(lambda m: m["type"] == "action.result" and m["ref"] == "take")
+                assert taken["ok"], taken
+            for server in (first, second):
+                shown = [
+                    (r["agent"], r["phone"])
+                    for r in rest(server.url, "GET", "/campaigns/leads/records")["records"]
+                    if r["status"] == "PREVIEW"
+                ]
+                assert sorted(agent for agent, _ in shown) == ["ann", "bob"], shown
+                assert len({phone for _, phone in shown}) == 2, shown
+            for desktop in desktops:
+                desktop.close()
+        finally:
+            made.stop()

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import sqlite3
+import uuid
 from pathlib import Path
 from typing import Any
 
+from wwe_host.api.desktop import ACTIONS
 from wwe_host.config import Config, parse_config
 from wwe_host.core.time import ManualClock, ManualScheduler, Scheduler
+from wwe_host.domain.model import QueuedItem
 from wwe_host.engine import Engine, FrameHandle
 from wwe_host.store.base import Changes
 from wwe_host.store.sqlite import SqliteStore
@@ -214,3 +217,23 @@ agents = jdoe, asmith
 
 def make_queue_config() -> Config:
     return parse_config(base_ini() + QUEUE_INI, "<test>")
+
+
+async def set_state(engine: Engine, agent: Agent, name: str) -> None:
+    """The agent picks a state in the desktop's menu (``operationName``, e.g. ``Ready``)."""
+    await engine.agent_operation(
+        agent.session_id, lambda call: ACTIONS["setState"](call, {"operationName": name})
+    )
+
+
+def call_item(engine: Engine, ani: str) -> QueuedItem:
+    """A voice call from ``ani`` waiting for an agent (a queue's item)."""
+    return QueuedItem(
+        item_id=uuid.uuid4().hex,
+        queue="",
+        media="voice",
+        sender=ani,
+        enqueued_at=engine.now(),
+        call_uuid=uuid.uuid4().hex.upper(),
+        user_data={"Source": "test"},
+    )

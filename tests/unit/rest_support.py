@@ -12,7 +12,6 @@ import jsonschema_rs
 import msgspec
 from engine_support import DIALER, Agent, base_ini, started_engine
 
-from wwe_host.api.desktop import ACTIONS
 from wwe_host.config import Config, parse_config
 from wwe_host.engine import Engine
 from wwe_host.web import rest
@@ -87,12 +86,6 @@ def assert_error(response: httpx.Response, status: int, code: str, *words: str) 
         assert word in message, message
     assert "Traceback" not in message
     return message
-
-
-async def set_state(engine: Engine, agent: Agent, name: str) -> None:
-    await engine.agent_operation(
-        agent.session_id, lambda call: ACTIONS["setState"](call, {"operationName": name})
-    )
 
 
 async def watching(agent: Agent) -> str:

@@ -7,19 +7,30 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
-from engine_support import CRM, Agent, Desktop, base_ini, make_config
+from engine_support import (
+    CRM,
+    DIALER,
+    Agent,
+    Desktop,
+    call_item,
+    make_config,
+    make_queue_config,
+    set_state,
+)
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from outbound_support import outbound_config
 
 from wwe_host.bus.memory import MemoryNetwork
-from wwe_host.config import Config, parse_config
+from wwe_host.config import Config
 from wwe_host.core.frames import EMBEDDER_SECTION as EMBEDDER
 from wwe_host.core.time import ManualClock, ManualScheduler
 from wwe_host.engine import Engine
-from wwe_host.errors import ApiError, ErrorCode
 from wwe_host.store.memory import MemoryStore
 
 
@@ -248,19 +259,122 @@ async def test_a_far_end_answers_once_and_also_when_its_process_died(cluster: Cl
     assert stored is not None and stored.session.interactions[second].state == "TALKING"
 
 
-async def test_campaigns_are_refused_on_a_shared_bus(cluster: Cluster, tmp_path: Any) -> None:
-    """Campaign records are not mirrored between processes yet: loading one is refused
-    with a reason instead of letting two processes hand one record to two agents."""
-    (tmp_path / "leads.csv").write_text("phone,name\n+15550101,Ada\n")
-    text = (
-        base_ini(origins=CRM)
-        + f"\n[campaign:leads]\nmode = preview\nagents = jdoe\nrecords = {tmp_path}/leads.csv\n"
+async def test_two_processes_never_hand_one_campaign_record_to_two_agents(
+    cluster: Cluster, tmp_path: Path
+) -> None:
+    """Campaigns loaded and started through different processes; two agents on two
+    processes take a record at the same moment (neither has seen the other's yet): the
+    second commit is refused as stale, runs again on the campaign as stored, and takes
+    another record."""
+    config = outbound_config(tmp_path)
+    a, b = await cluster.process(config), await cluster.process(config)
+    await a.outbound.command("spring", "load")
+    await b.outbound.command("spring", "start")  # B takes A's load from the store
+    await cluster.turns()
+    assert a.outbound.view("spring")["status"] == "RUNNING"
+    jdoe, asmith = await Agent.login(a), await Agent.login(b, "asmith", "secret2")
+    await cluster.turns()
+    on_a, on_b = await jdoe.frame("Dialer", DIALER), await asmith.frame("Dialer", DIALER)
+    taken = await asyncio.gather(
+        jdoe.ok(on_a, "outbound.getPreviewRecord", "spring"),
+        asmith.ok(on_b, "outbound.getPreviewRecord", "spring"),
     )
-    engine = await cluster.process(parse_config(text, str(tmp_path / "wwe.ini")))
-    with pytest.raises(ApiError) as refused:
-        await engine.outbound.command("leads", "load")
-    assert refused.value.code == ErrorCode.INVALID_STATE
-    assert "run on one server process in this version" in refused.value.message
+    await cluster.turns()
+    held = {
+        engine: [
+            (r["phone"], r["agent"])
+            for r in engine.outbound.records("spring")
+            if r["status"] == "PREVIEW"
+        ]
+        for engine in (a, b)
+    }
+    assert held[a] == held[b]  # both processes mirror the same campaign
+    assert sorted(agent for _, agent in held[a]) == ["asmith", "jdoe"]
+    assert len({phone for phone, _ in held[a]}) == 2  # two records, one each
+    fields = [
+        await jdoe.ok(on_a, "outbound.getRecordFields", taken[0]),
+        await asmith.ok(on_b, "outbound.getRecordFields", taken[1]),
+    ]
+    assert fields[0]["name"] != fields[1]["name"]
+    stored = await cluster.store.load_outbound()
+    assert sorted(r.agent or "" for r in stored.records if r.status == "PREVIEW") == [
+        "asmith",
+        "jdoe",
+    ]
+
+
+async def test_a_reschedule_comes_due_once_across_processes(
+    cluster: Cluster, tmp_path: Path
+) -> None:
+    config = outbound_config(tmp_path)
+    a, b = await cluster.process(config), await cluster.process(config)
+    await a.outbound.command("spring", "load")
+    await a.outbound.command("spring", "start")
+    jdoe = await Agent.login(a)
+    frame = await jdoe.frame("Dialer", DIALER)
+    iid = await jdoe.ok(frame, "outbound.getPreviewRecord", "spring")
+    await jdoe.ok(frame, "outbound.callPreviewRecord", iid, 1)
+    await jdoe.ok(frame, "outbound.setCallResult", iid, "Busy")
+    due = datetime.fromtimestamp(cluster.clock() + 3600)
+    when = f"{due.month}/{due.day}/{due.year} {due.hour}:{due.minute}"
+    await jdoe.ok(frame, "outbound.rescheduleRecord", iid, 1, when, "Campaign")
+    await jdoe.subscribe(frame, "outbound")
+    await cluster.turns()
+    armed = [e for e in (a, b) if any(k[0] == "outbound" for k in e.state.timers)]
+    assert armed == [a, b]  # B armed it from A's message
+    await cluster.advance(3700)
+    assert jdoe.desktop.event_types(frame.record.frame_id, "outbound") == ["RECORD_DUE"]
+
+
+async def test_campaign_changes_missed_on_the_bus_are_taken_from_the_store(
+    cluster: Cluster, tmp_path: Path
+) -> None:
+    config = outbound_config(tmp_path)
+    a, b = await cluster.process(config), await cluster.process(config)
+    await b.bus.close()  # B hears nothing for a while
+    await a.outbound.command("spring", "load")
+    await cluster.turns()
+    assert b.outbound.book.campaigns == {}
+    await b.runner.refresh()  # its look every 2 s
+    assert b.outbound.view("spring")["status"] == "LOADED"
+    assert len(b.outbound.records("spring")) == 4
+    # A message after a gap is not applied over it: the state is taken whole instead.
+    version = b.commits.outbound_version
+    b.outbound.take_remote(
+        {
+            "version": version + 5,
+            "campaigns": [],
+            "unloaded": ["spring"],
+            "records": [],
+            "doNotCall": {},
+        }
+    )
+    await cluster.turns()
+    assert b.outbound.view("spring")["status"] == "LOADED"
+    assert b.commits.outbound_version == version
+
+
+async def test_a_queued_call_is_offered_once_when_agents_on_two_processes_become_ready(
+    cluster: Cluster,
+) -> None:
+    """Both processes see the waiting call; both agents become ready at the same moment,
+    each on their process, and each process offers the call: the second commit takes an
+    item that is not queued any more, is refused, and runs again on the queue as stored."""
+    config = make_queue_config()
+    a, b = await cluster.process(config), await cluster.process(config)
+    jdoe, asmith = await Agent.login(a), await Agent.login(b, "asmith", "secret2")
+    item = call_item(a, "444")
+    await a.run(lambda fx: a.deliver(fx, "queue:sales", item))
+    await cluster.turns()
+    assert [i.item_id for i in b.queued()] == [item.item_id]
+    await asyncio.gather(set_state(a, jdoe, "Ready"), set_state(b, asmith, "Ready"))
+    await cluster.turns()
+    offered = [
+        agent.engine.session_by_id(agent.session_id).interactions  # type: ignore[union-attr]
+        for agent in (jdoe, asmith)
+    ]
+    assert sorted(len(found) for found in offered) == [0, 1]  # one agent got it
+    assert a.queued() == [] and b.queued() == [] and await cluster.store.load_queue() == []
 
 
 async def test_inactivity_seen_on_another_process_keeps_the_agent_logged_in(

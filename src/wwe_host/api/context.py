@@ -32,8 +32,9 @@ class OutboundCampaigns(Protocol):
         book's durable copy follows once the operation commits."""
         ...
 
-    def shown(self, record: CampaignRecord) -> bool:
-        """Whether the record's preview is still in its agent's session."""
+    def shown(self, fx: Effects, record: CampaignRecord) -> bool:
+        """Whether the record's preview is still in its agent's session (a "no" that
+        the operation in ``fx`` relies on is checked at its commit)."""
         ...
 
     def arm_due(self, record: CampaignRecord) -> None:

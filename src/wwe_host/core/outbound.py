@@ -5,11 +5,16 @@ The book (domain/outbound.py) changes only inside operations, which record the w
 new records in ``fx.outbound``; the runner commits them with everything else. This part
 keeps the durable copy of each record: a failed commit puts the book back to it
 (docs/architecture.md, "A failed commit changes nothing").
+
+With several processes every process keeps the whole book: the outbound state is one
+versioned unit in the store (a commit made on an older version is refused, and the
+operation runs again on the state as stored), each commit's outbound changes travel with
+its message on the bus, and a process that finds itself behind takes the state as stored
+(docs/architecture.md, "Several processes").
 """
 
 from __future__ import annotations
 
-import functools
 import uuid
 from typing import Any
 
@@ -30,11 +35,20 @@ from ..domain.outbound import (
     OutboundChanges,
 )
 from ..errors import ApiError, ErrorCode
-from ..store.base import Changes, decode_campaign, decode_campaign_record, encode_record
+from ..store.base import (
+    Changes,
+    OutboundState,
+    decode_campaign,
+    decode_campaign_record,
+    encode_record,
+)
+from .ports import Message
 from .runner import Runner
 from .state import CoreState
 
 TIMER_KIND = "outbound"
+# How long a process that claimed a reschedule coming due holds it (the others skip it).
+CLAIM_SECONDS = 60.0
 
 
 def _new_id() -> str:
@@ -51,7 +65,8 @@ class Outbound:
         self._campaigns: dict[str, bytes] = {}
         self._records: dict[tuple[str, int], bytes] = {}
         self._do_not_call: set[str] = set()
-        previous = runner.commits.on_failure
+        commits = runner.commits
+        previous, written = commits.on_failure, commits.on_written
 
         def failed(batch: Changes, problem: BaseException) -> None:
             if previous is not None:
@@ -59,18 +74,21 @@ class Outbound:
             if batch.outbound:
                 self._rollback(batch.outbound)
 
-        runner.commits.on_failure = failed
+        def kept(batch: Changes) -> None:
+            if written is not None:
+                written(batch)
+            if batch.outbound:
+                self._kept(batch.outbound)
+
+        commits.on_failure, commits.on_written = failed, kept
+        runner.outbound = self
 
     # --- durable copy ---------------------------------------------------------------------
 
     def changes(self, fx: Effects) -> OutboundChanges:
-        out = fx.outbound
-        if not any(
-            isinstance(a, functools.partial) and a.args and a.args[0] is out
-            for a in fx.after_commit
-        ):
-            fx.after_commit.append(functools.partial(self._kept, out))
-        return out
+        """Where an operation records its outbound changes (they are durable, and this
+        part's copy of them kept, once its batch is written)."""
+        return fx.outbound
 
     def _kept(self, out: OutboundChanges) -> None:
         for name in out.unloaded:
@@ -104,23 +122,103 @@ class Outbound:
 
     async def load(self) -> None:
         """Take the campaigns as stored (at start) and arm the reschedules' timers."""
-        stored = await self.state.store.load_outbound()
-        self.book = book = Book(_new_id)
+        self._take(await self.state.store.load_outbound())
+
+    def _take(self, stored: OutboundState) -> None:
+        """Make ``stored`` the book and its durable copy (in place: the book object is
+        held by whoever reads it) and arm the timers of its reschedules."""
+        book = self.book
         book.campaigns = {c.name: c for c in stored.campaigns}
         book.records = {r.key: r for r in stored.records}
         book.do_not_call = set(stored.do_not_call)
         self._campaigns = {c.name: encode_record(c) for c in stored.campaigns}
         self._records = {r.key: encode_record(r) for r in stored.records}
         self._do_not_call = set(stored.do_not_call)
+        self.runner.commits.outbound_version = stored.version
         for record in stored.records:
             if record.status == SCHEDULED and record.due_at is not None:
                 self._arm(record.key, record.due_at)
 
+    # --- several processes (core/runner.py Mirrored) --------------------------------------
+
+    def published(self, batch: Changes) -> Message:
+        """What ``batch`` wrote of the outbound state, whole, and the version it made."""
+        out = batch.outbound
+        return {
+            "version": batch.outbound_version + 1,
+            "campaigns": [encode_record(c).decode() for c in out.campaigns.values()],
+            "unloaded": sorted(out.unloaded),
+            "records": [encode_record(r).decode() for r in out.records.values()],
+            "doNotCall": out.do_not_call,
+        }
+
+    def take_remote(self, part: Message) -> None:
+        """Another process wrote the outbound state: take its changes when they come right
+        after the version held here; an older or repeated one is ignored; after a gap
+        (a message lost) take the state as stored. Changes of this process not yet
+        durable are never overwritten: their commit names the old version, is refused,
+        and runs again on the state as stored."""
+        commits = self.runner.commits
+        version, held = int(part["version"]), commits.outbound_version
+        if version <= held or commits.pending_parts()[1]:
+            return
+        if version > held + 1:
+            self.state.spawn(self.refresh())
+            return
+        changes = OutboundChanges(
+            campaigns={c.name: c for c in map(decode_campaign, part["campaigns"])},
+            unloaded=set(part["unloaded"]),
+            records={r.key: r for r in map(decode_campaign_record, part["records"])},
+            do_not_call=dict(part["doNotCall"]),
+        )
+        book = self.book
+        for name in changes.unloaded:
+            book.campaigns.pop(name, None)
+            book.records = {k: r for k, r in book.records.items() if k[0] != name}
+            self._cancel_timers(name)
+        book.campaigns.update(changes.campaigns)
+        book.records.update(changes.records)
+        for phone, on in changes.do_not_call.items():
+            (book.do_not_call.add if on else book.do_not_call.discard)(phone)
+        self._kept(changes)
+        for record in changes.records.values():
+            if record.status == SCHEDULED and record.due_at is not None:
+                self._arm(record.key, record.due_at)
+        commits.outbound_version = version
+
+    async def caught_up(self) -> None:
+        """With several processes, before an administrator's read or command: what was
+        done a moment ago through another process may not be mirrored here yet."""
+        if self.state.bus.shared:
+            await self.refresh()
+
+    async def refresh(self) -> None:
+        """Take the outbound state as stored when it is newer than the one held here and
+        this process has no outbound change on its way to the store."""
+        commits, store = self.runner.commits, self.state.store
+        if commits.pending_parts()[1] or await store.outbound_version() <= commits.outbound_version:
+            return
+        stored = await store.load_outbound()
+        if commits.pending_parts()[1] or stored.version <= commits.outbound_version:
+            return
+        self._take(stored)
+
     # --- reschedules ----------------------------------------------------------------------
 
-    def shown(self, record: CampaignRecord) -> bool:
-        session = self.state.live_session(record.agent or "")
-        return session is not None and record.interaction_id in session.interactions
+    def shown(self, fx: Effects, record: CampaignRecord) -> bool:
+        """Whether the record's preview is in its agent's session. With several processes
+        the copy here may be a moment behind the store (a preview shown through another
+        process): a "no" is noted in ``fx`` as relied on, so that the commit is refused if
+        the session is not so in the store, and the operation runs again on it."""
+        username = record.agent or ""
+        session = self.state.live_session(username)
+        if session is not None and record.interaction_id in session.interactions:
+            return True
+        if self.state.bus.shared:
+            session_id = session.session_id if session is not None else None
+            version = self.runner.commits.versions.get(session_id or "", 0)
+            fx.relied_on.append((username, session_id, version))
+        return False
 
     def arm_due(self, record: CampaignRecord) -> None:
         key, due = record.key, record.due_at
@@ -141,6 +239,11 @@ class Outbound:
         timers[(TIMER_KIND, name)] = self.state.scheduler.call_at(due, fire)
 
     async def _came_due(self, key: tuple[str, int], due: float) -> None:
+        """Offer a record that came due again; every process armed the timer, the first
+        to claim it runs it (core/ports.py EventBus.claim)."""
+        if not await self.state.bus.claim(f"outbound:{key[0]}:{key[1]}:{due}", CLAIM_SECONDS):
+            return
+
         def offer(fx: Effects) -> None:
             record = self.book.records.get(key)
             if record is None or record.status != SCHEDULED or record.due_at != due:
@@ -216,14 +319,7 @@ class Outbound:
             "stop": self._stop,
             "unload": self._unload,
         }[action]
-        if action == "load" and self.state.bus.shared:
-            # Campaign records are not versioned nor mirrored between processes yet: two
-            # processes could hand one record to two agents. Refused rather than risked.
-            raise ApiError(
-                ErrorCode.INVALID_STATE,
-                f"Campaign '{name}' cannot be loaded: outbound campaigns run on one server "
-                "process in this version, and this server shares its bus with others.",
-            )
+        await self.caught_up()
         await self.runner.run(lambda fx: operation(fx, name))
         return self.view(name)
 
@@ -298,7 +394,7 @@ class Outbound:
         campaign = self._loaded(name)
         if campaign.status == RUNNING:
             raise ApiError(ErrorCode.INVALID_STATE, f"Campaign '{name}' is RUNNING: stop it first.")
-        if any(r.status == PREVIEW and self.shown(r) for r in self.book.records_of(name)):
+        if any(r.status == PREVIEW and self.shown(fx, r) for r in self.book.records_of(name)):
             raise ApiError(
                 ErrorCode.INVALID_STATE,
                 f"Campaign '{name}' has records shown to agents: they must close them first.",
@@ -306,6 +402,10 @@ class Outbound:
         for session in self._sessions(campaign):
             previews.tell(fx, session, "CAMPAIGN_UNLOADED", campaign=campaign)
         self.book.unload(self.changes(fx), name)
+        self._cancel_timers(name)
+
+    def _cancel_timers(self, name: str) -> None:
+        """The reschedules of an unloaded campaign will not come due."""
         for record_key in [k for k in self.state.timers if k[0] == TIMER_KIND]:
             if record_key[1].startswith(f"{name}:"):
                 self.state.timers.pop(record_key).cancel()

@@ -69,6 +69,18 @@ class Router(Protocol):
     ) -> tuple[AgentSession, Interaction] | None: ...
 
 
+class Mirrored(Protocol):
+    """A part besides the sessions that every process keeps whole and others change too
+    (the outbound campaigns, ``core/outbound.py``): what a commit wrote of it is published
+    with the commit's message; a newer version taken from another process or the store."""
+
+    def published(self, batch: Changes) -> Message: ...
+
+    def take_remote(self, part: Message) -> None: ...
+
+    async def refresh(self) -> None: ...
+
+
 class Runner:
     """Runs operations as units of work. It promises: the notices, timers and e-mails of
     an operation take effect only once its changes are durable; a failed commit raises
@@ -87,6 +99,8 @@ class Runner:
         # A session was taken from another process: re-arm what it holds (the engine sets
         # this: toasts' auto-close, so a timer outlives the process that armed it).
         self.on_mirrored: Callable[[str], None] = lambda session_id: None
+        # The outbound campaigns, when they are mirrored (they set it).
+        self.outbound: Mirrored | None = None
 
     def bind(self, sessions: SessionIndex, frames: FrameIndex, router: Router) -> None:
         """Give the runner the parts it restores and drains (they need it to run)."""
@@ -203,10 +217,25 @@ class Runner:
         self._take(session_id, stored)
         return self.state.sessions.get(session_id)
 
-    async def _reload(self, session_ids: list[str]) -> None:
-        """Another writer changed these sessions: take them as the store has them now."""
-        for session_id in session_ids:
+    async def _reload(self, conflict: StoreConflict) -> None:
+        """Another writer changed what ``conflict`` names: take it as the store has it now."""
+        for session_id in conflict.session_ids:
             self._take(session_id, await self.state.store.load_session(session_id))
+        if conflict.queue:
+            await self._reload_queue()
+        if conflict.outbound and self.outbound is not None:
+            await self.outbound.refresh()
+
+    async def _reload_queue(self) -> None:
+        """Take the queue as stored, unless this process changed it meanwhile (that commit
+        is refused in turn if it took an item another writer took)."""
+        if self.commits.pending_parts()[0]:
+            return
+        queue = await self.state.store.load_queue()
+        if self.commits.pending_parts()[0]:
+            return
+        self.state.queue = queue
+        self.state.durable_queue = list(queue)
 
     def _take(self, session_id: str, stored: StoredSession | None) -> bool:
         """Make ``stored`` (None: no such session any more) the cached session, unless this
@@ -252,6 +281,7 @@ class Runner:
         for mail in fx.outbox:
             mail.setdefault("messageId", uuid.uuid4().hex)
             mail["status"] = "pending" if self.mail else "kept"
+        batch: Changes | None = None  # the batch that made them durable
         if fx.dirty or fx.ended or fx.outbox or fx.queued or fx.dequeued or fx.outbound:
             ended = set(fx.ended)
             changes = Changes(
@@ -261,13 +291,14 @@ class Runner:
                 queued=fx.queued,
                 dequeued=fx.dequeued,
                 outbound=fx.outbound,
+                relied_on=fx.relied_on,
             )
             if state.audit:
                 changes.audit, state.audit = state.audit, []
             try:
-                await self.commits.commit(changes)
+                batch = await self.commits.commit(changes)
             except StoreConflict as conflict:
-                await self._reload(conflict.session_ids)
+                await self._reload(conflict)
                 raise
             except Exception as problem:
                 because = f" ({problem.reason})" if isinstance(problem, StoreError) else ""
@@ -287,7 +318,10 @@ class Runner:
         for session_id in fx.ended:
             self.sessions.forget(session_id)
         if state.bus.shared:
-            state.bus.publish(self._change_message(fx))
+            message = self._change_message(fx)
+            if fx.outbound and batch is not None and self.outbound is not None:
+                message["outbound"] = self.outbound.published(batch)
+            state.bus.publish(message)
         if self.mail is not None:
             for mail in fx.outbox:
                 state.spawn(self._send_mail(self.mail, mail))
@@ -352,6 +386,9 @@ class Runner:
             for queue in ("queue", "durable_queue"):
                 kept = [i for i in getattr(state, queue) if i.item_id not in gone | fresh]
                 setattr(state, queue, kept + [i for i in added if i.item_id not in gone])
+        part = message.get("outbound")
+        if part and self.outbound is not None:
+            self.outbound.take_remote(part)
         for notice in message.get("notices", ()):
             self._publish(Notice(*notice), remote=True)
 
@@ -367,14 +404,16 @@ class Runner:
     async def resync(self) -> None:
         """Messages from other processes were lost: take what changed from the store."""
         await self.refresh()
-        self.state.queue = await self.state.store.load_queue()
-        self.state.durable_queue = list(self.state.queue)
+        await self._reload_queue()
 
     async def refresh(self, only: str | None = None) -> int:
         """Compare the cached sessions' versions with the store's and take every session
-        that changed elsewhere (or ``only`` that one): a message lost on the bus, or never
-        sent by a process that died, is made up for. Returns how many were taken."""
+        that changed elsewhere (or ``only`` that one), and the outbound campaigns: a
+        message lost on the bus, or never sent by a process that died, is made up for.
+        Returns how many sessions were taken."""
         store = self.state.store
+        if only is None and self.outbound is not None:
+            await self.outbound.refresh()
         pending = self.commits.pending_sessions()
         if only is not None:
             stored = await store.load_session(only)

@@ -42,6 +42,10 @@ class Effects:
     outbound: OutboundChanges = field(default_factory=OutboundChanges)
     # Run only once the changes are durable (timers to arm): a failed commit drops them.
     after_commit: list[Callable[[], None]] = field(default_factory=list)
+    # Other agents' sessions the operation decided on without changing them, as
+    # (user name, session id or None for none, version): with several processes its
+    # commit is refused if one of them is not so in the store any more (store/base.py).
+    relied_on: list[tuple[str, str | None, int]] = field(default_factory=list)
 
     def touch(self, session: AgentSession) -> None:
         self.dirty[session.session_id] = session

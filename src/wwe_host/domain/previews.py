@@ -97,15 +97,16 @@ def has_open_preview(book: Book, session: AgentSession, campaign: str) -> bool:
     )
 
 
-Shown = Callable[[CampaignRecord], bool]
-"""Whether a record in PREVIEW is still shown: its agent's session holds its preview."""
+Shown = Callable[[Effects, CampaignRecord], bool]
+"""Whether a record in PREVIEW is still shown: its agent's session holds its preview (the
+operation in ``fx`` decides on that session: core/outbound.py notes it there)."""
 
 
 def release_stale(fx: Effects, book: Book, shown: Shown, now: float) -> None:
     """Records whose preview is gone (marked done without a call, reject or cancel, or the
     agent's session ended) return to their campaign."""
     for record in list(book.records.values()):
-        if record.status == PREVIEW and not shown(record):
+        if record.status == PREVIEW and not shown(fx, record):
             book.return_to_campaign(fx.outbound, record)
             book.put(fx.outbound, record, now)
 

@@ -62,25 +62,36 @@ class OutboundState(NamedTuple):
     campaigns: list[Campaign]
     records: list[CampaignRecord]
     do_not_call: list[str]
+    # How many commits have changed the outbound state (all of it is one versioned unit).
+    version: int = 0
 
 
 class StoreConflict(ApiError):
     """A commit named a version that a session record no longer has: another process
-    changed (or ended) it since this one loaded it. Nothing of the commit was written.
+    changed (or ended) it since this one loaded it; or it took a queued item off the queue
+    that is not there any more (``queue``); or it changed the outbound campaigns from a
+    version they are no longer at (``outbound``). Nothing of the commit was written.
 
     Not a failure of the store (``/healthz`` stays ok): the writer reloads the records
-    named in ``session_ids`` and whoever asked may retry (UNAVAILABLE, REST 503)."""
+    named in ``session_ids`` (and the queue, the campaigns) and whoever asked may retry
+    (UNAVAILABLE, REST 503)."""
 
-    def __init__(self, session_ids: list[str]) -> None:
+    def __init__(
+        self, session_ids: list[str], *, queue: bool = False, outbound: bool = False
+    ) -> None:
         super().__init__(
             ErrorCode.UNAVAILABLE,
             "The change conflicted with a newer change of the same session; "
             "nothing was changed. Retry.",
         )
         self.session_ids = session_ids
+        self.queue = queue
+        self.outbound = outbound
 
     def __str__(self) -> str:
-        return f"stale version of session(s) {', '.join(self.session_ids)}"
+        stale = [f"session(s) {', '.join(self.session_ids)}"] if self.session_ids else []
+        stale += ["queued item(s)"] * self.queue + ["outbound campaigns"] * self.outbound
+        return f"stale version of {' and '.join(stale) or 'nothing named'}"
 
 
 @dataclass(slots=True)
@@ -94,6 +105,13 @@ class Changes:
     outbox_status: list[tuple[str, str]] = field(default_factory=list)  # (messageId, status)
     # Outbound campaigns (domain/outbound.py): whole records, written in the same commit.
     outbound: OutboundChanges = field(default_factory=OutboundChanges)
+    # The version the outbound state is at in the store, as the writer believes: a commit
+    # with outbound changes writes it + 1, or is refused as stale (GroupCommit fills it).
+    outbound_version: int = 0
+    # Sessions the batch decided on without writing them (Effects.relied_on): each must
+    # be in the store as named, (user name, session id or None for none, version), or the
+    # commit is refused (StoreConflict naming the session).
+    relied_on: list[tuple[str, str | None, int]] = field(default_factory=list)
     # The sessions encoded when the batch was handed to the store: exactly what is written,
     # and what becomes the durable copy once the commit succeeds (GroupCommit fills it).
     frozen: dict[str, bytes] = field(default_factory=dict)
@@ -124,7 +142,8 @@ class Changes:
         self.sessions.extend(
             s for s in other.sessions if s.session_id not in known and s.session_id not in ended
         )
-        for name in ("ended", "outbox", "audit", "queued", "dequeued", "outbox_status"):
+        names = ("ended", "outbox", "audit", "queued", "dequeued", "outbox_status", "relied_on")
+        for name in names:
             getattr(self, name).extend(getattr(other, name))
         self.outbound.merge(other.outbound)
 
@@ -138,6 +157,20 @@ class Changes:
             or self.dequeued
             or self.outbound
         )
+
+
+def unlike_relied_on(
+    relied_on: list[tuple[str, str | None, int]], stored: dict[str, tuple[str, int]]
+) -> list[str]:
+    """The sessions (ids) that are not in the store as ``relied_on`` names them, given what
+    the store holds of those agents (user name → session id, version): the ones to reload."""
+    stale: list[str] = []
+    for username, session_id, version in relied_on:
+        now = stored.get(username)
+        if now == ((session_id, version) if session_id is not None else None):
+            continue
+        stale.extend(sid for sid in (session_id, now and now[0]) if sid and sid not in stale)
+    return stale
 
 
 class Store(Protocol):
@@ -169,7 +202,9 @@ class Store(Protocol):
         """Write all of ``changes`` or nothing; return only once it is durable. A store
         that cannot write raises ``StoreError`` (store/health.py); a record whose version
         is not the one ``changes.versions`` names raises ``StoreConflict`` (nothing is
-        written: a record expected at 0 must not exist, one ended must be at its version)."""
+        written: a record expected at 0 must not exist, one ended must be at its version),
+        and so do a dequeued item that is not queued (after the batch's own ``queued``)
+        and outbound changes made on another version than ``changes.outbound_version``."""
         ...
 
     async def outbox(self) -> list[dict[str, Any]]: ...
@@ -192,7 +227,12 @@ class Store(Protocol):
         ...
 
     async def load_outbound(self) -> OutboundState:
-        """The loaded campaigns, their records and the do-not-call list, as stored."""
+        """The loaded campaigns, their records and the do-not-call list, as stored, with
+        their version (one consistent snapshot)."""
+        ...
+
+    async def outbound_version(self) -> int:
+        """The outbound state's version (a process compares it with its mirror's)."""
         ...
 
     async def save_signing_key(self, pem: bytes) -> bytes:

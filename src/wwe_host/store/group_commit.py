@@ -13,6 +13,7 @@ from .health import StoreError, StoreHealth
 log = logging.getLogger("wwe_host.store")
 
 FailureHook = Callable[[Changes, BaseException], None]
+WrittenHook = Callable[[Changes], None]
 
 
 class GroupCommit:
@@ -26,9 +27,11 @@ class GroupCommit:
     that one is done, so it knows the versions the store now holds.
 
     It also knows what is durable: ``durable`` holds each stored session's record as last
-    written (or loaded), ``versions`` the version the store holds it at. When a commit
-    fails, ``on_failure`` is called with the failed batch before any
-    caller resumes, so that the caller of the failure can put memory back to what is durable.
+    written (or loaded), ``versions`` the version the store holds it at, and
+    ``outbound_version`` the outbound state's. When a commit fails, ``on_failure`` is
+    called with the failed batch before any caller resumes, so that the caller of the
+    failure can put memory back to what is durable; when one is written, ``on_written``,
+    at the moment the versions move (parts that keep their own durable copies update them).
     A batch that was being gathered while the failed one was written is failed with it: its
     operations may have read what the failed batch changed.
     """
@@ -42,12 +45,14 @@ class GroupCommit:
     ) -> None:
         self.store = store
         self.on_failure = on_failure
+        self.on_written: WrittenHook | None = None
         self.health = health or StoreHealth()
         self.durable: dict[str, bytes] = {}
         self.versions: dict[str, int] = {}
+        self.outbound_version = 0
         self._batch: Changes | None = None
-        self._done: asyncio.Future[None] | None = None
-        self._writing: asyncio.Future[None] | None = None
+        self._done: asyncio.Future[Changes] | None = None
+        self._writing: asyncio.Future[Changes] | None = None
         self._writing_batch: Changes | None = None
 
     def adopt(self, session_id: str, record: bytes | None, version: int = 0) -> None:
@@ -69,11 +74,23 @@ class GroupCommit:
                 found.update(batch.ended)
         return found
 
-    def pending(self) -> asyncio.Future[None] | None:
+    def pending_parts(self) -> tuple[bool, bool]:
+        """Whether changes not yet durable (gathered or being written) touch the queue,
+        and whether they touch the outbound campaigns."""
+        queue = outbound = False
+        for batch in (self._batch, self._writing_batch):
+            if batch is not None:
+                queue = queue or bool(batch.queued or batch.dequeued)
+                outbound = outbound or bool(batch.outbound)
+        return queue, outbound
+
+    def pending(self) -> asyncio.Future[Changes] | None:
         """What a reader must wait for so that it never reports an uncommitted change."""
         return self._done or self._writing
 
-    async def commit(self, changes: Changes) -> None:
+    async def commit(self, changes: Changes) -> Changes:
+        """Wait until ``changes`` are durable; the batch they were written in (with every
+        change of the operations that shared it)."""
         if self._batch is None:
             self._batch = Changes()
             self._done = asyncio.get_running_loop().create_future()
@@ -81,7 +98,7 @@ class GroupCommit:
         self._batch.merge(changes)
         done = self._done
         assert done is not None
-        await asyncio.shield(done)
+        return await asyncio.shield(done)
 
     def _start(self) -> None:
         batch, done = self._batch, self._done
@@ -92,6 +109,7 @@ class GroupCommit:
         self._batch, self._done = None, None
         self._writing, self._writing_batch = done, batch
         batch.freeze(self.versions)
+        batch.outbound_version = self.outbound_version
         task = asyncio.ensure_future(self.store.commit(batch))
 
         def finished(task: asyncio.Task[None]) -> None:
@@ -106,7 +124,14 @@ class GroupCommit:
                 for session_id in batch.ended:
                     self.durable.pop(session_id, None)
                     self.versions.pop(session_id, None)
-                done.set_result(None)
+                if batch.outbound:
+                    self.outbound_version = batch.outbound_version + 1
+                if self.on_written is not None:
+                    try:
+                        self.on_written(batch)
+                    except Exception:  # the callers must still get their answer
+                        log.exception("keeping a written batch failed")
+                done.set_result(batch)
                 if self._batch is not None:
                     asyncio.get_running_loop().call_soon(self._start)
                 return

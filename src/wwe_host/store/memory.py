@@ -23,6 +23,7 @@ from .base import (
     decode_item,
     decode_session,
     encode_record,
+    unlike_relied_on,
 )
 from .health import StoreError
 
@@ -39,6 +40,7 @@ class MemoryStore:
         self.campaigns: dict[str, bytes] = {}
         self.records: dict[tuple[str, int], bytes] = {}
         self.do_not_call: dict[str, None] = {}  # insertion order: the order they were added
+        self.outbound_at = 0  # the outbound state's version
         self.is_open = False
 
     async def open(self) -> None:
@@ -72,7 +74,11 @@ class MemoryStore:
             [decode_campaign(data) for data in self.campaigns.values()],
             [decode_campaign_record(self.records[key]) for key in sorted(self.records)],
             list(self.do_not_call),
+            self.outbound_at,
         )
+
+    async def outbound_version(self) -> int:
+        return self.outbound_at
 
     async def probe(self) -> None:
         if not self.is_open:
@@ -102,10 +108,16 @@ class MemoryStore:
         # Build every new value first, then swap them in: nothing half-written.
         sessions = dict(self.sessions)
         stale = []
+        if changes.relied_on:
+            agents = {
+                decode_session(data).username: (sid, version)
+                for sid, (data, version) in sessions.items()
+            }
+            stale = unlike_relied_on(changes.relied_on, agents)
         for session in changes.sessions:
             expected = changes.versions.get(session.session_id, 0)
             stored = sessions.get(session.session_id)
-            if (stored[1] if stored else 0) != expected:
+            if (stored[1] if stored else 0) != expected and session.session_id not in stale:
                 stale.append(session.session_id)
             elif expected == 0 and any(
                 decode_session(data).username == session.username for data, _ in sessions.values()
@@ -119,14 +131,15 @@ class MemoryStore:
             stored = sessions.pop(session_id, None)
             if (stored[1] if stored else 0) != expected:
                 stale.append(session_id)
-        if stale:
-            raise StoreConflict(stale)
         queue = dict(self.queue)
         for item in changes.queued:
             queue.pop(item.item_id, None)
             queue[item.item_id] = encode_record(item)
-        for item_id in changes.dequeued:
-            queue.pop(item_id, None)
+        gone = [queue.pop(item_id, None) for item_id in dict.fromkeys(changes.dequeued)]
+        stale_queue = None in gone
+        stale_outbound = bool(changes.outbound) and changes.outbound_version != self.outbound_at
+        if stale or stale_queue or stale_outbound:
+            raise StoreConflict(stale, queue=stale_queue, outbound=stale_outbound)
         mail = [*self.mail, *(json.loads(json.dumps(m)) for m in changes.outbox)]
         statuses = dict(changes.outbox_status)
         if statuses:
@@ -137,6 +150,8 @@ class MemoryStore:
         campaigns, records, dnc = self._outbound(changes)
         self.sessions, self.queue, self.mail = sessions, queue, mail
         self.campaigns, self.records, self.do_not_call = campaigns, records, dnc
+        if changes.outbound:
+            self.outbound_at += 1
         self.audit_rows.extend(changes.audit)
 
     def _outbound(

@@ -38,6 +38,7 @@ from .base import (
     decode_item,
     decode_session,
     encode_record,
+    unlike_relied_on,
 )
 from .health import StoreError
 
@@ -113,6 +114,15 @@ MIGRATIONS: dict[int, str] = {
         phone TEXT PRIMARY KEY,
         seq BIGINT NOT NULL
     );
+    """,
+    # The outbound state's version: every commit that changes it adds one, and one made on
+    # an older version is refused (several writers: docs/architecture.md).
+    3: """
+    CREATE TABLE outbound_version (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        version BIGINT NOT NULL
+    );
+    INSERT INTO outbound_version VALUES (1, 0);
     """,
 }
 SCHEMA = max(MIGRATIONS)
@@ -236,8 +246,7 @@ class PostgresStore:
 
     async def _fetch(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         async with self._connection() as conn:
-            cursor = await conn.execute(sql.encode(), params)
-            return await cursor.fetchall()
+            return await _rows(conn, sql, params)
 
     async def load_sessions(self) -> list[StoredSession]:
         rows = await self._fetch("SELECT data::text, version FROM sessions ORDER BY session_id")
@@ -264,16 +273,25 @@ class PostgresStore:
         return [decode_item(row[0]) for row in rows]
 
     async def load_outbound(self) -> OutboundState:
-        campaigns = await self._fetch("SELECT data::text FROM outbound_campaign ORDER BY name")
-        records = await self._fetch(
-            "SELECT data::text FROM outbound_record ORDER BY campaign, handle"
-        )
-        phones = await self._fetch("SELECT phone FROM do_not_call ORDER BY seq")
+        # One snapshot: the version read is the version of the rows read.
+        async with self._connection() as conn, conn.transaction():
+            await conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            version = await _rows(conn, "SELECT version FROM outbound_version WHERE id = 1")
+            campaigns = await _rows(conn, "SELECT data::text FROM outbound_campaign ORDER BY name")
+            records = await _rows(
+                conn, "SELECT data::text FROM outbound_record ORDER BY campaign, handle"
+            )
+            phones = await _rows(conn, "SELECT phone FROM do_not_call ORDER BY seq")
         return OutboundState(
             [decode_campaign(row[0]) for row in campaigns],
             [decode_campaign_record(row[0]) for row in records],
             [str(row[0]) for row in phones],
+            int(version[0][0]),
         )
+
+    async def outbound_version(self) -> int:
+        rows = await self._fetch("SELECT version FROM outbound_version WHERE id = 1")
+        return int(rows[0][0])
 
     async def signing_key(self) -> bytes | None:
         rows = await self._fetch("SELECT pem FROM signing_key WHERE id = 1")
@@ -326,10 +344,13 @@ class PostgresStore:
     async def commit(self, changes: Changes) -> None:
         try:
             async with self._connection() as conn, conn.transaction():
+                if changes.relied_on:
+                    await _check_relied_on(conn, changes)
                 await self._write_sessions(conn, changes)
                 await self._write_rest(conn, changes)
         except StoreConflict as conflict:  # rolled back: name the records now
-            conflict.session_ids = await self._stale(changes)
+            named = conflict.session_ids + await self._stale(changes)
+            conflict.session_ids = list(dict.fromkeys(named))
             raise
 
     async def _write_sessions(self, conn: psycopg.AsyncConnection[Any], changes: Changes) -> None:
@@ -384,9 +405,12 @@ class PostgresStore:
                 _columns([(i.item_id, encode_record(i).decode()) for i in changes.queued], 2),
             )
         if changes.dequeued:
-            await conn.execute(
-                "DELETE FROM queue WHERE item_id = ANY(%s::text[])", (list(changes.dequeued),)
+            wanted = list(dict.fromkeys(changes.dequeued))
+            taken = await _count(
+                conn, "DELETE FROM queue WHERE item_id = ANY(%s::text[]) RETURNING 1", (wanted,)
             )
+            if taken != len(wanted):  # taken off the queue by another writer
+                raise StoreConflict([], queue=True)
         if changes.outbound:
             await _write_outbound(conn, changes)
         if changes.outbox:
@@ -490,7 +514,30 @@ class PostgresStore:
             return int(drop)
 
 
+async def _check_relied_on(conn: psycopg.AsyncConnection[Any], changes: Changes) -> None:
+    """Refuse the commit if a session it relied on is not in the store as it was then. No
+    lock is needed: a preview added to a session changes the outbound state in the same
+    commit, which the outbound version refuses (docs/architecture.md)."""
+    users = list({username for username, _, _ in changes.relied_on})
+    rows = await _rows(
+        conn,
+        "SELECT username, session_id, version FROM sessions WHERE username = ANY(%s::text[])",
+        (users,),
+    )
+    stale = unlike_relied_on(changes.relied_on, {r[0]: (r[1], int(r[2])) for r in rows})
+    if stale:
+        raise StoreConflict(stale)
+
+
 async def _write_outbound(conn: psycopg.AsyncConnection[Any], changes: Changes) -> None:
+    bumped = await _count(
+        conn,
+        "UPDATE outbound_version SET version = version + 1 WHERE id = 1 AND version = %s "
+        "RETURNING 1",
+        (changes.outbound_version,),
+    )
+    if bumped != 1:
+        raise StoreConflict([], outbound=True)
     out = changes.outbound
     if out.unloaded:
         names = sorted(out.unloaded)
@@ -529,5 +576,11 @@ def _columns(rows: Sequence[tuple[Any, ...]], width: int) -> list[list[Any]]:
 
 
 async def _count(conn: psycopg.AsyncConnection[Any], sql: str, params: Sequence[Any]) -> int:
+    return len(await _rows(conn, sql, params))
+
+
+async def _rows(
+    conn: psycopg.AsyncConnection[Any], sql: str, params: Sequence[Any] = ()
+) -> list[tuple[Any, ...]]:
     cursor = await conn.execute(sql.encode(), params)
-    return len(await cursor.fetchall())
+    return await cursor.fetchall()

@@ -36,6 +36,7 @@ from .base import (
     decode_item,
     decode_session,
     encode_record,
+    unlike_relied_on,
 )
 from .health import StoreError
 
@@ -142,6 +143,15 @@ MIGRATIONS: dict[int, str] = {
         phone TEXT PRIMARY KEY,
         seq INTEGER NOT NULL
     );
+    """,
+    # The outbound state's version: every commit that changes it adds one, and one made on
+    # an older version is refused (several writers: docs/architecture.md).
+    9: """
+    CREATE TABLE outbound_version (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        version INTEGER NOT NULL
+    );
+    INSERT INTO outbound_version VALUES (1, 0);
     """,
 }
 SCHEMA = max(MIGRATIONS)
@@ -305,7 +315,7 @@ class SqliteStore:
         return [decode_item(row[0]) for row in rows]
 
     async def load_outbound(self) -> OutboundState:
-        db = self.db
+        db = self.db  # one connection, no await: nothing is written between the reads
         campaigns = db.execute("SELECT data FROM outbound_campaign ORDER BY name").fetchall()
         records = db.execute(
             "SELECT data FROM outbound_record ORDER BY campaign, handle"
@@ -315,7 +325,12 @@ class SqliteStore:
             [decode_campaign(row[0]) for row in campaigns],
             [decode_campaign_record(row[0]) for row in records],
             [row[0] for row in phones],
+            await self.outbound_version(),
         )
+
+    async def outbound_version(self) -> int:
+        row = self.db.execute("SELECT version FROM outbound_version WHERE id = 1").fetchone()
+        return int(row[0])
 
     async def signing_key(self) -> bytes | None:
         row = self.db.execute("SELECT pem FROM signing_key WHERE id = 1").fetchone()
@@ -335,11 +350,22 @@ class SqliteStore:
         try:
             self._commit(changes)
         except StoreConflict as conflict:  # rolled back: name the records now
-            conflict.session_ids = self._stale(self.db, changes)
+            named = conflict.session_ids + self._stale(self.db, changes)
+            conflict.session_ids = list(dict.fromkeys(named))
             raise
 
     def _commit(self, changes: Changes) -> None:
         with self._transaction() as db:
+            if changes.relied_on:
+                users = list({username for username, _, _ in changes.relied_on})
+                rows = db.execute(
+                    "SELECT username, session_id, version FROM sessions WHERE username IN "
+                    f"({', '.join('?' * len(users))})",
+                    users,
+                ).fetchall()
+                stale = unlike_relied_on(changes.relied_on, {r[0]: (r[1], r[2]) for r in rows})
+                if stale:
+                    raise StoreConflict(stale)
             self._write_sessions(db, changes)
             if changes.queued:
                 db.executemany(
@@ -348,9 +374,12 @@ class SqliteStore:
                     [(item.item_id, encode_record(item).decode()) for item in changes.queued],
                 )
             if changes.dequeued:
-                db.executemany(
-                    "DELETE FROM queue WHERE item_id = ?", [(i,) for i in changes.dequeued]
-                )
+                wanted = list(dict.fromkeys(changes.dequeued))
+                taken = db.executemany(
+                    "DELETE FROM queue WHERE item_id = ?", [(i,) for i in wanted]
+                ).rowcount
+                if taken != len(wanted):  # taken off the queue by another writer
+                    raise StoreConflict([], queue=True)
             if changes.outbound:
                 _write_outbound(db, changes)
             if changes.outbox:
@@ -512,6 +541,12 @@ class SqliteStore:
 
 
 def _write_outbound(db: sqlite3.Connection, changes: Changes) -> None:
+    bumped = db.execute(
+        "UPDATE outbound_version SET version = version + 1 WHERE id = 1 AND version = ?",
+        (changes.outbound_version,),
+    ).rowcount
+    if bumped != 1:
+        raise StoreConflict([], outbound=True)
     out = changes.outbound
     for name in out.unloaded:
         db.execute("DELETE FROM outbound_campaign WHERE name = ?", (name,))

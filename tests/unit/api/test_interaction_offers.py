@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from engine_support import advance
-from rest_support import set_state
+from engine_support import advance, set_state
 from transfer_support import Team
 
 from wwe_host.simulator.transfers import REJECT_HOLD_OFF

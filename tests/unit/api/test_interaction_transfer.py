@@ -6,8 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from engine_support import CRM, advance
-from rest_support import set_state
+from engine_support import CRM, advance, set_state
 from transfer_support import Team
 
 from wwe_host.errors import ApiError

@@ -2,39 +2,18 @@
 
 from __future__ import annotations
 
-import uuid
 from pathlib import Path
 
 import pytest
-from engine_support import Agent, advance, make_queue_config, started_engine
+from engine_support import Agent, advance, call_item, make_queue_config, set_state, started_engine
 
 from wwe_host.domain.model import QueuedItem
 from wwe_host.engine import Engine
 from wwe_host.errors import ApiError
 
 
-def call_item(engine: Engine, ani: str) -> QueuedItem:
-    return QueuedItem(
-        item_id=uuid.uuid4().hex,
-        queue="",
-        media="voice",
-        sender=ani,
-        enqueued_at=engine.now(),
-        call_uuid=uuid.uuid4().hex.upper(),
-        user_data={"Source": "test"},
-    )
-
-
 async def push(engine: Engine, target: str, item: QueuedItem) -> object:
     return await engine.run(lambda fx: engine.deliver(fx, target, item))
-
-
-async def set_state(engine: Engine, agent: Agent, name: str) -> None:
-    from wwe_host.api.desktop import ACTIONS
-
-    await engine.agent_operation(
-        agent.session_id, lambda call: ACTIONS["setState"](call, {"operationName": name})
-    )
 
 
 async def test_queue_offers_to_the_agent_idle_longest(tmp_path: Path) -> None:

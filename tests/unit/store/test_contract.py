@@ -239,7 +239,7 @@ async def test_campaigns_records_and_do_not_call_round_trip(store: Store) -> Non
     assert loaded.records[1] == _record(1)
     assert loaded.do_not_call == ["+1555", "+1666"]
     # A record written again is replaced whole; a phone leaves the list.
-    again = Changes()
+    again = Changes(outbound_version=1)
     changed = _record(1)
     changed.status, changed.call_result, changed.due_at = "SCHEDULED", CallResult("Busy", 6), 9.5
     again.outbound.records[changed.key] = changed
@@ -257,7 +257,7 @@ async def test_an_unloaded_campaign_goes_with_its_records(store: Store) -> None:
     changes.outbound.records[("spring", 1)] = _record(1)
     changes.outbound.records[("other", 1)] = _record(1, "other")
     await store.commit(changes)
-    gone = Changes()
+    gone = Changes(outbound_version=1)
     gone.outbound.merge(OutboundChanges(unloaded={"spring"}))
     await store.commit(gone)
     loaded = await store.load_outbound()
@@ -273,4 +273,66 @@ async def test_a_refused_commit_writes_no_outbound_record(store: Store) -> None:
     with pytest.raises(StoreConflict):
         await store.commit(stale)
     loaded = await store.load_outbound()
-    assert loaded == ([], [], [])
+    assert loaded == ([], [], [], 0)
+
+
+async def test_outbound_changes_made_on_an_older_version_are_refused(store: Store) -> None:
+    first = Changes()
+    first.outbound.campaigns["spring"] = _campaign()
+    await store.commit(first)
+    assert await store.outbound_version() == 1
+    # Another writer, who read version 0, changes a record: refused, nothing written.
+    late = Changes(outbound_version=0)
+    late.outbound.records[("spring", 1)] = _record(1)
+    late.outbound.do_not_call["+1555"] = True
+    with pytest.raises(StoreConflict) as refused:
+        await store.commit(late)
+    assert refused.value.outbound and not refused.value.queue
+    assert refused.value.session_ids == []
+    assert await store.load_outbound() == ([_campaign()], [], [], 1)
+    # A commit without outbound changes leaves the version alone.
+    await store.commit(Changes(sessions=[session("s1")]))
+    late.outbound_version = 1
+    await store.commit(late)
+    loaded = await store.load_outbound()
+    assert (loaded.records, loaded.do_not_call, loaded.version) == ([_record(1)], ["+1555"], 2)
+
+
+async def test_taking_an_item_that_is_not_queued_any_more_is_refused(store: Store) -> None:
+    await store.commit(Changes(queued=[item("a"), item("b")]))
+    await store.commit(Changes(dequeued=["a"]))  # one writer took it
+    # Another writer took it too, with a session change: refused, nothing written.
+    with pytest.raises(StoreConflict) as refused:
+        await store.commit(
+            Changes(sessions=[session("s1")], queued=[item("c")], dequeued=["b", "a"])
+        )
+    assert refused.value.queue and not refused.value.outbound
+    assert [i.item_id for i in await store.load_queue()] == ["b"]
+    assert await store.load_sessions() == []
+    # Queued and taken in one batch (named twice) is not a conflict.
+    await store.commit(Changes(queued=[item("d")], dequeued=["d", "b", "d"]))
+    assert await store.load_queue() == []
+
+
+async def test_a_commit_is_refused_when_a_session_it_relied_on_changed(store: Store) -> None:
+    await store.commit(Changes(sessions=[session("s1")]))  # jdoe's, at version 1
+    relying = Changes(outbound_version=0, relied_on=[("jdoe", "s1", 1), ("asmith", None, 0)])
+    relying.outbound.campaigns["spring"] = _campaign()
+    await store.commit(relying)  # both as named: written
+    assert await store.outbound_version() == 1
+    # jdoe's session changed since (version 2), asmith logged in: refused, nothing written.
+    await store.commit(Changes(sessions=[session("s1")], versions={"s1": 1}))
+    await store.commit(Changes(sessions=[session("s2", "asmith")]))
+    late = Changes(outbound_version=1, relied_on=[("jdoe", "s1", 1), ("asmith", None, 0)])
+    late.outbound.campaigns["other"] = _campaign("other")
+    with pytest.raises(StoreConflict) as refused:
+        await store.commit(late)
+    assert sorted(refused.value.session_ids) == ["s1", "s2"]
+    assert await store.outbound_version() == 1
+    # A session relied on that ended is named too.
+    await store.commit(Changes(ended=["s2"], versions={"s2": 1}))
+    gone = Changes(outbound_version=1, relied_on=[("asmith", "s2", 1)])
+    gone.outbound.campaigns["other"] = _campaign("other")
+    with pytest.raises(StoreConflict) as refused:
+        await store.commit(gone)
+    assert refused.value.session_ids == ["s2"]

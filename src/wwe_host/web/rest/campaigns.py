@@ -72,12 +72,14 @@ class RecordList(msgspec.Struct):
 
 async def campaigns(engine: Engine, request: Request, body: None, query: None) -> Response:
     await settled(engine)
+    await engine.outbound.caught_up()
     views = msgspec.convert(engine.outbound.views(), list[Campaign])
     return json_response(CampaignList(views))
 
 
 async def records(engine: Engine, request: Request, body: None, query: None) -> Response:
     await settled(engine)
+    await engine.outbound.caught_up()
     rows = engine.outbound.records(request.path_params["name"])
     return json_response(RecordList(msgspec.convert(rows, list[CampaignRecord])))
 

@@ -8,14 +8,13 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from engine_support import CRM, NOTES, Agent
+from engine_support import CRM, NOTES, Agent, set_state
 from rest_support import (
     Env,
     assert_error,
     make_env,
     rest_config,
     schema_validator,
-    set_state,
     watching,
 )
 

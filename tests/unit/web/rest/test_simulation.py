@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from engine_support import CRM, DIALER, Agent
-from rest_support import AUTH, Env, assert_error, make_env, rest_config, set_state, watching
+from engine_support import CRM, DIALER, Agent, set_state
+from rest_support import AUTH, Env, assert_error, make_env, rest_config, watching
 
 # --------------------------------------------------------------------------- calls
 
