@@ -18,6 +18,7 @@ import uvicorn
 from . import log_repeats
 from .bus.memory import MemoryBus
 from .bus.redis import BusError, RedisBus
+from .collector import FreezingCollector
 from .config import (
     DEMO_LOGINS,
     ConfigError,
@@ -217,5 +218,7 @@ def serve(config_path: str | None, listen: str | None, data_dir: str | None) -> 
         ]
     )
     server = uvicorn.Server(uv_config)
+    if server_settings.gc_full_scan_minutes > 0:
+        FreezingCollector(server_settings.gc_full_scan_minutes * 60).install()
     asyncio.run(server.serve(sockets=sockets))
     return 0

@@ -67,6 +67,9 @@ class ServerSettings:
     audit_retention: AuditRetention = DEFAULT_AUDIT_RETENTION
     jwt_lifetime: int = 300  # seconds a token of auth.getJwtToken is valid
     jwt_signing_key: str | None = None  # a PEM file; None: a key kept in the store
+    # Minutes between full collections that walk every object (collector.py); 0: the
+    # interpreter's own policy, nothing frozen.
+    gc_full_scan_minutes: float = 60.0
 
     def __post_init__(self) -> None:
         # Derived defaults are filled here so that ServerSettings() alone is usable.

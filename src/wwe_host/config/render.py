@@ -115,6 +115,12 @@ def render_effective(config: Config) -> str:
         f"  audit retention: {s.audit_retention.describe()}",
         f"  JWT (auth.getJwtToken): valid {s.jwt_lifetime} s, key "
         + (f"from {s.jwt_signing_key}" if s.jwt_signing_key else "kept in the database"),
+        "  garbage collector: "
+        + (
+            f"survivors frozen, a full scan at most every {s.gc_full_scan_minutes:g} minutes"
+            if s.gc_full_scan_minutes > 0
+            else "the interpreter's own policy"
+        ),
         f"  web-content origins (frame-src): {frame_src}",
         "",
         f"accepted origins ({ORIGINS_OPTION}):",

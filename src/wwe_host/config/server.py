@@ -47,6 +47,7 @@ SERVER_OPTIONS: Final = frozenset(
         "audit-retention",
         "jwt-lifetime",
         "jwt-signing-key",
+        "gc-full-scan",
     }
 )
 MAX_JWT_LIFETIME: Final = 86400
@@ -177,13 +178,14 @@ def parse_server(values: Mapping[str, str], problems: Problems) -> ServerSetting
     if "jwt-signing-key" in values:
         path = values["jwt-signing-key"].strip()
         kwargs["jwt_signing_key"] = path or None
-    for option, name in (
-        ("session-idle-timeout", "session_idle_timeout_minutes"),
-        ("session-max-lifetime", "session_max_lifetime_minutes"),
+    for option, name, expected in (
+        ("session-idle-timeout", "session_idle_timeout_minutes", "minutes (0 = no limit)"),
+        ("session-max-lifetime", "session_max_lifetime_minutes", "minutes (0 = no limit)"),
+        ("gc-full-scan", "gc_full_scan_minutes", "minutes (0 = nothing frozen)"),
     ):
         if option in values:
             with problems.check():
-                kwargs[name] = check_decimal(s, option, values[option], "minutes (0 = no limit)")
+                kwargs[name] = check_decimal(s, option, values[option], expected)
     server = ServerSettings(**kwargs)  # type: ignore[arg-type]
     derived = "public-url" not in values
     try:

@@ -37,6 +37,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from .. import catalog
+from ..collector import frozen_objects
 from ..engine import Engine
 
 log = logging.getLogger("wwe_host.web")
@@ -227,6 +228,12 @@ class Metrics:
             "wwe_host_gc_pause_longest_seconds",
             "The longest pause of the garbage collector since the process started.",
             GC_PAUSES.longest,
+        )
+        yield GaugeMetricFamily(
+            "wwe_host_gc_frozen_objects",
+            "Objects frozen after a full collection, which the next ones skip "
+            "([wwe-host] gc-full-scan).",
+            frozen_objects(),
         )
 
         sessions = self.engine.sessions()

@@ -249,6 +249,17 @@ def test_desktop_doors_and_session_options() -> None:
     assert "session tokens: idle timeout 480 min, max lifetime none" in text
 
 
+def test_the_garbage_collector_option() -> None:
+    assert parse_config("").server.gc_full_scan_minutes == 60
+    assert "garbage collector: survivors frozen, a full scan at most every 60 minutes" in (
+        render_effective(parse_config(""))
+    )
+    off = parse_config("[wwe-host]\ngc-full-scan = 0\n")
+    assert off.server.gc_full_scan_minutes == 0
+    assert "garbage collector: the interpreter's own policy" in render_effective(off)
+    assert parse_config("[wwe-host]\ngc-full-scan = 7.5\n").server.gc_full_scan_minutes == 7.5
+
+
 def test_the_desktops_origin_follows_a_derived_public_url() -> None:
     moved = with_server_overrides(parse_config(""), listen="127.0.0.1:9100")
     assert moved.server.accepted_desktop_origins == {"http://127.0.0.1:9100"}
@@ -611,6 +622,11 @@ ERRORS = [
         "[wwe-host]\nsession-max-lifetime = -1\n",
         "[wwe-host] session-max-lifetime = '-1': expected a number of minutes (0 = no limit)",
         id="session-max-lifetime",
+    ),
+    pytest.param(
+        "[wwe-host]\ngc-full-scan = hourly\n",
+        "[wwe-host] gc-full-scan = 'hourly': expected a number of minutes (0 = nothing frozen)",
+        id="gc-full-scan",
     ),
     pytest.param(
         "[wwe-host]\nadmin-token = two words\n",

@@ -142,3 +142,4 @@ def test_the_collectors_pauses_are_timed_by_generation() -> None:
     samples = _samples(Metrics(_engine([])).render())
     assert at(samples, "wwe_host_gc_pause_seconds_count", generation="2") == before + 1
     assert at(samples, "wwe_host_gc_pause_longest_seconds") > 0
+    assert at(samples, "wwe_host_gc_frozen_objects") == gc.get_freeze_count()
