@@ -33,14 +33,16 @@ from wwe_host.processes import ServerProcess
 TOKEN = "bench-token"
 
 
-def config(agents: int, origins: str | None = None) -> str:
-    """A configuration of ``agents`` agents (a0…, password p0…), no rate limits, and the
-    web-content ``origins`` accepted (bench/cluster.py's frames) when given."""
+def config(agents: int, origins: str | None = None, gc_full_scan: float | None = None) -> str:
+    """A configuration of ``agents`` agents (a0…, password p0…), no rate limits, the
+    web-content ``origins`` accepted (bench/cluster.py's frames) and the collector's policy
+    (``gc-full-scan`` minutes) when given."""
     lines = [
         "[wwe-host]",
         "insecure-plain-password = true",
         f"admin-token = {TOKEN}",
         "max-desktop-connections = 4",
+        *([f"gc-full-scan = {gc_full_scan:g}"] if gc_full_scan is not None else []),
         "",
         "[interaction-workspace]",
         *([f"service-client-api.accepted-web-content-origins = {origins}"] if origins else []),
@@ -130,9 +132,9 @@ async def bounded(limit: int, jobs: list) -> list:  # type: ignore[type-arg]
     return await asyncio.gather(*(run(j) for j in jobs))
 
 
-async def main(desktops: int, rate: float) -> None:
+async def main(desktops: int, rate: float, gc_full_scan: float | None) -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        server = ServerProcess(config(desktops), Path(tmp))
+        server = ServerProcess(config(desktops, gc_full_scan=gc_full_scan), Path(tmp))
         server.start()
         assert server.proc is not None
         try:
@@ -231,8 +233,14 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--desktops", type=int, default=10_000)
     parser.add_argument("--rate", type=float, default=100.0, help="calls pushed per second")
+    parser.add_argument(
+        "--gc-full-scan",
+        type=float,
+        default=None,
+        help="the server's [wwe-host] gc-full-scan (minutes; 0: the interpreter's own policy)",
+    )
     args = parser.parse_args()
     sys.setrecursionlimit(10_000)
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))  # one socket per desktop
-    asyncio.run(main(args.desktops, args.rate))
+    asyncio.run(main(args.desktops, args.rate, args.gc_full_scan))
