@@ -211,7 +211,10 @@ def test_attached_data_edits_reach_the_desktop(
     customer = live.get_by_label("Customer", exact=True)
     expect(customer).to_have_value("Ada")
     customer.fill("Gra")
-    admin.wait_for_timeout(1500)
+    loads = int(admin.locator("body").get_attribute("data-loads") or 0)
+    admin.wait_for_function(  # two polls of the lists later
+        "n => Number(document.body.dataset.loads) >= n", arg=loads + 2
+    )
     expect(customer).to_have_value("Gra")
     expect(customer).to_be_focused()
     expect(case_data.get_by_label("Customer", exact=True)).to_have_value("Ada")

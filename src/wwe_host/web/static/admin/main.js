@@ -91,6 +91,8 @@ async function load() {
     .find((r) => r.status === "rejected");
   changes.status = { error: failed ? failed.reason : null, at: new Date() };
   store.update(changes);
+  // How many loads the page has shown (tests wait for the next one instead of a time).
+  document.body.dataset.loads = String(Number(document.body.dataset.loads ?? 0) + 1);
 }
 
 const banner = $("connection-banner");
