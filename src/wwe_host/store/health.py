@@ -23,10 +23,10 @@ class StoreError(ApiError):
     ``reason`` says why in one line, for the log, ``/healthz`` and ``serve``'s refusal. It is
     an ``UNAVAILABLE`` refusal for whoever asked (REST: 503)."""
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: str, *, reading: bool = False) -> None:
+        doing = "read its store" if reading else "store changes"
         super().__init__(
-            ErrorCode.UNAVAILABLE,
-            f"The server cannot store changes now ({reason}); retry later.",
+            ErrorCode.UNAVAILABLE, f"The server cannot {doing} now ({reason}); retry later."
         )
         self.reason = reason
 

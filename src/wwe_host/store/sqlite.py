@@ -141,6 +141,14 @@ class SqliteStore:
         return f"{self.path}: {text}"
 
     @contextmanager
+    def _reading(self) -> Iterator[sqlite3.Connection]:
+        """A read; a SQLite failure (a damaged file, a table gone) is a ``StoreError``."""
+        try:
+            yield self.db
+        except sqlite3.Error as exc:
+            raise StoreError(self._explain(exc), reading=True) from None
+
+    @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
         """One write transaction; a SQLite failure is a ``StoreError`` and changes nothing."""
         db = self.db
@@ -175,49 +183,58 @@ class SqliteStore:
             self._db = None
 
     async def load_sessions(self) -> list[StoredSession]:
-        rows = self.db.execute("SELECT data, version FROM sessions ORDER BY rowid").fetchall()
+        with self._reading() as db:
+            rows = db.execute("SELECT data, version FROM sessions ORDER BY rowid").fetchall()
         return [StoredSession(decode_session(data), version) for data, version in rows]
 
     async def load_session(self, session_id: str) -> StoredSession | None:
-        row = self.db.execute(
-            "SELECT data, version FROM sessions WHERE session_id = ?", (session_id,)
-        ).fetchone()
+        with self._reading() as db:
+            row = db.execute(
+                "SELECT data, version FROM sessions WHERE session_id = ?", (session_id,)
+            ).fetchone()
         return None if row is None else StoredSession(decode_session(row[0]), row[1])
 
     async def session_versions(self) -> dict[str, int]:
-        rows = self.db.execute("SELECT session_id, version FROM sessions").fetchall()
+        with self._reading() as db:
+            rows = db.execute("SELECT session_id, version FROM sessions").fetchall()
         return {session_id: int(version) for session_id, version in rows}
 
     async def load_session_of(self, username: str) -> StoredSession | None:
-        row = self.db.execute(
-            "SELECT data, version FROM sessions WHERE username = ?", (username,)
-        ).fetchone()
+        with self._reading() as db:
+            row = db.execute(
+                "SELECT data, version FROM sessions WHERE username = ?", (username,)
+            ).fetchone()
         return None if row is None else StoredSession(decode_session(row[0]), row[1])
 
     async def load_queue(self) -> list[QueuedItem]:
-        rows = self.db.execute("SELECT data FROM queue ORDER BY seq").fetchall()
+        with self._reading() as db:
+            rows = db.execute("SELECT data FROM queue ORDER BY seq").fetchall()
         return [decode_item(row[0]) for row in rows]
 
     async def load_outbound(self) -> OutboundState:
-        db = self.db  # one connection, no await: nothing is written between the reads
-        campaigns = db.execute("SELECT data FROM outbound_campaign ORDER BY name").fetchall()
-        records = db.execute(
-            "SELECT data FROM outbound_record ORDER BY campaign, handle"
-        ).fetchall()
-        phones = db.execute("SELECT phone FROM do_not_call ORDER BY seq").fetchall()
+        # One connection, no await: nothing is written between the reads.
+        with self._reading() as db:
+            campaigns = db.execute("SELECT data FROM outbound_campaign ORDER BY name").fetchall()
+            records = db.execute(
+                "SELECT data FROM outbound_record ORDER BY campaign, handle"
+            ).fetchall()
+            phones = db.execute("SELECT phone FROM do_not_call ORDER BY seq").fetchall()
+            version = db.execute("SELECT version FROM outbound_version WHERE id = 1").fetchone()
         return OutboundState(
             [decode_campaign(row[0]) for row in campaigns],
             [decode_campaign_record(row[0]) for row in records],
             [row[0] for row in phones],
-            await self.outbound_version(),
+            int(version[0]),
         )
 
     async def outbound_version(self) -> int:
-        row = self.db.execute("SELECT version FROM outbound_version WHERE id = 1").fetchone()
+        with self._reading() as db:
+            row = db.execute("SELECT version FROM outbound_version WHERE id = 1").fetchone()
         return int(row[0])
 
     async def signing_key(self) -> bytes | None:
-        row = self.db.execute("SELECT pem FROM signing_key WHERE id = 1").fetchone()
+        with self._reading() as db:
+            row = db.execute("SELECT pem FROM signing_key WHERE id = 1").fetchone()
         return bytes(row[0]) if row else None
 
     async def save_signing_key(self, pem: bytes) -> bytes:
@@ -345,26 +362,27 @@ class SqliteStore:
         return stale
 
     async def outbox(self) -> list[dict[str, Any]]:
-        rows = self.db.execute("SELECT data, status FROM outbox ORDER BY id").fetchall()
+        with self._reading() as db:
+            rows = db.execute("SELECT data, status FROM outbox ORDER BY id").fetchall()
         return [{**json.loads(data), "status": status} for data, status in rows]
 
     async def audit(
         self, *, agent: str | None = None, outcome: str | None = None, limit: int = 1000
     ) -> list[AuditEntry]:
         found: list[AuditEntry] = []
-        batches = self.db.execute("SELECT data FROM audit_batch ORDER BY id DESC")
-        for (data,) in batches:
-            for row in reversed(_decode_audit(data)):
-                entry = AuditEntry(*row)
-                if agent is not None and entry.agent != agent:
-                    continue
-                if outcome is not None and not (
-                    entry.outcome == outcome or entry.outcome.startswith(outcome + ":")
-                ):
-                    continue
-                found.append(entry)
-                if len(found) >= limit:
-                    return found[::-1]
+        with self._reading() as db:
+            for (data,) in db.execute("SELECT data FROM audit_batch ORDER BY id DESC"):
+                for row in reversed(_decode_audit(data)):
+                    entry = AuditEntry(*row)
+                    if agent is not None and entry.agent != agent:
+                        continue
+                    if outcome is not None and not (
+                        entry.outcome == outcome or entry.outcome.startswith(outcome + ":")
+                    ):
+                        continue
+                    found.append(entry)
+                    if len(found) >= limit:
+                        return found[::-1]
         return found[::-1]
 
     # --- audit retention -----------------------------------------------------------------

@@ -277,3 +277,30 @@ async def test_the_signing_key_survives_a_reopen(tmp_path: Path) -> None:
     await again.open()
     assert await again.signing_key() == b"pem bytes"
     await again.close()
+
+
+async def test_every_read_of_a_damaged_file_is_a_store_error(tmp_path: Path) -> None:
+    store = await opened(tmp_path / "wwe-host.db")
+    try:
+        with sqlite3.connect(tmp_path / "wwe-host.db") as db:  # behind the store's back
+            for table in ("sessions", "queue", "outbox", "audit_batch", "signing_key"):
+                db.execute(f"DROP TABLE {table}")
+            db.execute("DROP TABLE outbound_version")
+        reads = [
+            store.load_sessions(),
+            store.load_session("s1"),
+            store.session_versions(),
+            store.load_session_of("jdoe"),
+            store.load_queue(),
+            store.load_outbound(),
+            store.outbound_version(),
+            store.signing_key(),
+            store.outbox(),
+            store.audit(),
+        ]
+        for read in reads:
+            with pytest.raises(StoreError, match="no such table") as refused:
+                await read
+            assert refused.value.message.startswith("The server cannot read its store now (")
+    finally:
+        await store.close()

@@ -4,6 +4,7 @@ interactions, attached data, outbox, audit."""
 from __future__ import annotations
 
 import dataclasses
+import sqlite3
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -201,6 +202,18 @@ async def test_audit_log_with_filters(env: Env) -> None:
     for bad in ("0", "-1", "abc", str(rest.MAX_AUDIT_LIMIT + 1)):
         response = await env.get("/audit", params={"limit": bad})
         assert_error(response, 422, "INVALID_PARAMETER", "'limit'")
+
+
+async def test_a_store_that_cannot_be_read_is_503_naming_why(env: Env, tmp_path: Path) -> None:
+    """The SQLite file lost a table behind the server's back (a damaged store): the reads
+    that need it answer 503 with the reason in one line, not a 500 or a traceback."""
+    with sqlite3.connect(tmp_path / "wwe-host.db") as db:
+        db.execute("DROP TABLE outbox")
+        db.execute("DROP TABLE audit_batch")
+    for path in ("/outbox", "/audit"):
+        message = assert_error(await env.get(path), 503, "UNAVAILABLE", "cannot read its store")
+        assert "no such table" in message and "wwe-host.db" in message
+    assert (await env.get("/agents")).status_code == 200  # what needs no such read still works
 
 
 # --------------------------------------------------------------------------- queues
