@@ -96,6 +96,21 @@ async def test_a_failed_commit_changes_no_campaign(tmp_path: Path) -> None:
         store.failing = False
         assert engine.outbound.book.do_not_call == set()
         assert await agent.ok(frame, "outbound.getCallResult", iid) is None
+
+        # A reschedule's timer outlives an unload whose commit failed.
+        await agent.ok(frame, "outbound.callPreviewRecord", iid, 1)
+        await agent.ok(frame, "outbound.setCallResult", iid, "Busy")
+        await agent.ok(frame, "outbound.rescheduleRecord", iid, 1, _in_hours(clock, 1), "Campaign")
+        await engine.outbound.command("spring", "stop")
+        armed = [k for k in engine.state.timers if k[0] == "outbound"]
+        assert armed == [("outbound", "spring:1")]
+        store.failing = True
+        with pytest.raises(ApiError):
+            await engine.outbound.command("spring", "unload")
+        store.failing = False
+        assert [k for k in engine.state.timers if k[0] == "outbound"] == armed
+        await engine.outbound.command("spring", "unload")
+        assert [k for k in engine.state.timers if k[0] == "outbound"] == []
     finally:
         store.failing = False
         await engine.stop()

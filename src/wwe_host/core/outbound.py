@@ -402,10 +402,10 @@ class Outbound:
         for session in self._sessions(campaign):
             previews.tell(fx, session, "CAMPAIGN_UNLOADED", campaign=campaign)
         self.book.unload(self.changes(fx), name)
-        self._cancel_timers(name)
+        self.state.after_commit(lambda: self._cancel_timers(name))
 
     def _cancel_timers(self, name: str) -> None:
         """The reschedules of an unloaded campaign will not come due."""
         for record_key in [k for k in self.state.timers if k[0] == TIMER_KIND]:
-            if record_key[1].startswith(f"{name}:"):
+            if record_key[1].rpartition(":")[0] == name:
                 self.state.timers.pop(record_key).cancel()
