@@ -28,6 +28,7 @@ from outbound_support import outbound_config
 
 from wwe_host.bus.memory import MemoryNetwork
 from wwe_host.config import Config
+from wwe_host.core import outbound as outbound_module
 from wwe_host.core.frames import EMBEDDER_SECTION as EMBEDDER
 from wwe_host.core.time import ManualClock, ManualScheduler
 from wwe_host.engine import Engine
@@ -352,6 +353,27 @@ async def test_campaign_changes_missed_on_the_bus_are_taken_from_the_store(
     await cluster.turns()
     assert b.outbound.view("spring")["status"] == "LOADED"
     assert b.commits.outbound_version == version
+
+
+async def test_a_big_campaign_load_is_read_from_the_store_by_the_others(
+    cluster: Cluster, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(outbound_module, "RECORDS_SENT_MAX", 2)  # spring has 4 records
+    config = outbound_config(tmp_path)
+    a, b = await cluster.process(config), await cluster.process(config)
+    sent: list[Any] = []
+    publish = a.bus.publish
+
+    def watched(message: dict[str, Any]) -> None:
+        sent.append(message.get("outbound"))
+        publish(message)
+
+    a.bus.publish = watched  # type: ignore[method-assign]
+    await a.outbound.command("spring", "load")
+    await cluster.turns()
+    assert sent == [{"version": 1, "fromStore": True}]
+    assert len(b.outbound.records("spring")) == 4
+    assert b.commits.outbound_version == 1
 
 
 async def test_a_queued_call_is_offered_once_when_agents_on_two_processes_become_ready(

@@ -49,6 +49,9 @@ from .state import CoreState
 TIMER_KIND = "outbound"
 # How long a process that claimed a reschedule coming due holds it (the others skip it).
 CLAIM_SECONDS = 60.0
+# A commit that wrote more records than this (a campaign loaded) tells the other processes
+# only its version: they read the state from the store rather than a message of megabytes.
+RECORDS_SENT_MAX = 500
 
 
 def _new_id() -> str:
@@ -144,6 +147,8 @@ class Outbound:
     def published(self, batch: Changes) -> Message:
         """What ``batch`` wrote of the outbound state, whole, and the version it made."""
         out = batch.outbound
+        if len(out.records) > RECORDS_SENT_MAX:
+            return {"version": batch.outbound_version + 1, "fromStore": True}
         return {
             "version": batch.outbound_version + 1,
             "campaigns": [encode_record(c).decode() for c in out.campaigns.values()],
@@ -155,14 +160,15 @@ class Outbound:
     def take_remote(self, part: Message) -> None:
         """Another process wrote the outbound state: take its changes when they come right
         after the version held here; an older or repeated one is ignored; after a gap
-        (a message lost) take the state as stored. Changes of this process not yet
+        (a message lost), or when the message says so (too many records to send), take the
+        state as stored. Changes of this process not yet
         durable are never overwritten: their commit names the old version, is refused,
         and runs again on the state as stored."""
         commits = self.runner.commits
         version, held = int(part["version"]), commits.outbound_version
         if version <= held or commits.pending_parts()[1]:
             return
-        if version > held + 1:
+        if version > held + 1 or part.get("fromStore"):
             self.state.spawn(self.refresh())
             return
         changes = OutboundChanges(
