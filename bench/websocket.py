@@ -206,7 +206,7 @@ async def main(count: int, seconds: float) -> None:
     )
     print(
         f"{'agent.getState through the desktop WS':<40} {ours[0]:>10,.0f} {ours[1]:>8.2f} "
-        f"{ours[2]:>8.2f}  >= 0.5 of echo; p99 < 5 ms"
+        f"{ours[2]:>8.2f}  >= 0.8 of echo; p99 < 3 ms"
     )
     print(f"throughput ratio: {ours[0] / base[0]:.2f}")
 
