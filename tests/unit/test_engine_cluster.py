@@ -6,6 +6,7 @@ toast's auto-close, armed by both, runs once; lost messages are made up by a res
 from __future__ import annotations
 
 import asyncio
+import tempfile
 from collections.abc import AsyncIterator
 from datetime import datetime
 from pathlib import Path
@@ -225,6 +226,64 @@ def test_two_processes_racing_on_one_session_never_lose_or_double_a_change(
                 await engine.stop()
 
     asyncio.run(race())
+
+
+@settings(max_examples=25, deadline=None, derandomize=True)
+@given(st.lists(st.tuples(st.integers(0, 1), st.integers(0, 2)), min_size=1, max_size=8))
+def test_agents_on_two_processes_racing_for_records_never_share_or_lose_one(
+    plan: list[tuple[int, int]],
+) -> None:
+    """Two agents, each on their own process, take records of one campaign (4 records),
+    some after a few loop turns (so the mirrors are more or less behind): every record
+    taken is held by exactly the agent whose request succeeded, in that agent's session as
+    stored; a refused request holds nothing."""
+
+    async def race(directory: Path) -> None:
+        cluster = Cluster()
+        await cluster.store.open()
+        config = outbound_config(directory)
+        engines = [await cluster.process(config), await cluster.process(config)]
+        try:
+            await engines[0].outbound.command("spring", "load")
+            await engines[1].outbound.command("spring", "start")
+            agents = [
+                await Agent.login(engines[0]),
+                await Agent.login(engines[1], "asmith", "secret2"),
+            ]
+            await cluster.turns()
+            frames = [await agent.frame("Dialer", DIALER) for agent in agents]
+
+            async def take(where: int, delay: int) -> tuple[int, dict[str, Any]]:
+                for _ in range(delay):
+                    await cluster.turns()
+                reply = await agents[where].request(
+                    frames[where], "outbound.getPreviewRecord", "spring"
+                )
+                return where, reply
+
+            results = await asyncio.gather(*(take(where, delay) for where, delay in plan))
+            names = ["jdoe", "asmith"]
+            taken = {(names[w], r["data"]) for w, r in results if "errorMessage" not in r}
+            assert len(taken) == len([1 for _, r in results if "errorMessage" not in r])
+            refusals = {r["errorCode"] for _, r in results if "errorMessage" in r}
+            # Nothing due (all four held), or conflicts three times over (UNAVAILABLE, "Retry").
+            assert refusals <= {"NOT_FOUND", "UNAVAILABLE"}
+            if "NOT_FOUND" in refusals:
+                assert len(taken) == 4
+            stored = await cluster.store.load_outbound()
+            held = {(r.agent, r.interaction_id) for r in stored.records if r.status == "PREVIEW"}
+            assert held == taken
+            for agent in agents:
+                session = await cluster.store.load_session(agent.session_id)
+                assert session is not None
+                mine = {iid for who, iid in taken if who == session.session.username}
+                assert set(session.session.interactions) == mine
+        finally:
+            for engine in cluster.engines:
+                await engine.stop()
+
+    with tempfile.TemporaryDirectory() as directory:
+        asyncio.run(race(Path(directory)))
 
 
 async def test_a_far_end_answers_once_and_also_when_its_process_died(cluster: Cluster) -> None:
