@@ -29,8 +29,9 @@ class EventBus(Protocol):
 
     After each commit a process publishes what became durable: the session records it
     wrote (with their versions), the sessions it ended, the queue's changes, the outbound
-    campaigns' changes (with the version they made), and the notices to publish; every other process mirrors the records and hands the notices to
-    the desktops connected to it. It promises: ``publish`` neither blocks nor raises and
+    campaigns' changes (with the version they made), and the notices to publish; every
+    other process mirrors the records and hands the notices to the desktops connected to
+    it. It promises: ``publish`` neither blocks nor raises and
     keeps order; ``deliver`` (given to ``start``) receives the other processes' messages in
     the order each published them, never this process's own; ``claim`` is true for exactly
     one caller per key within ``seconds`` across all processes (a timer every process armed

@@ -34,7 +34,8 @@ from ..security.logins import LoginThrottled
 from . import doors, metrics, rest
 from .assets import StaticAssets
 from .desktop_hub import DesktopHub
-from .desktop_ws import SESSION_COOKIE, desktop_socket
+from .desktop_socket import desktop_socket
+from .desktop_ws import SESSION_COOKIE
 from .headers import SecurityHeaders, desktop_csp
 from .health import health_response
 

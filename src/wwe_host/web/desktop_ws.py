@@ -14,11 +14,11 @@ One connection per desktop page, in lanes, so that no frame can cut or stall the
 
 Going out, the writer sends the engine's answers, events and snapshots in order (the main
 queue) ahead of the bulk queue: the traffic inspector's rows and the reader's immediate
-refusals, which a flood makes numerous.
+refusals, which a flood makes numerous. The inspector's rows go out together, at most
+``TRAFFIC_EVERY`` after the first of them: one message per request (its reply) rather than
+two, which a busy desktop would pay in sends (docs/benchmarks.md).
 
-The upgrade is a cookie door (web/doors.py: the desktop's own origin only); a session has at
-most ``max-desktop-connections`` desktops, which share one snapshot per change
-(desktop_hub.py).
+The endpoint that accepts the socket is web/desktop_socket.py.
 """
 
 from __future__ import annotations
@@ -36,8 +36,8 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 from .. import message_limits
 from ..engine import Engine, FrameHandle
 from ..errors import ApiError, ErrorCode
-from . import desktop_tabs, doors
-from .desktop_hub import DesktopHub, DesktopPlace, SessionDesktops, snapshot_message
+from . import desktop_tabs
+from .desktop_hub import SessionDesktops, snapshot_message
 
 log = logging.getLogger("wwe_host.web")
 
@@ -48,6 +48,8 @@ SEND_QUEUE = 10_000  # messages waiting to go out (both queues) before the page 
 ACTION_QUEUE = 256  # the agent's operations waiting for their turn
 FRAME_QUEUE = 4096  # frame.open / frame.close / hello waiting in the frame lane
 YIELD_EVERY = 64  # the reader lets the lanes and the writer run at least this often
+TRAFFIC_EVERY = 0.1  # seconds: the inspector's rows wait at most this long to go out
+TRAFFIC_ROWS = 500  # rows in one traffic message at most (more go out at once)
 
 _encode = msgspec.json.Encoder().encode
 _decode = msgspec.json.Decoder().decode
@@ -97,6 +99,8 @@ class DesktopConnection:
         self._actions: asyncio.Queue[dict[str, Any] | None] = asyncio.Queue()
         self._tasks: list[asyncio.Task[None]] = []
         self._control_waiting = 0  # hello / frame.open / frame.close / tab in the frame lane
+        self._traffic: list[dict[str, Any]] = []  # the inspector's rows not sent yet
+        self._traffic_due: asyncio.TimerHandle | None = None
         self.tab: str | None = None  # the page's tab id, from its first hello (core/tabs.py)
 
     def start(self) -> None:
@@ -113,6 +117,7 @@ class DesktopConnection:
         self._closing = self._closing or "closed"
         self._main.clear()
         self._bulk.clear()
+        self._drop_traffic()
         self._wake.set()
         while not self._frames.empty():
             work = self._frames.get_nowait()
@@ -142,7 +147,14 @@ class DesktopConnection:
 
     def ui(self, kind: str, data: dict[str, Any]) -> None:
         if kind == "traffic":
-            self._put({"type": "traffic", "entry": data}, bulk=True)
+            if self._closing is not None:
+                return
+            self._traffic.append(data)
+            if len(self._traffic) >= TRAFFIC_ROWS:
+                self._send_traffic()
+            elif self._traffic_due is None:
+                loop = asyncio.get_running_loop()
+                self._traffic_due = loop.call_later(TRAFFIC_EVERY, self._send_traffic)
             return
         if kind == "session":
             self._put({"type": "session.ended", "reason": data.get("ended", "logout")})
@@ -156,6 +168,21 @@ class DesktopConnection:
             self.desktops.snapshot_due()
 
     # --- going out -----------------------------------------------------------------------
+
+    def _drop_traffic(self) -> None:
+        if self._traffic_due is not None:
+            self._traffic_due.cancel()
+            self._traffic_due = None
+        self._traffic.clear()
+
+    def _send_traffic(self) -> None:
+        """The inspector's rows gathered since the last time, in one message."""
+        if self._traffic_due is not None:
+            self._traffic_due.cancel()
+            self._traffic_due = None
+        rows, self._traffic = self._traffic, []
+        if rows:
+            self._put({"type": "traffic", "entries": rows}, bulk=True)
 
     def _put(self, payload: dict[str, Any], *, bulk: bool = False) -> None:
         self.put_encoded(_encode(payload), bulk=bulk)
@@ -178,6 +205,7 @@ class DesktopConnection:
         self._closing = reason
         self._main.clear()
         self._bulk.clear()
+        self._drop_traffic()
         log.warning(
             "desktop connection of session %s closed by the server: %s", self.session_id, reason
         )
@@ -504,92 +532,3 @@ def close_reason(code: int, reason: str) -> str:
     what = CLOSE_CODES.get(code, "")
     told = f": {reason}" if reason else ""
     return f"code {code}{f' ({what})' if what else ''}{told}"
-
-
-async def desktop_socket(websocket: WebSocket) -> None:
-    engine: Engine = websocket.app.state.engine
-    hub: DesktopHub = websocket.app.state.desktops
-    token = websocket.cookies.get(SESSION_COOKIE)
-    origin = websocket.headers.get("origin")
-    await websocket.accept()
-    await engine.catch_up(token)
-    # The door first: a page of another origin learns nothing, not even whether the
-    # cookie it sent is valid (the audit still names whose cookie it was).
-    cookie_session = engine.session_for_token(token, touch=False) if token else None
-    if doors.check_origin(engine, doors.DESKTOP_WS, origin, cookie_session) is not None:
-        await websocket.close(doors.REFUSED_ORIGIN, doors.origin_close_reason(origin))
-        return
-    session = engine.session_for_token(token) if token else None
-    if token is None or session is None:
-        log.info("desktop connection refused: not logged in")
-        await websocket.close(NOT_LOGGED_IN, "not logged in")
-        return
-    session_id = session.session_id
-    connection = DesktopConnection(engine, websocket, session_id)
-    connection.desktops = hub.join(session_id, connection)
-    place = DesktopPlace(engine, session_id)
-    if connection.desktops is not None and not await place.take():
-        hub.leave(session_id, connection)
-        connection.desktops = None
-    if connection.desktops is None:
-        reason = f"too many desktop connections for this session (at most {hub.limit})"
-        doors.refuse(
-            engine,
-            doors.DESKTOP_WS,
-            doors.CONNECTIONS,
-            origin,
-            f"Refused a desktop connection: {reason} (max-desktop-connections).",
-            session,
-        )
-        await websocket.close(doors.TOO_MANY_DESKTOPS, reason)
-        return
-    engine.attach(session_id, connection)
-    connection.start()
-    count = 0
-    expired = False
-    try:
-        while True:
-            event = await websocket.receive()
-            await place.renew_when_due()
-            if event["type"] == "websocket.disconnect":
-                if not connection.closed_by_server:
-                    code = int(event.get("code") or 1005)
-                    level = logging.INFO if code in (1000, 1001, 1005) else logging.WARNING
-                    log.log(
-                        level,
-                        "desktop connection of session %s closed: %s",
-                        session_id,
-                        close_reason(code, str(event.get("reason") or "")),
-                    )
-                break
-            # The cookie's token expires (docs/configuration.md); each message is a use.
-            if engine.session_for_token(token) is None:
-                expired = True
-                log.info("desktop connection of session %s closed: the token expired", session_id)
-                break
-            text = event.get("text")
-            try:
-                if text is None:
-                    connection.receive_bytes()
-                else:
-                    connection.receive(text)
-            except Exception:
-                log.exception("desktop message of session %s failed", session_id)
-                connection.internal_error()
-            count += 1
-            if count % YIELD_EVERY == 0:
-                await asyncio.sleep(0)
-    except Exception:
-        log.exception("desktop connection of session %s failed; closing it", session_id)
-    finally:
-        hub.leave(session_id, connection)
-        engine.detach(session_id, connection)
-        await connection.stop()
-        await place.give_back()
-        if connection.tab is not None:
-            try:
-                await engine.tabs.leave(session_id, connection.tab)
-            except Exception:
-                log.exception("desktop tab of session %s: leaving failed", session_id)
-    if expired:
-        await connection.close_socket(NOT_LOGGED_IN, "the session token has expired")

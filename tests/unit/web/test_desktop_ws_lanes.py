@@ -194,7 +194,7 @@ async def test_a_page_that_stops_reading_is_closed_once_and_logged_once(
     engine, connection, socket, _, _ = await connected(tmp_path, blocked=True)
     with caplog.at_level(logging.WARNING, logger="wwe_host.web"):
         for n in range(5000):
-            connection.ui("traffic", {"n": n})
+            connection.frame_message("f-1", CRM, {"n": n})
         await socket.until(lambda: bool(socket.closed))
     assert socket.closed == [(NOT_READING, "not reading: 50 messages are waiting to be sent")]
     lines = [r.getMessage() for r in caplog.records if r.name == "wwe_host.web"]
@@ -202,6 +202,49 @@ async def test_a_page_that_stops_reading_is_closed_once_and_logged_once(
         f"desktop connection of session {connection.session_id} closed by the server: "
         "not reading: 50 messages are waiting to be sent"
     ]
+    await finish(engine, connection)
+
+
+async def test_the_inspectors_rows_go_out_together(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rows wait at most TRAFFIC_EVERY and go out in one message; TRAFFIC_ROWS of them go
+    at once. A request costs the page one message (its reply), not two."""
+    monkeypatch.setattr(desktop_ws, "TRAFFIC_ROWS", 4)
+    engine, connection, socket, crm, _ = await connected(tmp_path)
+    # The set-up's row (its voice.dial) goes first.
+    await socket.until(lambda: any(m["type"] == "traffic" for m in socket.sent))
+    before = len(socket.sent)
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    for n in range(3):
+        connection.ui("traffic", {"n": n})
+    await asyncio.sleep(0)
+    assert [m for m in socket.sent[before:] if m["type"] == "traffic"] == []  # not yet
+    await socket.until(lambda: any(m["type"] == "traffic" for m in socket.sent[before:]))
+    assert loop.time() - started >= desktop_ws.TRAFFIC_EVERY * 0.9
+    traffic = [m for m in socket.sent[before:] if m["type"] == "traffic"]
+    assert traffic == [{"type": "traffic", "entries": [{"n": 0}, {"n": 1}, {"n": 2}]}]
+    # Four rows fill a message: it goes without waiting; the fifth waits for the next.
+    for n in range(3, 8):
+        connection.ui("traffic", {"n": n})
+
+    def sent_traffic() -> list[Any]:
+        return [m["entries"] for m in socket.sent[before:] if m["type"] == "traffic"]
+
+    await socket.until(lambda: len(sent_traffic()) == 2)
+    assert sent_traffic()[1] == [{"n": n} for n in range(3, 7)]
+    await socket.until(lambda: len(sent_traffic()) == 3)
+    assert sent_traffic()[2] == [{"n": 7}]
+    # A frame request: its reply now, its row with the next traffic message.
+    mark = len(socket.sent)
+    connection.receive(
+        frame_message(crm.record.frame_id, {"request": "agent.getState", "referenceId": "r"})
+    )
+    await socket.until(lambda: len(replies(socket)) >= 1 and socket.sent[-1]["type"] == "traffic")
+    kinds = [m["type"] for m in socket.sent[mark:]]
+    assert kinds == ["frame.message", "traffic"]
+    assert socket.sent[-1]["entries"][0]["request"] == "agent.getState"
     await finish(engine, connection)
 
 

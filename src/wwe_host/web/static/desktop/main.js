@@ -110,7 +110,9 @@ function dispatch(message) {
       relay.deliver(message);
       break;
     case "traffic":
-      if (message.entry) inspector.server(message.entry);
+      for (const entry of Array.isArray(message.entries) ? message.entries : []) {
+        inspector.server(entry);
+      }
       break;
     case "notice":
       if (message.kind === "activity") inactivity.setDeadline(message.data?.deadline ?? null);
