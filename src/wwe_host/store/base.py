@@ -48,6 +48,13 @@ class AuditEntry(NamedTuple):
     detail: str
     duration_ms: float
 
+    def matches(self, agent: str | None, outcome: str | None) -> bool:
+        """``Store.audit``'s filters: the agent, and the outcome or its kind (``refused``
+        matches ``refused:filter``)."""
+        if agent is not None and self.agent != agent:
+            return False
+        return outcome is None or self.outcome == outcome or self.outcome.startswith(outcome + ":")
+
 
 class StoredSession(NamedTuple):
     """A session record as loaded, with the version the store holds it at (1 = first)."""

@@ -179,13 +179,8 @@ class MemoryStore:
         found: list[AuditEntry] = []
         for row in reversed(self.audit_rows):
             entry = AuditEntry(*row)
-            if agent is not None and entry.agent != agent:
-                continue
-            if outcome is not None and not (
-                entry.outcome == outcome or entry.outcome.startswith(outcome + ":")
-            ):
-                continue
-            found.append(entry)
-            if len(found) >= limit:
-                break
+            if entry.matches(agent, outcome):
+                found.append(entry)
+                if len(found) >= limit:
+                    break
         return found[::-1]

@@ -328,15 +328,10 @@ class PostgresStore:
                 before = int(batch_id)
                 for row in reversed(_decode_audit(data)):
                     entry = AuditEntry(*row)
-                    if agent is not None and entry.agent != agent:
-                        continue
-                    if outcome is not None and not (
-                        entry.outcome == outcome or entry.outcome.startswith(outcome + ":")
-                    ):
-                        continue
-                    found.append(entry)
-                    if len(found) >= limit:
-                        return found[::-1]
+                    if entry.matches(agent, outcome):
+                        found.append(entry)
+                        if len(found) >= limit:
+                            return found[::-1]
         return found[::-1]
 
     # --- the commit --------------------------------------------------------------------

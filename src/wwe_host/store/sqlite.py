@@ -374,15 +374,10 @@ class SqliteStore:
             for (data,) in db.execute("SELECT data FROM audit_batch ORDER BY id DESC"):
                 for row in reversed(_decode_audit(data)):
                     entry = AuditEntry(*row)
-                    if agent is not None and entry.agent != agent:
-                        continue
-                    if outcome is not None and not (
-                        entry.outcome == outcome or entry.outcome.startswith(outcome + ":")
-                    ):
-                        continue
-                    found.append(entry)
-                    if len(found) >= limit:
-                        return found[::-1]
+                    if entry.matches(agent, outcome):
+                        found.append(entry)
+                        if len(found) >= limit:
+                            return found[::-1]
         return found[::-1]
 
     # --- audit retention -----------------------------------------------------------------
