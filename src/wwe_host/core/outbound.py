@@ -166,7 +166,7 @@ class Outbound:
         and runs again on the state as stored."""
         commits = self.runner.commits
         version, held = int(part["version"]), commits.outbound_version
-        if version <= held or commits.pending_parts()[1]:
+        if version <= held or commits.outbound_pending():
             return
         if version > held + 1 or part.get("fromStore"):
             self.state.spawn(self.refresh())
@@ -202,10 +202,10 @@ class Outbound:
         """Take the outbound state as stored when it is newer than the one held here and
         this process has no outbound change on its way to the store."""
         commits, store = self.runner.commits, self.state.store
-        if commits.pending_parts()[1] or await store.outbound_version() <= commits.outbound_version:
+        if commits.outbound_pending() or await store.outbound_version() <= commits.outbound_version:
             return
         stored = await store.load_outbound()
-        if commits.pending_parts()[1] or stored.version <= commits.outbound_version:
+        if commits.outbound_pending() or stored.version <= commits.outbound_version:
             return
         self._take(stored)
 

@@ -229,10 +229,10 @@ class Runner:
     async def _reload_queue(self) -> None:
         """Take the queue as stored, unless this process changed it meanwhile (that commit
         is refused in turn if it took an item another writer took)."""
-        if self.commits.pending_parts()[0]:
+        if self.commits.queue_pending():
             return
         queue = await self.state.store.load_queue()
-        if self.commits.pending_parts()[0]:
+        if self.commits.queue_pending():
             return
         self.state.queue = queue
         self.state.durable_queue = list(queue)

@@ -74,15 +74,16 @@ class GroupCommit:
                 found.update(batch.ended)
         return found
 
-    def pending_parts(self) -> tuple[bool, bool]:
-        """Whether changes not yet durable (gathered or being written) touch the queue,
-        and whether they touch the outbound campaigns."""
-        queue = outbound = False
-        for batch in (self._batch, self._writing_batch):
-            if batch is not None:
-                queue = queue or bool(batch.queued or batch.dequeued)
-                outbound = outbound or bool(batch.outbound)
-        return queue, outbound
+    def queue_pending(self) -> bool:
+        """Whether changes not yet durable (gathered or being written) touch the queue."""
+        return any(b is not None and bool(b.queued or b.dequeued) for b in self._batches())
+
+    def outbound_pending(self) -> bool:
+        """Whether changes not yet durable touch the outbound campaigns."""
+        return any(b is not None and bool(b.outbound) for b in self._batches())
+
+    def _batches(self) -> tuple[Changes | None, Changes | None]:
+        return self._batch, self._writing_batch
 
     def pending(self) -> asyncio.Future[Changes] | None:
         """What a reader must wait for so that it never reports an uncommitted change."""
