@@ -56,6 +56,28 @@ class AuditEntry(NamedTuple):
         return outcome is None or self.outcome == outcome or self.outcome.startswith(outcome + ":")
 
 
+decode_audit = msgspec.json.Decoder(list[AuditRow]).decode
+"""One stored audit batch (a JSON array of rows, oldest first)."""
+
+
+def newest_matching(
+    found: list[AuditEntry],
+    rows: list[AuditRow],
+    agent: str | None,
+    outcome: str | None,
+    limit: int,
+) -> bool:
+    """Add to ``found`` the entries of ``rows`` (a batch, oldest first) that pass
+    ``Store.audit``'s filters, newest first, until it holds ``limit``; True once it does."""
+    for row in reversed(rows):
+        entry = AuditEntry(*row)
+        if entry.matches(agent, outcome):
+            found.append(entry)
+            if len(found) >= limit:
+                return True
+    return False
+
+
 class StoredSession(NamedTuple):
     """A session record as loaded, with the version the store holds it at (1 = first)."""
 

@@ -23,6 +23,7 @@ from .base import (
     decode_item,
     decode_session,
     encode_record,
+    newest_matching,
     unlike_relied_on,
 )
 from .health import StoreError
@@ -177,10 +178,5 @@ class MemoryStore:
         self, *, agent: str | None = None, outcome: str | None = None, limit: int = 1000
     ) -> list[AuditEntry]:
         found: list[AuditEntry] = []
-        for row in reversed(self.audit_rows):
-            entry = AuditEntry(*row)
-            if entry.matches(agent, outcome):
-                found.append(entry)
-                if len(found) >= limit:
-                    break
+        newest_matching(found, self.audit_rows, agent, outcome, limit)
         return found[::-1]

@@ -20,7 +20,6 @@ from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
-import msgspec
 import psycopg
 from psycopg_pool import AsyncConnectionPool
 
@@ -28,16 +27,17 @@ from ..domain.model import QueuedItem
 from ..security.secrets import mask_secrets
 from .base import (
     AuditEntry,
-    AuditRow,
     Changes,
     OutboundState,
     StoreConflict,
     StoredSession,
+    decode_audit,
     decode_campaign,
     decode_campaign_record,
     decode_item,
     decode_session,
     encode_record,
+    newest_matching,
     unlike_relied_on,
 )
 from .health import StoreError
@@ -134,8 +134,6 @@ _AUDIT_LOCK = 0x77776502
 # Batches deleted per transaction by the audit retention (the loop runs between them).
 PRUNE_CHUNK = 512
 CONNECT_TIMEOUT = 5.0
-
-_decode_audit = msgspec.json.Decoder(list[AuditRow]).decode
 
 
 class PostgresStore:
@@ -326,12 +324,8 @@ class PostgresStore:
                 break
             for batch_id, data in rows:
                 before = int(batch_id)
-                for row in reversed(_decode_audit(data)):
-                    entry = AuditEntry(*row)
-                    if entry.matches(agent, outcome):
-                        found.append(entry)
-                        if len(found) >= limit:
-                            return found[::-1]
+                if newest_matching(found, decode_audit(data), agent, outcome, limit):
+                    return found[::-1]
         return found[::-1]
 
     # --- the commit --------------------------------------------------------------------
@@ -501,7 +495,7 @@ class PostgresStore:
             drop = threshold - (int(seq_end) - int(entries))
             if drop <= 0:
                 return 0
-            kept = _decode_audit(data)[drop:]
+            kept = decode_audit(data)[drop:]
             await conn.execute(
                 "UPDATE audit_batch SET data = %s::json, entries = %s, first_at = %s WHERE id = %s",
                 (encode_record(kept).decode(), len(kept), min(r[0] for r in kept), batch_id),

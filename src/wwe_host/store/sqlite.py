@@ -21,21 +21,20 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
-import msgspec
-
 from ..domain.model import QueuedItem
 from .base import (
     AuditEntry,
-    AuditRow,
     Changes,
     OutboundState,
     StoreConflict,
     StoredSession,
+    decode_audit,
     decode_campaign,
     decode_campaign_record,
     decode_item,
     decode_session,
     encode_record,
+    newest_matching,
     unlike_relied_on,
 )
 from .health import StoreError
@@ -43,8 +42,6 @@ from .sqlite_schema import MIGRATIONS, REWRITES, SCHEMA
 
 # Batches deleted per transaction by the audit retention (the loop runs between them).
 PRUNE_CHUNK = 512
-
-_decode_audit = msgspec.json.Decoder(list[AuditRow]).decode
 
 
 class SqliteStore:
@@ -372,12 +369,8 @@ class SqliteStore:
         found: list[AuditEntry] = []
         with self._reading() as db:
             for (data,) in db.execute("SELECT data FROM audit_batch ORDER BY id DESC"):
-                for row in reversed(_decode_audit(data)):
-                    entry = AuditEntry(*row)
-                    if entry.matches(agent, outcome):
-                        found.append(entry)
-                        if len(found) >= limit:
-                            return found[::-1]
+                if newest_matching(found, decode_audit(data), agent, outcome, limit):
+                    break
         return found[::-1]
 
     # --- audit retention -----------------------------------------------------------------
@@ -429,7 +422,7 @@ class SqliteStore:
             drop = threshold - (seq_end - entries)
             if drop <= 0:
                 return 0
-            kept = _decode_audit(data)[drop:]
+            kept = decode_audit(data)[drop:]
             db.execute(
                 "UPDATE audit_batch SET data = ?, entries = ?, first_at = ? WHERE id = ?",
                 (encode_record(kept).decode(), len(kept), min(r[0] for r in kept), batch_id),
